@@ -1,0 +1,323 @@
+/* rs_config.c - INI configuration with strict validation (see rs_config.h). */
+#include "rs_config.h"
+#include "rs_util.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct load_ctx {
+    rs_config *cfg;
+    rs_err *err;
+    int failed;
+    char where[160];   /* "[section] key" being parsed, for messages */
+    char section[128]; /* the section entries currently belong to */
+} load_ctx;
+
+/* Record the first error: fmt has up to two %s conversions. */
+static int fail(load_ctx *c, const char *fmt, const char *a, const char *b)
+{
+    if (!c->failed) {
+        char m[512];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        snprintf(m, sizeof m, fmt, a ? a : "", b ? b : "");
+#pragma GCC diagnostic pop
+        rs_errf(c->err, RS_EINVAL, "%s: %s: %s", c->cfg->path, c->where, m);
+    }
+    c->failed = 1;
+    return 0;
+}
+
+static int parse_int(load_ctx *c, const char *key, const char *v, int min, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *rs_trim(end) || n < min || n > max) {
+        char range[64];
+        snprintf(range, sizeof range, "%d..%d", min, max);
+        return fail(c, "'%s' must be an integer in %s", key, range);
+    }
+    *out = (int)n;
+    return 1;
+}
+
+static int parse_bool(load_ctx *c, const char *key, const char *v, int *out)
+{
+    if (rs_streq_ci(v, "true") || rs_streq_ci(v, "yes") || !strcmp(v, "1")) {
+        *out = 1;
+        return 1;
+    }
+    if (rs_streq_ci(v, "false") || rs_streq_ci(v, "no") || !strcmp(v, "0")) {
+        *out = 0;
+        return 1;
+    }
+    return fail(c, "'%s' must be true or false, not '%s'", key, v);
+}
+
+static void set_str(char **dst, const char *v)
+{
+    free(*dst);
+    *dst = *v ? rs_strdup(v) : NULL;
+}
+
+/* "SKU:units, SKU:units" */
+static int parse_subs(load_ctx *c, rs_tenant_conf *t, const char *v)
+{
+    char *copy = rs_strdup(v), *save = NULL;
+    t->nsubs = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = rs_trim(tok);
+        if (!*tok)
+            continue;
+        char *colon = strchr(tok, ':');
+        if (!colon || t->nsubs >= RS_MAX_SUBS) {
+            free(copy);
+            return fail(c, "subscriptions: expected SKU:units, got '%s'", tok, NULL);
+        }
+        *colon = '\0';
+        rs_sub_conf *s = &t->subs[t->nsubs];
+        if (!parse_int(c, "subscriptions", colon + 1, 0, 1000000000, &s->units)) {
+            free(copy);
+            return 0;
+        }
+        s->sku = rs_strdup(rs_trim(tok));
+        t->nsubs++;
+    }
+    free(copy);
+    return 1;
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value);
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+    load_ctx *c = user;
+    rs_config *cfg = c->cfg;
+    snprintf(c->where, sizeof c->where, "[%s]%s%s", section, name ? " " : "", name ? name : "");
+    if (c->failed)
+        return 0;
+    /* Debian's libinih reports only keys: a section starts at its first key. */
+    if (name && strcmp(section, c->section) != 0) {
+        snprintf(c->section, sizeof c->section, "%s", section);
+        if (!on_entry(user, section, NULL, NULL))
+            return 0;
+        snprintf(c->where, sizeof c->where, "[%s] %s", section, name);
+    }
+    if (!name) { /* a new section */
+        if (!strncmp(section, "pool ", 5)) {
+            if (cfg->npools >= RS_MAX_POOLS)
+                return fail(c, "too many pools", NULL, NULL);
+            rs_pool_conf *p = &cfg->pools[cfg->npools++];
+            p->fqdn = rs_lower_dup(section + 5);
+            p->udp_port = 5060;
+            p->address = rs_strdup("127.0.0.1");
+        } else if (!strncmp(section, "tenant ", 7)) {
+            if (cfg->ntenants >= RS_MAX_TENANTS)
+                return fail(c, "too many tenants", NULL, NULL);
+            rs_tenant_conf *t = &cfg->tenants[cfg->ntenants++];
+            t->domain = rs_lower_dup(section + 7);
+            t->password_validity_days = 90;
+            t->exchange_enabled = 1;
+            t->conferencing_enabled = 1;
+            t->country = rs_strdup("US");
+        } else if (strcmp(section, "daemon") && strcmp(section, "https") &&
+                   strcmp(section, "sip") && strcmp(section, "sync") &&
+                   strcmp(section, "password")) {
+            return fail(c, "unknown section [%s]", section, NULL);
+        }
+        return 1;
+    }
+    if (!strcmp(section, "daemon")) {
+        if (!strcmp(name, "state_dir"))
+            set_str(&cfg->state_dir, value);
+        else if (!strcmp(name, "log_level")) {
+            if (strcmp(value, "debug") && strcmp(value, "info") && strcmp(value, "warning") &&
+                strcmp(value, "error"))
+                return fail(c, "log_level must be debug, info, warning or error, not '%s'", value,
+                            NULL);
+            set_str(&cfg->log_level, value);
+        } else if (!strcmp(name, "workers"))
+            return parse_int(c, name, value, 1, 256, &cfg->workers);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strcmp(section, "https")) {
+        if (!strcmp(name, "address"))
+            set_str(&cfg->https_address, value);
+        else if (!strcmp(name, "port"))
+            return parse_int(c, name, value, 1, 65535, &cfg->https_port);
+        else if (!strcmp(name, "cert_file"))
+            set_str(&cfg->tls_cert_file, value);
+        else if (!strcmp(name, "key_file"))
+            set_str(&cfg->tls_key_file, value);
+        else if (!strcmp(name, "threads"))
+            return parse_int(c, name, value, 1, 256, &cfg->http_threads);
+        else if (!strcmp(name, "token_lifetime_seconds"))
+            return parse_int(c, name, value, 60, 86400 * 30, &cfg->token_lifetime_s);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strcmp(section, "sip")) {
+        if (!strcmp(name, "nonce_lifetime_seconds"))
+            return parse_int(c, name, value, 1, 3600, &cfg->sip_nonce_lifetime_s);
+        else if (!strcmp(name, "min_expires"))
+            return parse_int(c, name, value, 1, 86400, &cfg->sip_min_expires);
+        else if (!strcmp(name, "max_expires"))
+            return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_max_expires);
+        else if (!strcmp(name, "default_expires"))
+            return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_default_expires);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strcmp(section, "sync")) {
+        if (!strcmp(name, "lag_seconds"))
+            return parse_int(c, name, value, 0, 86400, &cfg->sync_lag_s);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strcmp(section, "password")) {
+        if (!strcmp(name, "argon2_t_cost"))
+            return parse_int(c, name, value, 1, 100, &cfg->argon2_t);
+        else if (!strcmp(name, "argon2_m_cost_kib"))
+            return parse_int(c, name, value, 8, 4 * 1024 * 1024, &cfg->argon2_m_kib);
+        else if (!strcmp(name, "argon2_parallelism"))
+            return parse_int(c, name, value, 1, 64, &cfg->argon2_p);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strncmp(section, "pool ", 5)) {
+        rs_pool_conf *p = &cfg->pools[cfg->npools - 1];
+        if (!strcmp(name, "address"))
+            set_str(&p->address, value);
+        else if (!strcmp(name, "udp_port"))
+            return parse_int(c, name, value, 1, 65535, &p->udp_port);
+        else if (!strcmp(name, "backup"))
+            set_str(&p->backup, value);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    } else if (!strncmp(section, "tenant ", 7)) {
+        rs_tenant_conf *t = &cfg->tenants[cfg->ntenants - 1];
+        if (!strcmp(name, "display_name"))
+            set_str(&t->display_name, value);
+        else if (!strcmp(name, "country"))
+            set_str(&t->country, value);
+        else if (!strcmp(name, "admin_upn"))
+            set_str(&t->admin_upn, value);
+        else if (!strcmp(name, "admin_password_file"))
+            set_str(&t->admin_password_file, value);
+        else if (!strcmp(name, "admin_password_env"))
+            set_str(&t->admin_password_env, value);
+        else if (!strcmp(name, "default_pool"))
+            set_str(&t->default_pool, value);
+        else if (!strcmp(name, "password_validity_days"))
+            return parse_int(c, name, value, 0, 730, &t->password_validity_days);
+        else if (!strcmp(name, "exchange_enabled"))
+            return parse_bool(c, name, value, &t->exchange_enabled);
+        else if (!strcmp(name, "conferencing_enabled"))
+            return parse_bool(c, name, value, &t->conferencing_enabled);
+        else if (!strcmp(name, "subscriptions"))
+            return parse_subs(c, t, value);
+        else
+            return fail(c, "unknown key '%s' in [%s]", name, section);
+    }
+    return 1;
+}
+
+rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->path = rs_strdup(path);
+    out->state_dir = rs_strdup("state");
+    out->log_level = rs_strdup("info");
+    out->https_address = rs_strdup("127.0.0.1");
+    out->https_port = 8443;
+    out->http_threads = 2;
+    out->workers = 2;
+    out->token_lifetime_s = 3600;
+    out->argon2_t = 2;
+    out->argon2_m_kib = 19456;
+    out->argon2_p = 1;
+    out->sip_nonce_lifetime_s = 300;
+    out->sip_min_expires = 60;
+    out->sip_max_expires = 3600;
+    out->sip_default_expires = 3600;
+
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        rs_errf(err, RS_EIO, "cannot open config file %s: %s", path, strerror(errno));
+        rs_config_free(out);
+        return RS_EIO;
+    }
+    load_ctx c = {out, err, 0, "", ""};
+    int rc = ini_parse_file(f, on_entry, &c);
+    fclose(f);
+    if (!c.failed && rc != 0)
+        rs_errf(err, RS_EINVAL, "%s:%d: syntax error (expected [section] or key = value)", path,
+                rc);
+    if (c.failed || rc != 0)
+        goto bad;
+    /* cross checks */
+    for (int i = 0; i < out->ntenants; i++) {
+        rs_tenant_conf *t = &out->tenants[i];
+        if (!t->admin_upn) {
+            rs_errf(err, RS_EINVAL, "%s: [tenant %s] needs admin_upn", path, t->domain);
+            goto bad;
+        }
+        if (!t->admin_password_file && !t->admin_password_env) {
+            rs_errf(err, RS_EINVAL,
+                    "%s: [tenant %s] needs admin_password_file or admin_password_env", path,
+                    t->domain);
+            goto bad;
+        }
+        if (!t->default_pool || !rs_config_pool(out, t->default_pool)) {
+            rs_errf(err, RS_EINVAL, "%s: [tenant %s] default_pool '%s' is not a configured [pool]",
+                    path, t->domain, t->default_pool ? t->default_pool : "");
+            goto bad;
+        }
+        if (!t->display_name)
+            t->display_name = rs_strdup(t->domain);
+    }
+    if (out->sip_min_expires > out->sip_max_expires) {
+        rs_errf(err, RS_EINVAL, "%s: [sip] min_expires is above max_expires", path);
+        goto bad;
+    }
+    return RS_OK;
+bad:
+    rs_config_free(out);
+    return err ? err->code : RS_EINVAL;
+}
+
+void rs_config_free(rs_config *cfg)
+{
+    free(cfg->path);
+    free(cfg->state_dir);
+    free(cfg->log_level);
+    free(cfg->https_address);
+    free(cfg->tls_cert_file);
+    free(cfg->tls_key_file);
+    for (int i = 0; i < cfg->npools; i++) {
+        free(cfg->pools[i].fqdn);
+        free(cfg->pools[i].address);
+        free(cfg->pools[i].backup);
+    }
+    for (int i = 0; i < cfg->ntenants; i++) {
+        rs_tenant_conf *t = &cfg->tenants[i];
+        free(t->domain);
+        free(t->display_name);
+        free(t->country);
+        free(t->admin_upn);
+        free(t->admin_password_file);
+        free(t->admin_password_env);
+        free(t->default_pool);
+        for (int j = 0; j < t->nsubs; j++)
+            free(t->subs[j].sku);
+    }
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const rs_pool_conf *rs_config_pool(const rs_config *cfg, const char *fqdn)
+{
+    for (int i = 0; i < cfg->npools; i++)
+        if (rs_streq_ci(cfg->pools[i].fqdn, fqdn))
+            return &cfg->pools[i];
+    return NULL;
+}

@@ -1,0 +1,494 @@
+/* cmdlet_table.c - the one table of cmdlets (see cmdlet_table.h).
+ *
+ * Parameter names, types, positions and defaults follow Microsoft's cmdlet
+ * reference (spec/cmdlets.md sections 5-8; sources S12-S25 there). Shell-local
+ * cmdlets come from cmdlet_params_local.inc / cmdlet_table_local.inc.
+ */
+#include "cmdlet_table.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../base/rs_util.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define NAMED (-1)
+
+static const char *const automate_values[] = {"None", "AutoUpdate", "AutoAccept", NULL};
+static const char *const booking_type_values[] = {"Standard", "Reserved", NULL};
+static const char *const mailbox_type_values[] = {"Regular", "Room", "Equipment", "Shared",
+                                                  "Workspace", "Desk", NULL};
+static const char *const sip_address_type_values[] = {"FirstLastName", "EmailAddress",
+                                                      "UserPrincipalName", "SamAccountName",
+                                                      "None", NULL};
+static const char *const recipient_type_values[] = {"RoomMailbox", "EquipmentMailbox",
+                                                    "UserMailbox", "SharedMailbox", NULL};
+static const char *const archiving_values[] = {"Uninitialized", "UseLyncArchivingPolicy",
+                                               "NoArchiving", "ArchivingToExchange", NULL};
+static const char *const enabled_filter_values[] = {"All", "EnabledOnly", "DisabledOnly", NULL};
+
+#define P_ID_EXO                                                                                   \
+    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,      \
+     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                            \
+     "The mailbox: name, alias, email address, user principal name or GUID.", 0, 0}
+#define P_ID_CS                                                                                    \
+    {"Identity", PT_IDENTITY, "Microsoft.Rtc.Management.AD.UserIdParameter", 0,                    \
+     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                            \
+     "The account: SIP address, user principal name or display name.", 0, 0}
+#define P_DC                                                                                       \
+    {"DomainController", PT_FQDN, "Microsoft.Exchange.Data.Fqdn", NAMED, PF_IGNORED, NULL,         \
+     "Accepted for compatibility with on-premises scripts; has no effect in roomsys.", 0, 0}
+#define P_BOOL(n, h) {n, PT_BOOL, "System.Boolean", NAMED, 0, NULL, h, 0, 0}
+#define P_STR(n, h) {n, PT_STRING, "System.String", NAMED, 0, NULL, h, 0, 0}
+#define P_INT(n, lo, hi, h) {n, PT_INT, "System.Int32", NAMED, 0, NULL, h, lo, hi}
+#define P_IDS(n, h)                                                                                \
+    {n, PT_IDENTITIES, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter[]", NAMED,     \
+     PF_ALLOW_EMPTY, NULL, h, 0, 0}
+
+/* ---- Exchange ---- */
+
+static const cmdlet_param_t new_mailbox_params[] = {
+    {"Name", PT_STRING, "System.String", 0, PF_MANDATORY, NULL,
+     "The unique name of the mailbox (up to 64 characters).", 0, 0},
+    {"Room", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Creates a room mailbox. Without -EnableRoomMailboxAccount the room's account has an "
+     "unknown random password and cannot sign in until one is set.", 0, 0},
+    {"EnableRoomMailboxAccount", PT_BOOL, "System.Boolean", NAMED, 0, NULL,
+     "$true enables the room's account; -RoomMailboxPassword is then required.", 0, 0},
+    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET,
+     NULL, "The password of the room's account, checked against the tenant password policy.", 0,
+     0},
+    {"MicrosoftOnlineServicesID", PT_STRING, "Microsoft.Exchange.Data.WindowsLiveId", NAMED, 0,
+     NULL, "The account's user name (UPN); also the primary SMTP address.", 0, 0},
+    {"UserPrincipalName", PT_STRING, "System.String", NAMED, 0, NULL,
+     "Synonym of -MicrosoftOnlineServicesID (on-premises name).", 0, 0},
+    {"Alias", PT_STRING, "System.String", NAMED, 0, NULL,
+     "Email alias (up to 64 characters); defaults to the left side of the user name.", 0, 0},
+    {"DisplayName", PT_STRING, "System.String", NAMED, 0, NULL,
+     "Display name (up to 256 characters); defaults to Name.", 0, 0},
+    {"PrimarySmtpAddress", PT_STRING, "Microsoft.Exchange.Data.SmtpAddress", NAMED, 0, NULL,
+     "Primary return email address.", 0, 0},
+    P_INT("ResourceCapacity", 0, 2147483647, "Number of seats in the room."),
+    {"Password", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET, NULL,
+     "Password of the account (same as -RoomMailboxPassword for rooms).", 0, 0},
+    P_BOOL("ResetPasswordOnNextLogon", "Accepted; room accounts never change passwords "
+                                       "interactively."),
+    P_STR("Office", "Office (location) of the room."),
+    P_STR("Phone", "Phone number of the room."),
+};
+static const char *const mailbox_view[] = {"Name", "Alias", "Database", "ProhibitSendQuota",
+                                           "ExternalDirectoryObjectId", NULL};
+
+static const cmdlet_param_t set_mailbox_params[] = {
+    P_ID_EXO,
+    {"EnableRoomMailboxAccount", PT_BOOL, "System.Boolean", NAMED, 0, NULL,
+     "$true enables the room's account (needs -RoomMailboxPassword unless it already has one); "
+     "$false disables it.", 0, 0},
+    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET,
+     NULL, "New password of the room's account.", 0, 0},
+    {"Type", PT_ENUM, "Microsoft.Exchange.Management.RecipientTasks.ConvertibleMailboxSubType",
+     NAMED, 0, mailbox_type_values, "Converts the mailbox to another type.", 0, 0},
+    {"MailTip", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
+     "Text shown to senders (up to 175 characters); stored as <html><body>TEXT</body></html>.",
+     0, 0},
+    {"MailTipTranslations", PT_HASHTABLE, "Microsoft.Exchange.Data.MultiValuedProperty", NAMED,
+     PF_ALLOW_EMPTY, NULL, "Culture:Text translations of the MailTip; a list or @{Add=..;Remove=..}.",
+     0, 0},
+    P_INT("ResourceCapacity", 0, 2147483647, "Number of seats in the room."),
+    {"Name", PT_STRING, "System.String", NAMED, 0, NULL, "The unique name (up to 64).", 0, 0},
+    {"DisplayName", PT_STRING, "System.String", NAMED, 0, NULL, "Display name.", 0, 0},
+    {"Alias", PT_STRING, "System.String", NAMED, 0, NULL, "Email alias.", 0, 0},
+    P_DC,
+};
+
+static const cmdlet_param_t get_mailbox_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
+     PF_PIPE_VALUE | PF_PIPE_PROP | PF_ALLOW_EMPTY, NULL,
+     "The mailbox; omitted or $null returns all mailboxes (up to -ResultSize).", 0, 0},
+    {"RecipientTypeDetails", PT_ENUM, "Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails[]",
+     NAMED, 0, recipient_type_values, "Only mailboxes of this type.", 0, 0},
+    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0,
+     NULL, "Maximum number of results: a number or Unlimited (default 1000).", 0, 0},
+    {"Anr", PT_STRING, "System.String", NAMED, 0, NULL,
+     "Ambiguous name resolution: prefix of name, display name or alias.", 0, 0},
+    P_DC,
+};
+
+static const cmdlet_param_t remove_mailbox_params[] = {
+    P_ID_EXO,
+    {"Permanent", PT_BOOL, "System.Boolean", NAMED, 0, NULL,
+     "Accepted; roomsys always removes the mailbox and its account permanently.", 0, 0},
+    P_DC,
+};
+
+static const cmdlet_param_t set_calproc_params[] = {
+    P_ID_EXO,
+    {"AutomateProcessing", PT_ENUM,
+     "Microsoft.Exchange.Data.Storage.CalendarProcessingFlags", NAMED, 0, automate_values,
+     "None, AutoUpdate or AutoAccept (default for rooms: AutoAccept).", 0, 0},
+    P_BOOL("AddAdditionalResponse", "Add the AdditionalResponse text to replies (default $false)."),
+    {"AdditionalResponse", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
+     "Text added to replies when AddAdditionalResponse is $true.", 0, 0},
+    P_BOOL("AddNewRequestsTentatively", "Default $true."),
+    P_BOOL("AddOrganizerToSubject", "Default $true."),
+    P_BOOL("AllBookInPolicy", "Default $true."),
+    P_BOOL("AllowConflicts", "Default $false."),
+    P_BOOL("AllowRecurringMeetings", "Default $true."),
+    P_BOOL("AllRequestInPolicy", "Default $false."),
+    P_BOOL("AllRequestOutOfPolicy", "Default $false."),
+    {"BookingType", PT_ENUM, "Microsoft.Exchange.Data.Storage.BookingType", NAMED, 0,
+     booking_type_values, "Standard or Reserved (default Standard).", 0, 0},
+    P_INT("BookingWindowInDays", 0, 1080, "Default 180."),
+    P_IDS("BookInPolicy", "Who may book in policy."),
+    P_INT("ConflictPercentageAllowed", 0, 100, "Default 0."),
+    P_BOOL("DeleteAttachments", "Default $true."),
+    P_BOOL("DeleteComments", "Default $true."),
+    P_BOOL("DeleteNonCalendarItems", "Default $true."),
+    P_BOOL("DeleteSubject", "Default $true."),
+    P_BOOL("EnableAutoRelease", "Default $false."),
+    P_BOOL("EnableResponseDetails", "Default $true."),
+    P_BOOL("EnforceCapacity", "Default $false."),
+    P_BOOL("EnforceSchedulingHorizon", "Default $true."),
+    P_BOOL("ForwardRequestsToDelegates", "Default $true."),
+    P_INT("MaximumConflictInstances", 0, 2147483647, "Default 0."),
+    P_INT("MaximumDurationInMinutes", 0, 2147483647, "Default 1440; 0 = unlimited."),
+    P_INT("MinimumDurationInMinutes", 0, 2147483647, "Default 0."),
+    P_BOOL("OrganizerInfo", "Default $true."),
+    P_INT("PostReservationMaxClaimTimeInMinutes", 0, 2147483647, "Default 10."),
+    P_BOOL("ProcessExternalMeetingMessages", "Default $false."),
+    P_BOOL("RemoveCanceledMeetings", "Default $false."),
+    P_BOOL("RemoveForwardedMeetingNotifications", "Default $false."),
+    P_BOOL("RemoveOldMeetingMessages", "Default $true."),
+    P_BOOL("RemovePrivateProperty", "Default $true."),
+    P_IDS("RequestInPolicy", "Who may request in policy."),
+    P_IDS("RequestOutOfPolicy", "Who may request out of policy."),
+    P_IDS("ResourceDelegates", "Delegates who approve requests."),
+    P_BOOL("ScheduleOnlyDuringWorkHours", "Default $false."),
+    P_BOOL("TentativePendingApproval", "Default $true."),
+    P_DC,
+};
+static const char *const calproc_view[] = {"Identity", "AutomateProcessing", NULL};
+
+static const cmdlet_param_t get_calproc_params[] = {
+    P_ID_EXO,
+    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0,
+     NULL, "Maximum number of results (default 1000).", 0, 0},
+    P_DC,
+};
+
+/* ---- MSOnline ---- */
+
+#define P_UPN_MSOL                                                                                 \
+    {"UserPrincipalName", PT_STRING, "System.String", NAMED, PF_PIPE_PROP, NULL,                   \
+     "The user's sign-in name.", 0, 0},                                                            \
+    {                                                                                              \
+        "ObjectId", PT_STRING, "System.Guid", NAMED, PF_PIPE_PROP, NULL, "The user's ObjectId.",   \
+            0, 0                                                                                   \
+    }
+
+static const cmdlet_param_t get_sku_params[] = {
+    {"TenantId", PT_STRING, "System.Guid", NAMED, 0, NULL,
+     "Must be your own tenant; partners' tenants are not supported.", 0, 0},
+};
+static const char *const sku_view[] = {"AccountSkuId", "ActiveUnits", "WarningUnits",
+                                       "ConsumedUnits", NULL};
+
+static const cmdlet_param_t new_msoluser_params[] = {
+    {"UserPrincipalName", PT_STRING, "System.String", NAMED, PF_MANDATORY, NULL,
+     "The new user's sign-in name; its domain must be a domain of the tenant.", 0, 0},
+    P_STR("DisplayName", "Display name (defaults to the user name's left side)."),
+    P_STR("FirstName", "Given name."),
+    P_STR("LastName", "Surname."),
+    {"Password", PT_STRING, "System.String", NAMED, PF_SECRET, NULL,
+     "Initial password; a random one is generated and returned when omitted.", 0, 0},
+    P_BOOL("ForceChangePassword", "Default $true."),
+    P_BOOL("PasswordNeverExpires", "Default $false."),
+    P_BOOL("StrongPasswordRequired", "Default $true."),
+    P_BOOL("BlockCredential", "Default $false."),
+    P_STR("UsageLocation", "Two-letter ISO 3166-1 country code; required before licensing."),
+    {"LicenseAssignment", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
+     "AccountSkuIds (tenant:SKU) to assign.", 0, 0},
+};
+static const char *const msoluser_view[] = {"UserPrincipalName", "DisplayName", "isLicensed",
+                                            NULL};
+
+static const cmdlet_param_t get_msoluser_params[] = {
+    P_UPN_MSOL,
+    {"MaxResults", PT_INT, "System.Int32", NAMED, 0, NULL, "Default 500.", 1, 2147483647},
+    {"All", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Return every user.", 0, 0},
+    {"UnlicensedUsersOnly", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0,
+     NULL, "Only users without licenses.", 0, 0},
+    P_STR("UsageLocation", "Only users with this usage location."),
+    {"EnabledFilter", PT_ENUM, "Microsoft.Online.Administration.UserEnabledFilter", NAMED, 0,
+     enabled_filter_values, "All, EnabledOnly or DisabledOnly.", 0, 0},
+    P_STR("SearchString", "Users whose name or address starts with this text."),
+    P_STR("DomainName", "Only users of this domain."),
+};
+
+static const cmdlet_param_t set_msoluser_params[] = {
+    P_UPN_MSOL,
+    P_BOOL("PasswordNeverExpires", "$true: the password never expires."),
+    P_STR("UsageLocation", "Two-letter ISO 3166-1 country code."),
+    P_BOOL("BlockCredential", "$true blocks sign-in."),
+    P_BOOL("StrongPasswordRequired", "Require a strong password."),
+    P_STR("DisplayName", "Display name."),
+    P_STR("FirstName", "Given name."),
+    P_STR("LastName", "Surname."),
+    P_STR("PhoneNumber", "Phone number."),
+    P_STR("Title", "Job title."),
+    P_STR("Department", "Department."),
+    P_STR("City", "City."),
+    P_STR("Country", "Country."),
+};
+
+static const cmdlet_param_t set_msolpw_params[] = {
+    P_UPN_MSOL,
+    {"NewPassword", PT_STRING, "System.String", NAMED, PF_SECRET, NULL,
+     "New password; a random one is generated and returned when omitted.", 0, 0},
+    P_BOOL("ForceChangePassword", "Default $true."),
+};
+
+static const cmdlet_param_t set_msollicense_params[] = {
+    P_UPN_MSOL,
+    {"AddLicenses", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
+     "AccountSkuIds to assign, e.g. contoso:MCOSTANDARD.", 0, 0},
+    {"RemoveLicenses", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
+     "AccountSkuIds to remove.", 0, 0},
+    {"LicenseOptions", PT_OBJECT, "Microsoft.Online.Administration.LicenseOption[]", NAMED, 0,
+     NULL, "Service plans to disable, as {AccountSkuId, DisabledServicePlans} objects.", 0, 0},
+};
+
+/* ---- Skype for Business Online ---- */
+
+static const cmdlet_param_t get_cstenant_params[] = {
+    {"Identity", PT_STRING, "Microsoft.Rtc.Management.AD.OUIdParameter", 0, 0, NULL,
+     "Your tenant (GUID); other tenants are not visible.", 0, 0},
+};
+static const cmdlet_param_t get_csonlineuser_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Rtc.Management.AD.UserIdParameter", 0,
+     PF_PIPE_VALUE | PF_PIPE_PROP | PF_ALLOW_EMPTY, NULL,
+     "The user; omitted returns every user homed online.", 0, 0},
+    {"ResultSize", PT_INT, "System.Int32", NAMED, 0, NULL, "Maximum number of results.", 0,
+     2147483647},
+    {"UnassignedUser", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Only enabled users without a registrar pool.", 0, 0},
+};
+
+static const cmdlet_param_t enable_csroom_params[] = {
+    P_ID_CS,
+    {"RegistrarPool", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
+     "The pool that homes the room; must be the account's assigned pool (defaults to it).", 0,
+     0},
+    {"SipAddress", PT_STRING, "System.String", NAMED, 0, NULL,
+     "Explicit sip: address; not with -SipAddressType.", 0, 0},
+    {"SipAddressType", PT_ENUM, "Microsoft.Rtc.Management.ADConnect.Core.AddressType", NAMED, 0,
+     sip_address_type_values, "How to build the SIP address: EmailAddress, UserPrincipalName, "
+                              "FirstLastName or SamAccountName (the last two need -SipDomain).",
+     0, 0},
+    {"SipDomain", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
+     "SIP domain for FirstLastName and SamAccountName.", 0, 0},
+    {"HostingProviderProxyFqdn", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
+     "Stored; shown as HostingProvider.", 0, 0},
+    {"ProxyPool", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL, "Stored.", 0,
+     0},
+    {"OriginatorSid", PT_STRING, "System.Security.Principal.SecurityIdentifier", NAMED, 0, NULL,
+     "Stored.", 0, 0},
+    {"PassThru", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Output the meeting room.", 0, 0},
+    P_DC,
+};
+static const char *const csroom_view[] = {"Identity", "SipAddress", "RegistrarPool", "Enabled",
+                                          NULL};
+
+static const cmdlet_param_t get_csroom_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Rtc.Management.AD.UserIdParameter", 0,
+     PF_PIPE_VALUE | PF_PIPE_PROP | PF_ALLOW_EMPTY, NULL,
+     "The room; omitted returns every meeting room. Wildcards match display names.", 0, 0},
+    {"ResultSize", PT_INT, "System.Int32", NAMED, 0, NULL,
+     "Maximum number of results; 0 returns none.", 0, 2147483647},
+    P_DC,
+};
+
+static const cmdlet_param_t set_csroom_params[] = {
+    P_ID_CS,
+    P_BOOL("Enabled", "$false blocks sign-in but keeps the room's settings."),
+    P_BOOL("EnterpriseVoiceEnabled", "Needs Phone System (MCOEV) or E5."),
+    {"LineURI", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
+     "TEL: E.164 number, e.g. \"TEL:+14255551297;ext=51297\".", 0, 0},
+    {"LineServerURI", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
+     "sip: URI of the RCC gateway.", 0, 0},
+    {"PrivateLine", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
+     "Unpublished TEL: number.", 0, 0},
+    P_BOOL("RemoteCallControlTelephonyEnabled", "Needs LineURI and LineServerURI."),
+    P_BOOL("AudioVideoDisabled", "Cannot be $true while RCC or EV is on."),
+    P_BOOL("HostedVoiceMail", "Hosted voice mail."),
+    {"ExchangeArchivingPolicy", PT_ENUM,
+     "Microsoft.Rtc.Management.ADConnect.Schema.ExchangeArchivingPolicyOptionsEnum", NAMED, 0,
+     archiving_values, "Archiving policy.", 0, 0},
+    {"SipAddress", PT_STRING, "System.String", NAMED, 0, NULL,
+     "New sip: address in a SIP domain of the tenant.", 0, 0},
+    {"PassThru", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Output the meeting room.", 0, 0},
+    P_DC,
+};
+
+static const cmdlet_param_t disable_csroom_params[] = {
+    P_ID_CS,
+    {"PassThru", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Output the meeting room.", 0, 0},
+    P_DC,
+};
+
+static const cmdlet_param_t move_csroom_params[] = {
+    P_ID_CS,
+    {"Target", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", 1, PF_MANDATORY, NULL,
+     "The registrar pool to move the room to.", 0, 0},
+    {"Force", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Accepted; moves never need confirmation in roomsys.", 0, 0},
+    P_DC,
+};
+
+/* Shell-local parameter arrays. */
+#include "cmdlet_params_local.inc"
+
+#define DEF(name, service, flags, synopsis, params, out, view, example)                            \
+    {name, service, flags, synopsis, NULL, params, N(params), out, view, example}
+
+const cmdlet_def_t cmdlet_table[] = {
+    DEF("New-Mailbox", "exchange", CF_CHANGES,
+        "Creates a mailbox; with -Room, a room mailbox and its directory account.",
+        new_mailbox_params, "Microsoft.Exchange.Data.Directory.Management.Mailbox", mailbox_view,
+        "New-Mailbox -Name \"Conf Room 2\" -MicrosoftOnlineServicesID confrm2@contoso.onmicrosoft.com "
+        "-Room -EnableRoomMailboxAccount $true -RoomMailboxPassword (ConvertTo-SecureString "
+        "'pass@word1' -AsPlainText -Force)"),
+    DEF("Set-Mailbox", "exchange", CF_CHANGES,
+        "Changes a mailbox: room account, password, type, MailTip, capacity.", set_mailbox_params,
+        NULL, NULL,
+        "Set-Mailbox -Identity confrm1@contoso.onmicrosoft.com -EnableRoomMailboxAccount $true "
+        "-RoomMailboxPassword (ConvertTo-SecureString 'pass@word1' -AsPlainText -Force)"),
+    {"Get-Mailbox", "exchange", CF_NULL_ID_ALL, "Shows mailboxes.", NULL, get_mailbox_params,
+     N(get_mailbox_params), "Microsoft.Exchange.Data.Directory.Management.Mailbox", mailbox_view,
+     "Get-Mailbox -RecipientTypeDetails RoomMailbox"},
+    DEF("Remove-Mailbox", "exchange", CF_CHANGES | CF_CONFIRM,
+        "Removes a mailbox and its directory account (and the SfB meeting room).",
+        remove_mailbox_params, NULL, NULL, "Remove-Mailbox -Identity confrm2 -Confirm:$false"),
+    DEF("Set-CalendarProcessing", "exchange", CF_CHANGES,
+        "Changes how a room mailbox processes meeting requests.", set_calproc_params, NULL, NULL,
+        "Set-CalendarProcessing -Identity confrm2 -AutomateProcessing AutoAccept "
+        "-AddOrganizerToSubject $false -DeleteSubject $false -RemovePrivateProperty $false"),
+    {"Get-CalendarProcessing", "exchange", CF_NULL_ID_ALL,
+     "Shows how a room mailbox processes meeting requests.", NULL, get_calproc_params,
+     N(get_calproc_params), "Microsoft.Exchange.Management.StoreTasks.CalendarConfiguration",
+     calproc_view, "Get-CalendarProcessing -Identity confrm2 | Format-List"},
+
+    DEF("Get-MsolAccountSku", "msol", 0, "Shows the tenant's subscriptions and seats.",
+        get_sku_params, "Microsoft.Online.Administration.AccountSKU", sku_view,
+        "Get-MsolAccountSku"),
+    DEF("New-MsolUser", "msol", CF_CHANGES, "Creates a user in the directory.",
+        new_msoluser_params, "Microsoft.Online.Administration.User", msoluser_view,
+        "New-MsolUser -UserPrincipalName alice@contoso.onmicrosoft.com -DisplayName Alice "
+        "-UsageLocation US -LicenseAssignment contoso:ENTERPRISEPACK"),
+    DEF("Get-MsolUser", "msol", 0, "Shows directory users.", get_msoluser_params,
+        "Microsoft.Online.Administration.User", msoluser_view,
+        "Get-MsolUser -UserPrincipalName confrm2@contoso.onmicrosoft.com | fl"),
+    DEF("Set-MsolUser", "msol", CF_CHANGES,
+        "Changes a user's basic properties (usage location, password expiry, sign-in block).",
+        set_msoluser_params, NULL, NULL,
+        "Set-MsolUser -UserPrincipalName confrm1@contoso.onmicrosoft.com -PasswordNeverExpires "
+        "$true"),
+    DEF("Set-MsolUserPassword", "msol", CF_CHANGES, "Sets a user's password.", set_msolpw_params,
+        NULL, NULL,
+        "Set-MsolUserPassword -UserPrincipalName confrm2@contoso.onmicrosoft.com -NewPassword "
+        "'pass@word2' -ForceChangePassword $false"),
+    DEF("Set-MsolUserLicense", "msol", CF_CHANGES,
+        "Assigns or removes licenses, atomically; needs a usage location.",
+        set_msollicense_params, NULL, NULL,
+        "Set-MsolUserLicense -UserPrincipalName confrm2@contoso.onmicrosoft.com -AddLicenses "
+        "contoso:MCOSTANDARD"),
+
+    DEF("Get-CsTenant", "sfb", 0, "Shows the tenant as Skype for Business Online sees it.",
+        get_cstenant_params, "Microsoft.Rtc.Management.Hosted.Tenant", NULL, "(Get-CsTenant).RegistrarPool"),
+    DEF("Get-CsOnlineUser", "sfb", 0, "Shows users homed in Skype for Business Online.",
+        get_csonlineuser_params, "Microsoft.Rtc.Management.ADConnect.Schema.OCSADUser", NULL,
+        "Get-CsOnlineUser -Identity 'alice@contoso.onmicrosoft.com' | fl *registrarpool*"),
+    DEF("Enable-CsMeetingRoom", "sfb", CF_CHANGES,
+        "Enables a synced, licensed room account for Skype for Business on its registrar pool.",
+        enable_csroom_params, "Microsoft.Rtc.Management.ADConnect.Schema.OCSADMeetingRoom",
+        csroom_view,
+        "Enable-CsMeetingRoom -Identity confrm2@contoso.onmicrosoft.com -RegistrarPool "
+        "\"sippoolbl20a04.infra.lync.com\" -SipAddressType EmailAddress"),
+    DEF("Get-CsMeetingRoom", "sfb", 0, "Shows meeting rooms.", get_csroom_params,
+        "Microsoft.Rtc.Management.ADConnect.Schema.OCSADMeetingRoom", NULL,
+        "Get-CsMeetingRoom -Identity confrm2@contoso.onmicrosoft.com"),
+    DEF("Set-CsMeetingRoom", "sfb", CF_CHANGES,
+        "Changes a meeting room (enabled, Enterprise Voice, line URI, SIP address).",
+        set_csroom_params, "Microsoft.Rtc.Management.ADConnect.Schema.OCSADMeetingRoom",
+        csroom_view, "Set-CsMeetingRoom -Identity confrm2 -Enabled $false"),
+    DEF("Disable-CsMeetingRoom", "sfb", CF_CHANGES,
+        "Removes a room's Skype for Business settings; the account and mailbox stay.",
+        disable_csroom_params, "Microsoft.Rtc.Management.ADConnect.Schema.OCSADMeetingRoom",
+        csroom_view, "Disable-CsMeetingRoom -Identity confrm2"),
+    DEF("Move-CsMeetingRoom", "sfb", CF_CHANGES, "Moves a meeting room to another registrar pool.",
+        move_csroom_params, NULL, NULL,
+        "Move-CsMeetingRoom -Identity confrm2 -Target \"sippool2.infra.lync.com\""),
+
+#include "cmdlet_table_local.inc"
+};
+
+const size_t cmdlet_table_len = N(cmdlet_table);
+
+const cmdlet_def_t *cmdlet_find(const char *name)
+{
+    for (size_t i = 0; i < cmdlet_table_len; i++)
+        if (rs_streq_ci(cmdlet_table[i].name, name))
+            return &cmdlet_table[i];
+    return NULL;
+}
+
+const cmdlet_param_t *cmdlet_param_find(const cmdlet_def_t *def, const char *name)
+{
+    for (size_t i = 0; i < def->nparams; i++)
+        if (rs_streq_ci(def->params[i].name, name))
+            return &def->params[i];
+    return NULL;
+}
+
+const cmdlet_param_t *cmdlet_param_resolve(const cmdlet_def_t *def, const char *name,
+                                           bool *out_ambiguous, char *matches, size_t matches_sz)
+{
+    const cmdlet_param_t *found = cmdlet_param_find(def, name);
+    if (out_ambiguous)
+        *out_ambiguous = false;
+    if (found || !*name)
+        return found;
+    int n = 0;
+    size_t used = 0;
+    if (matches && matches_sz)
+        matches[0] = '\0';
+    for (size_t i = 0; i < def->nparams; i++) {
+        if (!rs_prefix_ci(def->params[i].name, name))
+            continue;
+        if (matches && used < matches_sz)
+            used += (size_t)snprintf(matches + used, matches_sz - used, "%s-%s", n ? " " : "",
+                                     def->params[i].name);
+        found = &def->params[i];
+        n++;
+    }
+    if (n > 1) {
+        if (out_ambiguous)
+            *out_ambiguous = true;
+        return NULL;
+    }
+    return found;
+}
+
+const char *cmdlet_service_path(const char *service)
+{
+    if (!strcmp(service, "sfb"))
+        return "/sfb/adminapi/beta";
+    if (!strcmp(service, "msol"))
+        return "/msol/adminapi/beta";
+    return "/adminapi/beta";
+}

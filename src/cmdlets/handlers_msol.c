@@ -1,0 +1,239 @@
+/* handlers_msol.c - MSOnline cmdlets (cmdlets.md section 8). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/rs_util.h"
+#include "bind.h"
+#include "handlers.h"
+
+/* The user named by -UserPrincipalName or -ObjectId (new reference), or the
+ * MSOL not-found error. */
+static rs_status find_user(hctx *c, json_t **out, rs_err *err)
+{
+    const char *id = bp_str(c->p, "UserPrincipalName");
+    if (!id)
+        id = bp_str(c->p, "ObjectId");
+    if (!id)
+        return rs_raise(err, RS_E_PARAM_SET,
+                        "Specify -UserPrincipalName or -ObjectId.");
+    rs_status rc = dir_user_find(c->st, c->tid, id, out, err);
+    if (rc == RS_ENOTFOUND)
+        return rs_raise(err, RS_E_MSOL_USER_NOT_FOUND, id);
+    return rc;
+}
+
+static rs_status h_get_sku(hctx *c, rs_err *err)
+{
+    const char *t = bp_str(c->p, "TenantId");
+    if (t && !rs_streq_ci(t, c->tid))
+        return rs_errf(err, RS_EPERM,
+                       "Access Denied. You do not have permissions to call this cmdlet.");
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(c->tenant, "Subscriptions"), i, s)
+        json_array_append_new(c->out, dir_sku_msol_view(c->tenant, s));
+    return RS_OK;
+}
+
+static rs_status set_usage_location(hctx *c, json_t *user, rs_err *err)
+{
+    if (!bp_has(c->p, "UsageLocation"))
+        return RS_OK;
+    const char *ul = bp_str(c->p, "UsageLocation");
+    if (!ul || !dir_valid_country(ul))
+        return rs_raise(err, RS_E_MSOL_USAGE_LOCATION_INVALID, ul ? ul : "");
+    char up[3] = {(char)(ul[0] & ~0x20), (char)(ul[1] & ~0x20), 0};
+    json_object_set_new(user, "UsageLocation", json_string(up));
+    return RS_OK;
+}
+
+static void copy_bools(hctx *c, json_t *user, const char *const *names)
+{
+    for (; *names; names++)
+        if (bp_has(c->p, *names))
+            json_object_set(user, *names, bp_get(c->p, *names));
+}
+
+static const char *const user_bools[] = {"PasswordNeverExpires", "StrongPasswordRequired",
+                                         "BlockCredential", "ForceChangePassword", NULL};
+static const char *const user_strings[] = {"DisplayName", "FirstName", "LastName",
+                                           "PhoneNumber", "Title",     "Department",
+                                           "City",        "Country",   NULL};
+
+static rs_status h_new_user(hctx *c, rs_err *err)
+{
+    const char *upn = bp_str(c->p, "UserPrincipalName");
+    const char *dn = bp_str(c->p, "DisplayName");
+    char *left = rs_strndup(upn, strcspn(upn, "@"));
+    json_t *user = dir_user_new(upn, dn ? dn : left);
+    free(left);
+    copy_bools(c, user, user_bools);
+    copy_bools(c, user, user_strings);
+    rs_status rc = set_usage_location(c, user, err);
+    const char *phc;
+    const char *pw = h_secret(c, "Password", &phc);
+    char *generated = NULL, *genphc = NULL;
+    if (rc == RS_OK && !pw) {
+        pw = generated = dir_password_random();
+        phc = genphc = dir_password_hash(c->ds, generated);
+    }
+    if (rc == RS_OK && json_is_true(json_object_get(user, "StrongPasswordRequired")))
+        rc = dir_password_check(c->tenant, upn, pw, err);
+    if (rc == RS_OK) {
+        dir_user_set_password(user, phc, pw, rs_time_now_ms());
+        if (bp_has(c->p, "LicenseAssignment"))
+            rc = dir_license_apply(c->tenant, user, bp_get(c->p, "LicenseAssignment"), NULL,
+                                   NULL, err);
+        c->tenant_dirty = 1;
+    }
+    if (rc == RS_OK)
+        rc = dir_user_create(c->st, c->tid, c->tenant, user, c->ds, err);
+    if (rc == RS_OK) {
+        json_t *v = dir_user_msol_view(c->tenant, user);
+        if (generated)
+            json_object_set_new(v, "Password", json_string(generated));
+        json_array_append_new(c->out, v);
+    }
+    if (generated)
+        rs_wipe(generated, strlen(generated));
+    free(generated);
+    free(genphc);
+    json_decref(user);
+    return rc;
+}
+
+typedef struct list_ctx {
+    hctx *c;
+    long long limit, count;
+} list_ctx;
+
+static int list_user(void *ud, const char *id, json_t *user)
+{
+    list_ctx *l = ud;
+    hctx *c = l->c;
+    if (bp_bool(c->p, "UnlicensedUsersOnly", 0) &&
+        json_array_size(json_object_get(user, "Licenses")))
+        return 0;
+    const char *ul = bp_str(c->p, "UsageLocation");
+    if (ul && !rs_streq_ci(ul, json_string_value(json_object_get(user, "UsageLocation"))))
+        return 0;
+    const char *ef = bp_str(c->p, "EnabledFilter");
+    int blocked = json_is_true(json_object_get(user, "BlockCredential"));
+    if (ef && ((!strcmp(ef, "EnabledOnly") && blocked) || (!strcmp(ef, "DisabledOnly") && !blocked)))
+        return 0;
+    const char *upn = json_string_value(json_object_get(user, "UserPrincipalName"));
+    const char *ss = bp_str(c->p, "SearchString");
+    if (ss && !rs_prefix_ci(upn, ss) &&
+        !rs_prefix_ci(json_string_value(json_object_get(user, "DisplayName")), ss))
+        return 0;
+    const char *dom = bp_str(c->p, "DomainName");
+    const char *at = strchr(upn, '@');
+    if (dom && (!at || !rs_streq_ci(at + 1, dom)))
+        return 0;
+    if (l->limit >= 0 && l->count >= l->limit)
+        return 1;
+    l->count++;
+    json_array_append_new(c->out, dir_user_msol_view(c->tenant, user));
+    return 0;
+}
+
+static rs_status h_get_user(hctx *c, rs_err *err)
+{
+    if (bp_has(c->p, "UserPrincipalName") || bp_has(c->p, "ObjectId")) {
+        json_t *user = NULL;
+        rs_status rc = find_user(c, &user, err);
+        if (rc == RS_OK)
+            json_array_append_new(c->out, dir_user_msol_view(c->tenant, user));
+        json_decref(user);
+        return rc;
+    }
+    list_ctx l = {c, bp_bool(c->p, "All", 0) ? -1 : bp_int(c->p, "MaxResults", 500), 0};
+    return dir_user_each(c->st, c->tid, list_user, &l, err);
+}
+
+static rs_status h_set_user(hctx *c, rs_err *err)
+{
+    json_t *user = NULL;
+    rs_status rc = find_user(c, &user, err);
+    if (rc)
+        return rc;
+    copy_bools(c, user, user_bools);
+    copy_bools(c, user, user_strings);
+    rc = set_usage_location(c, user, err);
+    if (rc == RS_OK && bp_bool(c->p, "BlockCredential", 0))
+        h_drop_user(c, json_string_value(json_object_get(user, "ObjectId")));
+    if (rc == RS_OK)
+        rc = dir_user_save(c->st, c->tid, user, c->ds, err);
+    json_decref(user);
+    return rc;
+}
+
+static rs_status h_set_password(hctx *c, rs_err *err)
+{
+    json_t *user = NULL;
+    rs_status rc = find_user(c, &user, err);
+    if (rc)
+        return rc;
+    const char *phc;
+    const char *pw = h_secret(c, "NewPassword", &phc);
+    char *generated = NULL, *genphc = NULL;
+    if (!pw) {
+        pw = generated = dir_password_random();
+        phc = genphc = dir_password_hash(c->ds, generated);
+    }
+    if (!json_is_false(json_object_get(user, "StrongPasswordRequired")))
+        rc = dir_password_check(c->tenant,
+                                json_string_value(json_object_get(user, "UserPrincipalName")), pw,
+                                err);
+    if (rc == RS_OK) {
+        dir_user_set_password(user, phc, pw, rs_time_now_ms());
+        json_object_set_new(user, "ForceChangePassword",
+                            json_boolean(bp_bool(c->p, "ForceChangePassword", 1)));
+        rc = dir_user_save(c->st, c->tid, user, c->ds, err);
+    }
+    if (rc == RS_OK && generated)
+        json_array_append_new(c->out, json_string(generated));
+    if (generated)
+        rs_wipe(generated, strlen(generated));
+    free(generated);
+    free(genphc);
+    json_decref(user);
+    return rc;
+}
+
+static rs_status h_set_license(hctx *c, rs_err *err)
+{
+    json_t *user = NULL;
+    rs_status rc = find_user(c, &user, err);
+    if (rc)
+        return rc;
+    int could_meet = dir_user_can_meet(user);
+    json_t *opts = bp_get(c->p, "LicenseOptions");
+    json_t *optlist = json_is_array(opts) ? json_incref(opts)
+                      : json_is_object(opts) ? json_pack("[O]", opts)
+                                             : json_array();
+    rc = dir_license_apply(c->tenant, user, bp_get(c->p, "AddLicenses"),
+                           bp_get(c->p, "RemoveLicenses"), optlist, err);
+    json_decref(optlist);
+    if (rc == RS_OK) {
+        c->tenant_dirty = 1;
+        if (could_meet && !dir_user_can_meet(user))
+            h_drop_user(c, json_string_value(json_object_get(user, "ObjectId")));
+        rc = dir_user_save(c->st, c->tid, user, c->ds, err);
+    }
+    json_decref(user);
+    return rc;
+}
+
+#define USER_ROLES (ROLE_USER_ADMIN)
+const handler_entry msol_handlers[] = {
+    {"Get-MsolAccountSku", h_get_sku, ROLE_LICENSE_ADMIN | ROLE_USER_ADMIN | ROLE_GLOBAL_READER},
+    {"New-MsolUser", h_new_user, USER_ROLES},
+    {"Get-MsolUser", h_get_user,
+     USER_ROLES | ROLE_LICENSE_ADMIN | ROLE_EXCHANGE_ADMIN | ROLE_SFB_ADMIN | ROLE_GLOBAL_READER},
+    {"Set-MsolUser", h_set_user, USER_ROLES},
+    {"Set-MsolUserPassword", h_set_password, USER_ROLES},
+    {"Set-MsolUserLicense", h_set_license, ROLE_LICENSE_ADMIN | USER_ROLES},
+    {NULL, NULL, 0},
+};

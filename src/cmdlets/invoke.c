@@ -1,0 +1,240 @@
+/* invoke.c - run one server cmdlet (see invoke.h): service and role checks,
+ * binding, password hashing outside the store lock, one transaction with the
+ * audit record, durable commit, then registrar side effects. */
+#include "invoke.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/rs_log.h"
+#include "../base/rs_util.h"
+#include "../sync/sync.h"
+#include "bind.h"
+#include "handlers.h"
+
+void invoke_result_clear(invoke_result *r)
+{
+    json_decref(r->value);
+    json_decref(r->warnings);
+    r->value = r->warnings = NULL;
+}
+
+void h_warn(hctx *c, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    json_array_append_new(c->warnings, json_string(buf));
+}
+
+void h_drop_user(hctx *c, const char *object_id)
+{
+    json_t *cs = NULL;
+    if (object_id && store_get(c->st, c->tid, "csuser", object_id, &cs, NULL) == RS_OK) {
+        const char *sip = json_string_value(json_object_get(cs, "SipAddress"));
+        if (sip)
+            json_array_append_new(c->drop_aors,
+                                  json_string(rs_prefix_ci(sip, "sip:") ? sip + 4 : sip));
+    }
+    json_decref(cs);
+}
+
+const char *h_secret(hctx *c, const char *param, const char **out_phc)
+{
+    *out_phc = json_string_value(json_object_get(c->hashes, param));
+    return bp_str(c->p, param);
+}
+
+static const handler_entry *find_handler(const char *service, const char *name)
+{
+    const handler_entry *tabs[] = {exchange_handlers, msol_handlers, sfb_handlers};
+    const char *names[] = {"exchange", "msol", "sfb"};
+    for (int t = 0; t < 3; t++) {
+        if (strcmp(service, names[t]))
+            continue;
+        for (const handler_entry *h = tabs[t]; h->name; h++)
+            if (rs_streq_ci(h->name, name))
+                return h;
+    }
+    return NULL;
+}
+
+/* PowerShell common parameters: the shell acts on them; the server accepts
+ * them and honours WhatIf. */
+static const char *const common_params[] = {
+    "WhatIf",        "Confirm",          "Verbose",        "Debug",
+    "ErrorAction",   "WarningAction",    "ErrorVariable",  "WarningVariable",
+    "OutVariable",   "OutBuffer",        "InformationAction", "InformationVariable",
+    "PipelineVariable", NULL};
+
+static const char *service_title(const char *service)
+{
+    if (!strcmp(service, "exchange"))
+        return "Exchange Online remote PowerShell";
+    if (!strcmp(service, "sfb"))
+        return "Skype for Business Online remote PowerShell";
+    return "Azure Active Directory (MSOnline) PowerShell";
+}
+
+static unsigned service_right(const char *service)
+{
+    if (!strcmp(service, "exchange"))
+        return RIGHT_EXCHANGE;
+    if (!strcmp(service, "sfb"))
+        return RIGHT_SFB;
+    return RIGHT_MSOL;
+}
+
+/* A copy of params with secrets replaced, for the audit record. */
+static json_t *redact(const cmdlet_def_t *def, json_t *bound)
+{
+    json_t *r = json_deep_copy(bound);
+    for (size_t i = 0; i < def->nparams; i++)
+        if ((def->params[i].flags & PF_SECRET) && json_object_get(r, def->params[i].name))
+            json_object_set_new(r, def->params[i].name, json_string("********"));
+    return r;
+}
+
+rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *service,
+                        const char *cmdlet, json_t *params, invoke_result *out, rs_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const cmdlet_def_t *def = cmdlet_find(cmdlet);
+    const handler_entry *h = def ? find_handler(service, def->name) : NULL;
+    if (!def || !h || (def->flags & CF_LOCAL) || strcmp(def->service, service))
+        return rs_raise(err, RS_E_COMMAND_NOT_FOUND, cmdlet ? cmdlet : "");
+    if (!(who->rights & service_right(service)))
+        return rs_raise(err, RS_E_ACCESS_DENIED,
+                        "The user \"%s\" doesn't have %s access. Ask a global administrator to "
+                        "grant it, then connect again.",
+                        who->upn, service_title(service));
+    if (!(who->roles & (h->roles | ROLE_GLOBAL_ADMIN)))
+        return rs_raise(err, RS_E_ACCESS_DENIED,
+                        "The user \"%s\" isn't assigned to any management roles that allow "
+                        "running \"%s\". It needs the Global Administrator role%s.",
+                        who->upn, def->name,
+                        (h->roles & ROLE_EXCHANGE_ADMIN)
+                            ? " or the Exchange Administrator role"
+                            : (h->roles & ROLE_SFB_ADMIN)
+                                  ? " or the Skype for Business Administrator role"
+                                  : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
+                                        ? ", User Administrator or License Administrator role"
+                                        : "");
+
+    /* Split off common parameters. */
+    json_t *p = json_object();
+    int whatif = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(params, key, v)
+    {
+        int common = 0;
+        for (const char *const *c = common_params; *c; c++)
+            if (rs_streq_ci(key, *c))
+                common = 1;
+        if (!common) {
+            json_object_set(p, key, v);
+        } else if (rs_streq_ci(key, "WhatIf") || rs_streq_ci(key, "Confirm")) {
+            if (!(def->flags & CF_CHANGES)) {
+                json_decref(p);
+                return rs_raise(err, RS_E_PARAM_NOT_FOUND, key);
+            }
+            if (rs_streq_ci(key, "WhatIf"))
+                whatif = json_is_true(v);
+        }
+    }
+    json_t *bound = NULL;
+    rs_status rc = cmdlet_bind(def, p, &bound, err);
+    json_decref(p);
+    if (rc)
+        return rc;
+
+    /* Hash passwords before taking the store (argon2 is slow by design). */
+    json_t *hashes = json_object();
+    for (size_t i = 0; i < def->nparams; i++) {
+        const char *pw = bp_str(bound, def->params[i].name);
+        if ((def->params[i].flags & PF_SECRET) && pw && *pw) {
+            char *phc = dir_password_hash(&svc->ds, pw);
+            json_object_set_new(hashes, def->params[i].name, json_string(phc));
+            free(phc);
+        }
+    }
+    /* With zero lag, changes reach Skype for Business before any SfB cmdlet. */
+    if (!strcmp(service, "sfb"))
+        sync_pump(svc->st, rs_time_now_ms(), NULL, NULL);
+
+    hctx c = {0};
+    c.svc = svc;
+    c.st = svc->st;
+    c.ds = &svc->ds;
+    c.who = who;
+    c.def = def;
+    c.tid = who->tenant_id;
+    c.p = bound;
+    c.hashes = hashes;
+    c.out = json_array();
+    c.warnings = json_array();
+    c.drop_aors = json_array();
+    snprintf(c.dc, sizeof c.dc, "DC1.%s", who->tenant_domain);
+
+    if ((rc = store_begin(svc->st, err)))
+        goto done;
+    rc = dir_tenant_get(svc->st, c.tid, &c.tenant, err);
+    if (rc == RS_OK && !strcmp(service, "exchange") &&
+        !json_is_true(json_object_get(c.tenant, "ExchangeEnabled")))
+        rc = rs_raise(err, RS_E_TENANT_PREREQ,
+                      "Exchange Online is not enabled for the tenant \"%s\". Enable it "
+                      "(exchange_enabled = true in the tenant's configuration), then run the "
+                      "command again.",
+                      who->tenant_domain);
+    if (rc == RS_OK)
+        rc = h->fn(&c, err);
+    if (rc == RS_OK && c.tenant_dirty)
+        rc = dir_tenant_put(svc->st, c.tenant, err);
+    if (rc == RS_OK && (def->flags & CF_CHANGES) && !whatif) {
+        json_t *red = redact(def, bound);
+        rc = store_audit_append(svc->st, c.tid, who->upn, service, def->name, red, "Success",
+                                err);
+        json_decref(red);
+    }
+    if (rc || whatif) {
+        store_rollback(svc->st);
+        if (rc == RS_OK) { /* -WhatIf: report, change nothing */
+            const char *target = bp_str(bound, "Identity");
+            if (!target)
+                target = bp_str(bound, "UserPrincipalName");
+            if (!target)
+                target = bp_str(bound, "Name");
+            json_decref(c.out);
+            c.out = json_array();
+            json_array_clear(c.warnings);
+            h_warn(&c, "What if: Performing the operation \"%s\" on target \"%s\".", def->name,
+                   target ? target : "");
+        }
+    } else {
+        rc = store_commit(svc->st, err);
+    }
+    if (rc == RS_OK && !whatif && svc->reg.drop) {
+        size_t i;
+        json_array_foreach(c.drop_aors, i, v) svc->reg.drop(svc->reg.ud, json_string_value(v));
+    }
+done:
+    rs_log(rc ? RS_LOG_WARNING : RS_LOG_INFO, NULL, "cmdlet %s by %s: %s", def->name, who->upn,
+           rc ? rs_strerror(rc) : "ok");
+    if (rc == RS_OK) {
+        out->value = c.out;
+        out->warnings = c.warnings;
+    } else {
+        json_decref(c.out);
+        json_decref(c.warnings);
+    }
+    json_decref(c.drop_aors);
+    json_decref(c.tenant);
+    json_decref(hashes);
+    json_decref(bound);
+    return rc;
+}

@@ -1,0 +1,46 @@
+/* services.h - the bundle of services one roomsysd runs, as the front ends
+ * (api/, sip/ through its provider, cmdlet handlers) see it.
+ *
+ * api/ uses only the functions declared here and cmdlet_invoke(); it never
+ * touches the store. Implemented in cmdlets/services.c.
+ */
+#ifndef RS_SERVICES_H
+#define RS_SERVICES_H
+
+#include "../base/rs_config.h"
+#include "../base/rs_err.h"
+#include "../directory/principal.h"
+
+typedef struct rs_services rs_services;
+
+/* Open the store in cfg->state_dir, apply migrations, create configured
+ * tenants that do not exist yet, and start the sync pump. cfg is borrowed and
+ * must outlive the services. Blocking. */
+rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err);
+/* Stop background work and close the store. NULL-safe. */
+void rs_services_close(rs_services *svc);
+
+const rs_config *rs_services_config(const rs_services *svc);
+
+/* Admin sign-in (OAuth2 resource-owner password grant): verify upn/password in
+ * `tenant` (its GUID, one of its domains, or "organizations"/"common" to take
+ * the tenant from the UPN's domain) and issue an opaque bearer token for the
+ * service that `scope` names. The token (returned in *out_token, malloc'd,
+ * caller frees) is stored only as a hash. Wrong user, wrong password, blocked
+ * or non-admin accounts all get RS_EAUTH with the same text. Blocking (argon2):
+ * worker threads only. */
+rs_status svc_token_issue(rs_services *svc, const char *tenant, const char *upn,
+                          const char *password, const char *scope, char **out_token,
+                          int *out_expires_in, rs_err *err);
+
+/* Check a bearer token: fills *out and returns RS_OK, or RS_EAUTH when the
+ * token is unknown or expired. */
+rs_status svc_token_check(rs_services *svc, const char *token, rs_principal *out, rs_err *err);
+
+/* Does `tenant` (GUID or domain) name the principal's tenant? */
+int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *tenant);
+
+/* Is the store reachable (for /readyz)? */
+int svc_ready(rs_services *svc);
+
+#endif

@@ -1,0 +1,186 @@
+/* main.c - roomsysd: load the configuration, open the services, start the
+ * HTTPS admin API and the SIP registrar pools, run until SIGTERM/SIGINT.
+ * Exit codes follow sysexits.h (docs/operations.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "../api/api.h"
+#include "../base/rs_config.h"
+#include "../base/rs_log.h"
+#include "../base/rs_util.h"
+#include "../cmdlets/services_int.h"
+#include "../sfb/sfb.h"
+#include "../sip/sip.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "Usage: roomsysd [-c FILE] [--check-config] [--help] [--version]\n"
+               "\n"
+               "The roomsys daemon: tenant directory, room mailboxes, Skype for Business\n"
+               "registrar pools and the HTTPS admin API the roomsys shell talks to.\n"
+               "\n"
+               "  -c, --config FILE   configuration file (default /etc/roomsys/roomsysd.conf)\n"
+               "      --check-config  validate the configuration and exit\n"
+               "  -h, --help          show this help and exit\n"
+               "  -V, --version       show the version and exit\n"
+               "\n"
+               "Secrets are never taken from the command line: the first admin's password\n"
+               "comes from the file or environment variable the configuration names.\n"
+               "Exit codes: 0 ok, 64 usage, 69 unavailable, 70 internal, 74 I/O, 78 config.\n");
+}
+
+/* ---- the registrar's view of the services (sip.h provider) ---- */
+
+static int provider_lookup(void *ud, const char *aor, const char *username, const char *realm,
+                           sip_account *out)
+{
+    rs_services *svc = ud;
+    sfb_signin s;
+    if (sfb_signin_lookup(svc->st, aor, username, realm, &s) != RS_OK)
+        return 0; /* looks like an unknown user */
+    out->known = s.known;
+    memcpy(out->ha1_md5, s.ha1_md5, sizeof out->ha1_md5);
+    memcpy(out->ha1_sha256, s.ha1_sha256, sizeof out->ha1_sha256);
+    out->refusal = s.refusal;
+    snprintf(out->home_pool, sizeof out->home_pool, "%s", s.home_pool);
+    snprintf(out->tenant_id, sizeof out->tenant_id, "%s", s.tenant_id);
+    rs_wipe(&s, sizeof s);
+    return 0;
+}
+
+static int provider_domain(void *ud, const char *domain)
+{
+    rs_services *svc = ud;
+    return sfb_domain_served(svc->st, domain);
+}
+
+static void hook_drop(void *ud, const char *aor)
+{
+    sip_server_drop(ud, aor);
+}
+
+static int hook_bindings(void *ud, const char *aor,
+                         void (*cb)(void *cbud, const char *contact, int expires_in,
+                                    const char *pool),
+                         void *cbud)
+{
+    return sip_server_bindings(ud, aor, cb, cbud);
+}
+
+int main(int argc, char **argv)
+{
+    const char *config_path = "/etc/roomsys/roomsysd.conf";
+    int check_only = 0;
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"check-config", no_argument, NULL, 'C'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': config_path = optarg; break;
+        case 'C': check_only = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("roomsysd %s\n", RS_VERSION); return 0;
+        default: usage(stderr); return EX_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "roomsysd: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return EX_USAGE;
+    }
+    rs_config cfg;
+    rs_err err;
+    rs_err_clear(&err);
+    if (rs_config_load(config_path, &cfg, &err) != RS_OK) {
+        fprintf(stderr, "roomsysd: %s\n", err.msg);
+        return EX_CONFIG;
+    }
+    if (check_only) {
+        printf("roomsysd: configuration %s is valid\n", config_path);
+        rs_config_free(&cfg);
+        return 0;
+    }
+    rs_log_set_level(!strcmp(cfg.log_level, "debug")     ? RS_LOG_DEBUG
+                     : !strcmp(cfg.log_level, "warning") ? RS_LOG_WARNING
+                     : !strcmp(cfg.log_level, "error")   ? RS_LOG_ERROR
+                                                         : RS_LOG_INFO);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int code = 0;
+    rs_services *svc = NULL;
+    api_server *api = NULL;
+    sip_server *sip = NULL;
+    if (rs_services_open(&cfg, &svc, &err) != RS_OK) {
+        rs_log(RS_LOG_ERROR, NULL, "cannot start: %s", err.msg);
+        code = err.code == RS_EINVAL ? EX_CONFIG : err.code == RS_EIO ? EX_IOERR : EX_UNAVAILABLE;
+        goto out;
+    }
+    sip_pool_listen pools[RS_MAX_POOLS];
+    for (int i = 0; i < cfg.npools; i++)
+        pools[i] = (sip_pool_listen){cfg.pools[i].fqdn, cfg.pools[i].address,
+                                     cfg.pools[i].udp_port, cfg.pools[i].backup};
+    sip_settings ss = {pools,
+                       cfg.npools,
+                       cfg.sip_nonce_lifetime_s,
+                       cfg.sip_min_expires,
+                       cfg.sip_max_expires,
+                       cfg.sip_default_expires};
+    sip_provider prov = {svc, provider_lookup, provider_domain, NULL};
+    if (sip_server_start(&ss, &prov, &sip, &err) != RS_OK) {
+        rs_log(RS_LOG_ERROR, NULL, "cannot start the SIP registrar: %s", err.msg);
+        code = EX_UNAVAILABLE;
+        goto out;
+    }
+    rs_registrar_hooks hooks = {sip, hook_drop, hook_bindings};
+    rs_services_set_registrar(svc, &hooks);
+    if (api_start(&cfg, svc, &api, &err) != RS_OK) {
+        rs_log(RS_LOG_ERROR, NULL, "cannot start the HTTPS admin API: %s", err.msg);
+        code = EX_UNAVAILABLE;
+        goto out;
+    }
+    char *pidpath = rs_asprintf("%s/roomsysd.pid", cfg.state_dir);
+    FILE *pf = fopen(pidpath, "w");
+    if (pf) {
+        fprintf(pf, "%ld\n", (long)getpid());
+        fclose(pf);
+    }
+    rs_log(RS_LOG_INFO, NULL, "roomsysd %s ready: https://%s:%d (trust %s), %d SIP pool(s)",
+           RS_VERSION, cfg.https_address, cfg.https_port, api_ca_file(api), cfg.npools);
+    while (!stop_signal)
+        sleep(1); /* interrupted by the signal */
+    rs_log(RS_LOG_INFO, NULL, "stopping on signal %d", (int)stop_signal);
+    api_set_draining(api);
+    unlink(pidpath);
+    free(pidpath);
+out:
+    api_stop(api);
+    if (svc)
+        rs_services_set_registrar(svc, &(rs_registrar_hooks){0});
+    sip_server_stop(sip);
+    rs_services_close(svc);
+    rs_config_free(&cfg);
+    if (!code)
+        rs_log(RS_LOG_INFO, NULL, "stopped");
+    return code;
+}

@@ -1,0 +1,46 @@
+/* exchange.h - Exchange Online's part: recipients (room mailboxes) and their
+ * calendar processing settings. Records are JSON documents (kind "mailbox")
+ * named with Exchange's output property names. Every lookup is scoped by
+ * tenant. Blocking (store): worker threads only.
+ */
+#ifndef EXCHANGE_H
+#define EXCHANGE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "../base/rs_err.h"
+#include "../store/store.h"
+
+/* Resolve an Exchange identity (GUID, SMTP address/UPN, alias, name, display
+ * name; case-insensitive) in the tenant. Not found: E1 with `identity` and
+ * `dc` in the text. Several display-name matches: the ambiguous error.
+ * *out: new reference. */
+rs_status exo_mailbox_resolve(store_t *st, const char *tenant_id, const char *identity,
+                              const char *dc, json_t **out, rs_err *err);
+/* A new room mailbox document (not stored). All strings borrowed. */
+json_t *exo_room_new(const char *name, const char *alias, const char *display_name,
+                     const char *smtp, const char *user_object_id);
+/* Store a new mailbox: name, alias and address must be free (E12). */
+rs_status exo_mailbox_create(store_t *st, const char *tenant_id, json_t *mbx, rs_err *err);
+/* Store changes; old_keys is the previous document (borrowed) so renamed
+ * names/aliases move their unique keys. */
+rs_status exo_mailbox_save(store_t *st, const char *tenant_id, json_t *old, json_t *mbx,
+                           rs_err *err);
+rs_status exo_mailbox_delete(store_t *st, const char *tenant_id, json_t *mbx, rs_err *err);
+rs_status exo_mailbox_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud,
+                           rs_err *err);
+
+/* Check a Name (<=64 chars, printable) / Alias (Exchange's alias characters). */
+rs_status exo_check_name(const char *name, rs_err *err);
+rs_status exo_check_alias(const char *alias, rs_err *err);
+
+/* Default calendar processing of a room created with PowerShell
+ * (cmdlets.md 6.5; AutomateProcessing AutoAccept). New reference. */
+json_t *exo_calproc_defaults(void);
+
+/* Output objects (cmdlets.md section 9). user may be NULL. New references. */
+json_t *exo_mailbox_view(json_t *mbx, json_t *user);
+json_t *exo_calproc_view(json_t *mbx);
+
+#endif

@@ -1,0 +1,89 @@
+/* store.h - durable storage for every service: a document store with unique
+ * secondary keys, an ordered change feed and an audit log, all scoped by tenant.
+ *
+ * Records are JSON documents addressed by (tenant, kind, id); services own the
+ * shape of their documents. Unique keys (tenant, kind, key) -> id give lookups
+ * by name or address and enforce uniqueness. Nothing outside store/ writes SQL.
+ *
+ * Transactions: store_begin() takes the store for the calling thread (other
+ * threads wait), store_commit() makes everything since begin durable (SQLite
+ * WAL, synchronous=FULL) before it returns. Calls outside a transaction run in
+ * their own implicit transaction. The lock is recursive: store calls made
+ * inside a transaction by the same thread do not deadlock.
+ * Blocking: call from worker threads only.
+ */
+#ifndef RS_STORE_H
+#define RS_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "../base/rs_err.h"
+
+typedef struct store store_t;
+
+/* Open (creating if needed) the database at `path`, apply migrations. Refuses
+ * a database whose schema is newer than this build. */
+rs_status store_open(const char *path, store_t **out, rs_err *err);
+void store_close(store_t *st); /* NULL-safe */
+
+rs_status store_begin(store_t *st, rs_err *err);
+rs_status store_commit(store_t *st, rs_err *err);
+void store_rollback(store_t *st);
+
+/* Documents. tenant "" is the global scope (tenants themselves). */
+/* *out: new reference. RS_ENOTFOUND when absent. */
+rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id,
+                    json_t **out, rs_err *err);
+/* Insert or replace. doc borrowed. */
+rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id,
+                    json_t *doc, rs_err *err);
+rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id,
+                    rs_err *err);
+/* Call cb for every document of a kind in a tenant, ordered by id; cb returns
+ * non-zero to stop. doc is borrowed for the call. */
+typedef int (*store_each_cb)(void *ud, const char *id, json_t *doc);
+rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb,
+                     void *ud, rs_err *err);
+/* Number of documents of a kind in a tenant. */
+rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out,
+                      rs_err *err);
+
+/* Unique keys; keys are compared exactly (callers lower-case them). */
+/* RS_ECONFLICT when key already maps to another id (then *out_owner, if not
+ * NULL, receives that id, malloc'd). Same id: no-op. */
+rs_status store_key_set(store_t *st, const char *tenant, const char *kind, const char *key,
+                        const char *id, char **out_owner, rs_err *err);
+/* *out_id malloc'd; RS_ENOTFOUND when absent. */
+rs_status store_key_get(store_t *st, const char *tenant, const char *kind, const char *key,
+                        char **out_id, rs_err *err);
+rs_status store_key_del(store_t *st, const char *tenant, const char *kind, const char *key,
+                        rs_err *err);
+/* Remove every key of a kind that maps to id. */
+rs_status store_key_del_id(store_t *st, const char *tenant, const char *kind, const char *id,
+                           rs_err *err);
+
+/* Change feed: an ordered, durable log of events for consumers (sync/). */
+rs_status store_feed_append(store_t *st, const char *tenant, const char *topic,
+                            const char *id, int64_t due_ms, json_t *doc, rs_err *err);
+typedef int (*store_feed_cb)(void *ud, int64_t seq, const char *tenant, const char *topic,
+                             const char *id, int64_t due_ms, json_t *doc);
+/* Events with seq > after and due_ms <= now_ms, in order, up to limit. */
+rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
+                          store_feed_cb cb, void *ud, rs_err *err);
+/* Consumer positions. */
+rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err);
+rs_status store_cursor_set(store_t *st, const char *name, int64_t seq, rs_err *err);
+
+/* Audit log: one row per admin change, in the caller's transaction. */
+rs_status store_audit_append(store_t *st, const char *tenant, const char *actor,
+                             const char *service, const char *cmdlet, json_t *params,
+                             const char *outcome, rs_err *err);
+/* Call cb for the audit rows of a tenant, newest first, up to limit. */
+typedef int (*store_audit_cb)(void *ud, int64_t seq, int64_t ts_ms, const char *actor,
+                              const char *service, const char *cmdlet, json_t *params,
+                              const char *outcome);
+rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb,
+                           void *ud, rs_err *err);
+
+#endif

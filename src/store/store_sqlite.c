@@ -1,0 +1,466 @@
+/* store_sqlite.c - the store on SQLite (WAL, synchronous=FULL). See store.h.
+ *
+ * Schema versions are the numbered migrations below; user_version records the
+ * applied version and a newer database is refused.
+ */
+#include "store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/rs_log.h"
+#include "../base/rs_util.h"
+
+static const char *const migrations[] = {
+    /* 1 */
+    "CREATE TABLE objects(tenant TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL,"
+    "  doc TEXT NOT NULL, PRIMARY KEY(tenant, kind, id)) WITHOUT ROWID;"
+    "CREATE TABLE keys(tenant TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL,"
+    "  id TEXT NOT NULL, PRIMARY KEY(tenant, kind, key)) WITHOUT ROWID;"
+    "CREATE INDEX keys_by_id ON keys(tenant, kind, id);"
+    "CREATE TABLE feed(seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL,"
+    "  topic TEXT NOT NULL, id TEXT NOT NULL, due_ms INTEGER NOT NULL, doc TEXT NOT NULL);"
+    "CREATE TABLE cursors(name TEXT PRIMARY KEY, seq INTEGER NOT NULL);"
+    "CREATE TABLE audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, ts_ms INTEGER NOT NULL,"
+    "  tenant TEXT NOT NULL, actor TEXT NOT NULL, service TEXT NOT NULL, cmdlet TEXT NOT NULL,"
+    "  params TEXT NOT NULL, outcome TEXT NOT NULL);"
+    "CREATE INDEX audit_by_tenant ON audit(tenant, seq);",
+};
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+struct store {
+    sqlite3 *db;
+    pthread_mutex_t lock; /* recursive */
+    int depth;            /* nesting of begin/commit by the lock owner */
+};
+
+static rs_status db_err(store_t *st, rs_err *err, const char *what)
+{
+    rs_log(RS_LOG_ERROR, NULL, "store: %s: %s", what, sqlite3_errmsg(st->db));
+    int ext = sqlite3_extended_errcode(st->db);
+    if ((ext & 0xff) == SQLITE_FULL)
+        return rs_errf(err, RS_ESTORE, "The store is full: %s failed.", what);
+    return rs_errf(err, RS_ESTORE, "The store failed (%s): %s", what, sqlite3_errmsg(st->db));
+}
+
+static rs_status exec(store_t *st, const char *sql, rs_err *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        rs_status rc = rs_errf(err, RS_ESTORE, "The store failed: %s", msg ? msg : "?");
+        rs_log(RS_LOG_ERROR, NULL, "store: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return RS_OK;
+}
+
+rs_status store_open(const char *path, store_t **out, rs_err *err)
+{
+    *out = NULL;
+    store_t *st = rs_calloc(1, sizeof *st);
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&st->lock, &a);
+    pthread_mutexattr_destroy(&a);
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
+        rs_errf(err, RS_ESTORE, "cannot open database %s: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return RS_ESTORE;
+    }
+    sqlite3_busy_timeout(st->db, 5000);
+    rs_status rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                            "PRAGMA foreign_keys=ON;", err);
+    if (rc)
+        goto fail;
+    sqlite3_stmt *s;
+    int version = 0;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            version = sqlite3_column_int(s, 0);
+        sqlite3_finalize(s);
+    }
+    if (version > SCHEMA_VERSION) {
+        rc = rs_errf(err, RS_ESTORE,
+                     "database %s has schema version %d, newer than this roomsysd (%d); refusing "
+                     "to open it",
+                     path, version, SCHEMA_VERSION);
+        goto fail;
+    }
+    for (int v = version; v < SCHEMA_VERSION; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d;", v + 1);
+        if ((rc = exec(st, "BEGIN IMMEDIATE", err)) || (rc = exec(st, migrations[v], err)) ||
+            (rc = exec(st, pragma, err)) || (rc = exec(st, "COMMIT", err))) {
+            exec(st, "ROLLBACK", NULL);
+            goto fail;
+        }
+        rs_log(RS_LOG_INFO, NULL, "store: applied migration %d", v + 1);
+    }
+    *out = st;
+    return RS_OK;
+fail:
+    store_close(st);
+    return rc;
+}
+
+void store_close(store_t *st)
+{
+    if (!st)
+        return;
+    sqlite3_close_v2(st->db);
+    pthread_mutex_destroy(&st->lock);
+    free(st);
+}
+
+rs_status store_begin(store_t *st, rs_err *err)
+{
+    pthread_mutex_lock(&st->lock);
+    if (st->depth++ == 0) {
+        rs_status rc = exec(st, "BEGIN IMMEDIATE", err);
+        if (rc) {
+            st->depth--;
+            pthread_mutex_unlock(&st->lock);
+            return rc;
+        }
+    }
+    return RS_OK;
+}
+
+rs_status store_commit(store_t *st, rs_err *err)
+{
+    rs_status rc = RS_OK;
+    if (--st->depth == 0) {
+        rc = exec(st, "COMMIT", err);
+        if (rc)
+            exec(st, "ROLLBACK", NULL);
+    }
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+void store_rollback(store_t *st)
+{
+    if (--st->depth == 0)
+        exec(st, "ROLLBACK", NULL);
+    pthread_mutex_unlock(&st->lock);
+}
+
+/* Prepare under the lock; caller finalizes and unlocks via done(). */
+static sqlite3_stmt *prep(store_t *st, const char *sql, rs_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    pthread_mutex_lock(&st->lock);
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        db_err(st, err, "prepare");
+        pthread_mutex_unlock(&st->lock);
+        return NULL;
+    }
+    return s;
+}
+
+static void done(store_t *st, sqlite3_stmt *s)
+{
+    sqlite3_finalize(s);
+    pthread_mutex_unlock(&st->lock);
+}
+
+static void bind_texts(sqlite3_stmt *s, int n, const char *const *v)
+{
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(s, i + 1, v[i], -1, SQLITE_TRANSIENT);
+}
+
+static json_t *parse_doc(const char *text)
+{
+    json_error_t je;
+    return json_loads(text ? text : "null", JSON_DECODE_ANY, &je);
+}
+
+rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id,
+                    json_t **out, rs_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *s = prep(st, "SELECT doc FROM objects WHERE tenant=? AND kind=? AND id=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 3, (const char *[]){tenant, kind, id});
+    rs_status rc = RS_ENOTFOUND;
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        *out = parse_doc((const char *)sqlite3_column_text(s, 0));
+        rc = *out ? RS_OK : rs_errf(err, RS_ESTORE, "corrupt document %s/%s", kind, id);
+    } else if (r != SQLITE_DONE) {
+        rc = db_err(st, err, "get");
+    } else {
+        rs_errf(err, RS_ENOTFOUND, "%s '%s' not found", kind, id);
+    }
+    done(st, s);
+    return rc;
+}
+
+static rs_status step_done(store_t *st, sqlite3_stmt *s, rs_err *err, const char *what)
+{
+    rs_status rc = sqlite3_step(s) == SQLITE_DONE ? RS_OK : db_err(st, err, what);
+    done(st, s);
+    return rc;
+}
+
+rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id,
+                    json_t *doc, rs_err *err)
+{
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    sqlite3_stmt *s =
+        prep(st, "INSERT OR REPLACE INTO objects(tenant,kind,id,doc) VALUES(?,?,?,?)", err);
+    if (!s) {
+        free(text);
+        return RS_ESTORE;
+    }
+    bind_texts(s, 4, (const char *[]){tenant, kind, id, text});
+    free(text);
+    return step_done(st, s, err, "put");
+}
+
+rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id,
+                    rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM objects WHERE tenant=? AND kind=? AND id=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 3, (const char *[]){tenant, kind, id});
+    return step_done(st, s, err, "delete");
+}
+
+rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb,
+                     void *ud, rs_err *err)
+{
+    sqlite3_stmt *s =
+        prep(st, "SELECT id, doc FROM objects WHERE tenant=? AND kind=? ORDER BY id", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 2, (const char *[]){tenant, kind});
+    rs_status rc = RS_OK;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        json_t *doc = parse_doc((const char *)sqlite3_column_text(s, 1));
+        int stop = doc ? cb(ud, (const char *)sqlite3_column_text(s, 0), doc) : 0;
+        json_decref(doc);
+        if (stop)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = db_err(st, err, "list");
+    done(st, s);
+    return rc;
+}
+
+rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out,
+                      rs_err *err)
+{
+    *out = 0;
+    sqlite3_stmt *s = prep(st, "SELECT count(*) FROM objects WHERE tenant=? AND kind=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 2, (const char *[]){tenant, kind});
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    done(st, s);
+    return RS_OK;
+}
+
+rs_status store_key_get(store_t *st, const char *tenant, const char *kind, const char *key,
+                        char **out_id, rs_err *err)
+{
+    *out_id = NULL;
+    sqlite3_stmt *s = prep(st, "SELECT id FROM keys WHERE tenant=? AND kind=? AND key=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 3, (const char *[]){tenant, kind, key});
+    rs_status rc = RS_ENOTFOUND;
+    int r = sqlite3_step(s);
+    if (r == SQLITE_ROW) {
+        *out_id = rs_strdup((const char *)sqlite3_column_text(s, 0));
+        rc = RS_OK;
+    } else if (r != SQLITE_DONE) {
+        rc = db_err(st, err, "key lookup");
+    }
+    done(st, s);
+    return rc;
+}
+
+rs_status store_key_set(store_t *st, const char *tenant, const char *kind, const char *key,
+                        const char *id, char **out_owner, rs_err *err)
+{
+    if (out_owner)
+        *out_owner = NULL;
+    char *owner = NULL;
+    pthread_mutex_lock(&st->lock);
+    rs_status rc = store_key_get(st, tenant, kind, key, &owner, err);
+    if (rc == RS_OK) {
+        if (strcmp(owner, id) != 0) {
+            rc = RS_ECONFLICT;
+            if (out_owner)
+                *out_owner = owner, owner = NULL;
+        }
+        free(owner);
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+    }
+    if (rc != RS_ENOTFOUND) {
+        pthread_mutex_unlock(&st->lock);
+        return rc;
+    }
+    sqlite3_stmt *s = prep(st, "INSERT INTO keys(tenant,kind,key,id) VALUES(?,?,?,?)", err);
+    if (!s) {
+        pthread_mutex_unlock(&st->lock);
+        return RS_ESTORE;
+    }
+    bind_texts(s, 4, (const char *[]){tenant, kind, key, id});
+    rc = step_done(st, s, err, "key insert");
+    pthread_mutex_unlock(&st->lock);
+    return rc;
+}
+
+rs_status store_key_del(store_t *st, const char *tenant, const char *kind, const char *key,
+                        rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM keys WHERE tenant=? AND kind=? AND key=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 3, (const char *[]){tenant, kind, key});
+    return step_done(st, s, err, "key delete");
+}
+
+rs_status store_key_del_id(store_t *st, const char *tenant, const char *kind, const char *id,
+                           rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM keys WHERE tenant=? AND kind=? AND id=?", err);
+    if (!s)
+        return RS_ESTORE;
+    bind_texts(s, 3, (const char *[]){tenant, kind, id});
+    return step_done(st, s, err, "key delete");
+}
+
+rs_status store_feed_append(store_t *st, const char *tenant, const char *topic,
+                            const char *id, int64_t due_ms, json_t *doc, rs_err *err)
+{
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    sqlite3_stmt *s =
+        prep(st, "INSERT INTO feed(tenant,topic,id,due_ms,doc) VALUES(?,?,?,?,?)", err);
+    if (!s) {
+        free(text);
+        return RS_ESTORE;
+    }
+    bind_texts(s, 3, (const char *[]){tenant, topic, id});
+    sqlite3_bind_int64(s, 4, due_ms);
+    sqlite3_bind_text(s, 5, text, -1, SQLITE_TRANSIENT);
+    free(text);
+    return step_done(st, s, err, "feed append");
+}
+
+rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
+                          store_feed_cb cb, void *ud, rs_err *err)
+{
+    /* Strictly ordered: stop at the first event that is not due yet. */
+    sqlite3_stmt *s = prep(st,
+                           "SELECT seq,tenant,topic,id,due_ms,doc FROM feed WHERE seq>? "
+                           "ORDER BY seq LIMIT ?",
+                           err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_int64(s, 1, after);
+    sqlite3_bind_int(s, 2, limit);
+    rs_status rc = RS_OK;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t due = sqlite3_column_int64(s, 4);
+        if (due > now_ms)
+            break;
+        json_t *doc = parse_doc((const char *)sqlite3_column_text(s, 5));
+        int stop = cb(ud, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+                      (const char *)sqlite3_column_text(s, 2),
+                      (const char *)sqlite3_column_text(s, 3), due, doc);
+        json_decref(doc);
+        if (stop)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = db_err(st, err, "feed read");
+    done(st, s);
+    return rc;
+}
+
+rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err)
+{
+    *out = 0;
+    sqlite3_stmt *s = prep(st, "SELECT seq FROM cursors WHERE name=?", err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    done(st, s);
+    return RS_OK;
+}
+
+rs_status store_cursor_set(store_t *st, const char *name, int64_t seq, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO cursors(name,seq) VALUES(?,?)", err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, seq);
+    return step_done(st, s, err, "cursor");
+}
+
+rs_status store_audit_append(store_t *st, const char *tenant, const char *actor,
+                             const char *service, const char *cmdlet, json_t *params,
+                             const char *outcome, rs_err *err)
+{
+    char *text = json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    sqlite3_stmt *s = prep(st,
+                           "INSERT INTO audit(ts_ms,tenant,actor,service,cmdlet,params,outcome) "
+                           "VALUES(?,?,?,?,?,?,?)",
+                           err);
+    if (!s) {
+        free(text);
+        return RS_ESTORE;
+    }
+    sqlite3_bind_int64(s, 1, rs_time_now_ms());
+    const char *v[] = {tenant, actor, service, cmdlet, text ? text : "{}", outcome};
+    for (int i = 0; i < 6; i++)
+        sqlite3_bind_text(s, i + 2, v[i], -1, SQLITE_TRANSIENT);
+    free(text);
+    return step_done(st, s, err, "audit");
+}
+
+rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb,
+                           void *ud, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st,
+                           "SELECT seq,ts_ms,actor,service,cmdlet,params,outcome FROM audit "
+                           "WHERE tenant=? ORDER BY seq DESC LIMIT ?",
+                           err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_text(s, 1, tenant, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 2, limit);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        json_t *p = parse_doc((const char *)sqlite3_column_text(s, 5));
+        int stop = cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+                      (const char *)sqlite3_column_text(s, 2),
+                      (const char *)sqlite3_column_text(s, 3),
+                      (const char *)sqlite3_column_text(s, 4), p,
+                      (const char *)sqlite3_column_text(s, 6));
+        json_decref(p);
+        if (stop)
+            break;
+    }
+    done(st, s);
+    return RS_OK;
+}

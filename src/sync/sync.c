@@ -1,0 +1,86 @@
+/* sync.c - directory -> SfB change feed consumer (see sync.h). */
+#include "sync.h"
+
+#include <string.h>
+
+#include "../base/rs_log.h"
+#include "../directory/directory.h"
+#include "../sfb/sfb.h"
+
+#define CURSOR "sfb"
+
+typedef struct pump_ctx {
+    int64_t seq;
+    char tenant[64];
+    json_t *doc;
+    int have;
+} pump_ctx;
+
+static int take_one(void *ud, int64_t seq, const char *tenant, const char *topic, const char *id,
+                    int64_t due_ms, json_t *doc)
+{
+    pump_ctx *c = ud;
+    c->seq = seq;
+    snprintf(c->tenant, sizeof c->tenant, "%s", tenant);
+    c->doc = strcmp(topic, "user") ? NULL : json_incref(doc);
+    c->have = 1;
+    return 1;
+}
+
+rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err)
+{
+    int applied = 0;
+    rs_status rc = RS_OK;
+    for (;;) {
+        if ((rc = store_begin(st, err)))
+            break;
+        int64_t cursor = 0;
+        pump_ctx c = {0};
+        rc = store_cursor_get(st, CURSOR, &cursor, err);
+        if (rc == RS_OK)
+            rc = store_feed_read(st, cursor, now_ms, 1, take_one, &c, err);
+        if (rc == RS_OK && c.have && c.doc) {
+            json_t *tenant = NULL;
+            if (dir_tenant_get(st, c.tenant, &tenant, NULL) == RS_OK)
+                rc = sfb_apply_user_event(st, c.tenant, tenant, c.doc, err);
+            json_decref(tenant);
+        }
+        if (rc == RS_OK && c.have)
+            rc = store_cursor_set(st, CURSOR, c.seq, err);
+        json_decref(c.doc);
+        if (rc) {
+            store_rollback(st);
+            rs_log(RS_LOG_ERROR, NULL, "sync: event %lld failed: %s", (long long)c.seq,
+                   err ? err->msg : "");
+            break;
+        }
+        if ((rc = store_commit(st, err)) || !c.have)
+            break;
+        applied++;
+    }
+    if (out_applied)
+        *out_applied = applied;
+    return rc;
+}
+
+typedef struct count_ctx {
+    int64_t n;
+} count_ctx;
+
+static int count_one(void *ud, int64_t seq, const char *tenant, const char *topic, const char *id,
+                     int64_t due_ms, json_t *doc)
+{
+    ((count_ctx *)ud)->n++;
+    return 0;
+}
+
+rs_status sync_backlog(store_t *st, int64_t *out_pending, rs_err *err)
+{
+    int64_t cursor = 0;
+    count_ctx c = {0};
+    rs_status rc = store_cursor_get(st, CURSOR, &cursor, err);
+    if (rc == RS_OK)
+        rc = store_feed_read(st, cursor, INT64_MAX, 1000000, count_one, &c, err);
+    *out_pending = c.n;
+    return rc;
+}
