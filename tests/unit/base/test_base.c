@@ -1,0 +1,112 @@
+/* Unit tests for base/: wildcards, JSON escaping, GUIDs, config parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rs_config.h"
+#include "rs_util.h"
+
+static void test_wildcard(void **state)
+{
+    assert_true(rs_wildcard_match("*registrarpool*", "TargetRegistrarPool"));
+    assert_true(rs_wildcard_match("*RegistrarPool*", "registrarpool"));
+    assert_true(rs_wildcard_match("*", ""));
+    assert_true(rs_wildcard_match("Conf?Room*", "Conf Room 2"));
+    assert_true(rs_wildcard_match("[a-c]*", "Bob"));
+    assert_false(rs_wildcard_match("*registrar", "RegistrarPool"));
+    assert_false(rs_wildcard_match("a", "ab"));
+}
+
+static void test_json_escape(void **state)
+{
+    char out[64];
+    rs_json_escape("a\"b\\c\n", out, sizeof out);
+    assert_string_equal(out, "a\\\"b\\\\c\\u000a");
+}
+
+static void test_guid(void **state)
+{
+    char g[37];
+    rs_guid(g);
+    assert_true(rs_is_guid(g));
+    assert_int_equal(g[14], '4');
+    assert_false(rs_is_guid("not-a-guid"));
+}
+
+static void test_md5_vector(void **state)
+{
+    char hex[33];
+    rs_md5_hex("abc", 3, hex); /* RFC 1321 test suite */
+    assert_string_equal(hex, "900150983cd24fb0d6963f7d28e17f72");
+}
+
+static char *write_tmp(const char *text)
+{
+    char *path = strdup("/tmp/rs_conf_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_config_ok(void **state)
+{
+    char *p = write_tmp("[daemon]\nstate_dir = /tmp/x\n[pool p1.example.com]\nudp_port = 5062\n"
+                        "[tenant contoso.onmicrosoft.com]\nadmin_upn = admin@contoso.onmicrosoft.com\n"
+                        "admin_password_env = X\ndefault_pool = p1.example.com\n"
+                        "subscriptions = MCOSTANDARD:5, STANDARDPACK:7\n");
+    rs_config cfg;
+    rs_err err;
+    assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    assert_int_equal(cfg.npools, 1);
+    assert_int_equal(cfg.pools[0].udp_port, 5062);
+    assert_int_equal(cfg.tenants[0].nsubs, 2);
+    assert_int_equal(cfg.tenants[0].subs[1].units, 7);
+    assert_int_equal(cfg.tenants[0].password_validity_days, 90);
+    rs_config_free(&cfg);
+    unlink(p);
+    free(p);
+}
+
+static void expect_config_error(const char *text, const char *needle)
+{
+    char *p = write_tmp(text);
+    rs_config cfg;
+    rs_err err;
+    assert_int_not_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    if (!strstr(err.msg, needle))
+        fail_msg("error '%s' lacks '%s'", err.msg, needle);
+    unlink(p);
+    free(p);
+}
+
+static void test_config_errors(void **state)
+{
+    expect_config_error("[daemon]\nbogus = 1\n", "unknown key 'bogus'");
+    expect_config_error("[nope]\nx = 1\n", "unknown section [nope]");
+    expect_config_error("[https]\nport = 99999\n", "'port' must be an integer");
+    expect_config_error("[https]\nport = 12ab\n", "'port' must be an integer");
+    expect_config_error("[tenant t.example.com]\nadmin_upn = a@t.example.com\n"
+                        "admin_password_env = X\ndefault_pool = nope.example.com\n",
+                        "default_pool 'nope.example.com' is not a configured [pool]");
+    expect_config_error("[tenant t.example.com]\nadmin_upn = a@t.example.com\n",
+                        "needs admin_password_file or admin_password_env");
+    expect_config_error("this is not ini\n", "syntax error");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wildcard),   cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_guid),       cmocka_unit_test(test_md5_vector),
+        cmocka_unit_test(test_config_ok),  cmocka_unit_test(test_config_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

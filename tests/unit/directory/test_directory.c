@@ -1,0 +1,149 @@
+/* Unit tests for directory/: password policy, HA1, expiry, licensing rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "directory.h"
+#include "rs_util.h"
+
+static json_t *tenant(void)
+{
+    return json_pack("{s:s,s:s,s:[s],s:i,s:[{s:s,s:s,s:i,s:i},{s:s,s:s,s:i,s:i}]}", "TenantId",
+                     "11111111-1111-4111-8111-111111111111", "InitialDomain",
+                     "contoso.onmicrosoft.com", "Domains", "contoso.onmicrosoft.com",
+                     "PasswordValidityDays", 90, "Subscriptions", "SkuPartNumber", "MCOSTANDARD",
+                     "SkuId", "d42c793f-6c78-4f43-92ca-e8f6a02b035f", "ActiveUnits", 1,
+                     "ConsumedUnits", 0, "SkuPartNumber", "MCOEV", "SkuId",
+                     "e43b5b99-8dfb-405f-9987-dc307f34bcbd", "ActiveUnits", 5, "ConsumedUnits", 0);
+}
+
+static void test_password_policy(void **state)
+{
+    json_t *t = tenant();
+    const char *upn = "confrm2@contoso.onmicrosoft.com";
+    /* The seed's and its family's passwords must pass (cmdlets.md 2.1 #8). */
+    assert_int_equal(dir_password_check(t, upn, "pass@word1", NULL), RS_OK);
+    assert_int_equal(dir_password_check(t, upn, "MyPass@word1", NULL), RS_OK);
+    assert_int_equal(dir_password_check(t, upn, "P@$$W0rd5959", NULL), RS_OK);
+    rs_err err;
+    assert_int_equal(dir_password_check(t, upn, "short1!", &err), RS_EINVAL);
+    assert_non_null(strstr(err.msg, "does not comply with password complexity"));
+    assert_non_null(strstr(err.msg, "8 to 256"));
+    assert_int_equal(dir_password_check(t, upn, "alllowercase", &err), RS_EINVAL);
+    assert_non_null(strstr(err.msg, "three of these four"));
+    assert_int_equal(dir_password_check(t, upn, "Password123", &err), RS_EINVAL);
+    assert_non_null(strstr(err.msg, "banned"));
+    assert_int_equal(dir_password_check(t, upn, "xConfrm2-room", &err), RS_EINVAL);
+    assert_non_null(strstr(err.msg, "account name"));
+    assert_int_equal(dir_password_check(t, upn, "Pässword-1", &err), RS_EINVAL);
+    char longpw[300];
+    memset(longpw, 'a', sizeof longpw - 1);
+    longpw[sizeof longpw - 1] = 0;
+    longpw[0] = 'A', longpw[1] = '1';
+    assert_int_equal(dir_password_check(t, upn, longpw, NULL), RS_EINVAL);
+    json_decref(t);
+}
+
+static void test_ha1(void **state)
+{
+    json_t *u = dir_user_new("Confrm2@contoso.onmicrosoft.com", "Conf Room 2");
+    dir_user_set_password(u, "$argon2id$fake", "pass@word1", 1000);
+    json_t *h = json_object_get(json_object_get(u, "Ha1"), "confrm2@contoso.onmicrosoft.com");
+    assert_non_null(h);
+    /* MD5("confrm2@contoso.onmicrosoft.com:contoso.onmicrosoft.com:pass@word1") */
+    char expect[33];
+    const char *in = "confrm2@contoso.onmicrosoft.com:contoso.onmicrosoft.com:pass@word1";
+    rs_md5_hex(in, strlen(in), expect);
+    assert_string_equal(json_string_value(json_object_get(h, "md5")), expect);
+    assert_int_equal(strlen(json_string_value(json_object_get(h, "sha256"))), 64);
+    json_decref(u);
+}
+
+static void test_argon2(void **state)
+{
+    dir_settings ds = {1, 8192, 1, 3600, 0};
+    char *phc = dir_password_hash(&ds, "pass@word1");
+    assert_true(strncmp(phc, "$argon2id$", 10) == 0);
+    assert_true(dir_password_verify(phc, "pass@word1"));
+    assert_false(dir_password_verify(phc, "pass@word2"));
+    free(phc);
+}
+
+static void test_expiry(void **state)
+{
+    json_t *t = tenant();
+    json_t *u = dir_user_new("a@contoso.onmicrosoft.com", "A");
+    int64_t day = 86400000;
+    json_object_set_new(u, "LastPasswordChangeTimestamp", json_integer(0));
+    assert_false(dir_password_expired(t, u, 90 * day - 1));
+    assert_true(dir_password_expired(t, u, 90 * day));
+    json_object_set_new(u, "PasswordNeverExpires", json_true());
+    assert_false(dir_password_expired(t, u, 1000 * day));
+    json_decref(u);
+    json_decref(t);
+}
+
+static void test_licenses(void **state)
+{
+    json_t *t = tenant();
+    json_t *u = dir_user_new("r@contoso.onmicrosoft.com", "R");
+    json_t *add = json_pack("[s]", "contoso:MCOSTANDARD");
+    rs_err err;
+    /* usage location first (E9) */
+    assert_int_equal(dir_license_apply(t, u, add, NULL, NULL, &err), RS_ESTATE);
+    assert_non_null(strstr(err.msg, "UsageLocation"));
+    json_object_set_new(u, "UsageLocation", json_string("US"));
+    assert_false(dir_user_can_meet(u));
+    assert_int_equal(dir_license_apply(t, u, add, NULL, NULL, &err), RS_OK);
+    assert_true(dir_user_can_meet(u));
+    /* twice is refused; seats run out for another user */
+    assert_int_equal(dir_license_apply(t, u, add, NULL, NULL, &err), RS_ECONFLICT);
+    json_t *u2 = dir_user_new("s@contoso.onmicrosoft.com", "S");
+    json_object_set_new(u2, "UsageLocation", json_string("FR"));
+    assert_int_equal(dir_license_apply(t, u2, add, NULL, NULL, &err), RS_ELIMIT);
+    assert_non_null(strstr(err.msg, "does not have any available licenses"));
+    /* atomic: a failing add in the same call leaves the remove undone */
+    json_t *bad = json_pack("[s]", "contoso:NOSUCHSKU");
+    assert_int_equal(dir_license_apply(t, u, bad, add, NULL, &err), RS_EINVAL);
+    assert_true(dir_user_can_meet(u));
+    /* another tenant's prefix is not valid */
+    json_t *other = json_pack("[s]", "fabrikam:MCOEV");
+    assert_int_equal(dir_license_apply(t, u, other, NULL, NULL, &err), RS_EINVAL);
+    /* remove frees the seat */
+    assert_int_equal(dir_license_apply(t, u, NULL, add, NULL, &err), RS_OK);
+    assert_false(dir_user_can_meet(u));
+    assert_int_equal(dir_license_apply(t, u2, add, NULL, NULL, &err), RS_OK);
+    json_decref(other);
+    json_decref(bad);
+    json_decref(add);
+    json_decref(u2);
+    json_decref(u);
+    json_decref(t);
+}
+
+static void test_catalog_and_countries(void **state)
+{
+    assert_non_null(dir_sku_find("ENTERPRISEPREMIUM"));
+    assert_string_equal(json_string_value(json_object_get(dir_sku_find("MCOSTANDARD"), "SkuId")),
+                        "d42c793f-6c78-4f43-92ca-e8f6a02b035f");
+    assert_null(dir_sku_find("NOPE"));
+    assert_true(dir_valid_country("US"));
+    assert_true(dir_valid_country("fr"));
+    assert_false(dir_valid_country("XX"));
+    assert_false(dir_valid_country("USA"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_password_policy), cmocka_unit_test(test_ha1),
+        cmocka_unit_test(test_argon2),          cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_licenses),        cmocka_unit_test(test_catalog_and_countries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

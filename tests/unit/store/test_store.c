@@ -1,0 +1,143 @@
+/* Unit tests for store/ on a real SQLite file: documents, unique keys,
+ * transactions, the change feed, schema versioning. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static char path[64];
+
+static int setup(void **state)
+{
+    snprintf(path, sizeof path, "/tmp/rs_store_%d.db", (int)getpid());
+    unlink(path);
+    store_t *st;
+    assert_int_equal(store_open(path, &st, NULL), RS_OK);
+    *state = st;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    store_close(*state);
+    char buf[80];
+    unlink(path);
+    snprintf(buf, sizeof buf, "%s-wal", path);
+    unlink(buf);
+    snprintf(buf, sizeof buf, "%s-shm", path);
+    unlink(buf);
+    return 0;
+}
+
+static void test_documents(void **state)
+{
+    store_t *st = *state;
+    json_t *doc = json_pack("{s:s,s:i}", "Name", "Room", "Capacity", 8), *got = NULL;
+    assert_int_equal(store_put(st, "t1", "mailbox", "id1", doc, NULL), RS_OK);
+    assert_int_equal(store_get(st, "t1", "mailbox", "id1", &got, NULL), RS_OK);
+    assert_true(json_equal(doc, got));
+    json_decref(got);
+    /* scoped by tenant */
+    assert_int_equal(store_get(st, "t2", "mailbox", "id1", &got, NULL), RS_ENOTFOUND);
+    assert_int_equal(store_del(st, "t1", "mailbox", "id1", NULL), RS_OK);
+    assert_int_equal(store_get(st, "t1", "mailbox", "id1", &got, NULL), RS_ENOTFOUND);
+    json_decref(doc);
+}
+
+static void test_keys(void **state)
+{
+    store_t *st = *state;
+    char *owner = NULL, *id = NULL;
+    assert_int_equal(store_key_set(st, "t1", "user", "upn:a@x", "u1", NULL, NULL), RS_OK);
+    assert_int_equal(store_key_set(st, "t1", "user", "upn:a@x", "u1", NULL, NULL), RS_OK);
+    assert_int_equal(store_key_set(st, "t1", "user", "upn:a@x", "u2", &owner, NULL), RS_ECONFLICT);
+    assert_string_equal(owner, "u1");
+    free(owner);
+    assert_int_equal(store_key_set(st, "t2", "user", "upn:a@x", "u9", NULL, NULL), RS_OK);
+    assert_int_equal(store_key_get(st, "t1", "user", "upn:a@x", &id, NULL), RS_OK);
+    assert_string_equal(id, "u1");
+    free(id);
+    assert_int_equal(store_key_del_id(st, "t1", "user", "u1", NULL), RS_OK);
+    assert_int_equal(store_key_get(st, "t1", "user", "upn:a@x", &id, NULL), RS_ENOTFOUND);
+}
+
+static void test_rollback(void **state)
+{
+    store_t *st = *state;
+    json_t *doc = json_pack("{s:s}", "a", "b"), *got = NULL;
+    assert_int_equal(store_begin(st, NULL), RS_OK);
+    assert_int_equal(store_put(st, "t1", "k", "x", doc, NULL), RS_OK);
+    store_rollback(st);
+    assert_int_equal(store_get(st, "t1", "k", "x", &got, NULL), RS_ENOTFOUND);
+    assert_int_equal(store_begin(st, NULL), RS_OK);
+    assert_int_equal(store_put(st, "t1", "k", "x", doc, NULL), RS_OK);
+    assert_int_equal(store_commit(st, NULL), RS_OK);
+    assert_int_equal(store_get(st, "t1", "k", "x", &got, NULL), RS_OK);
+    json_decref(got);
+    json_decref(doc);
+}
+
+static int collect(void *ud, int64_t seq, const char *tenant, const char *topic, const char *id,
+                   int64_t due_ms, json_t *doc)
+{
+    int *n = ud;
+    (*n)++;
+    return 0;
+}
+
+static void test_feed_due(void **state)
+{
+    store_t *st = *state;
+    json_t *doc = json_object();
+    assert_int_equal(store_feed_append(st, "t1", "user", "u1", 100, doc, NULL), RS_OK);
+    assert_int_equal(store_feed_append(st, "t1", "user", "u2", 200, doc, NULL), RS_OK);
+    assert_int_equal(store_feed_append(st, "t1", "user", "u3", 150, doc, NULL), RS_OK);
+    int n = 0;
+    assert_int_equal(store_feed_read(st, 0, 50, 10, collect, &n, NULL), RS_OK);
+    assert_int_equal(n, 0);
+    n = 0; /* ordered: stops at the first event not due yet */
+    assert_int_equal(store_feed_read(st, 0, 160, 10, collect, &n, NULL), RS_OK);
+    assert_int_equal(n, 1);
+    n = 0;
+    assert_int_equal(store_feed_read(st, 0, 1000, 10, collect, &n, NULL), RS_OK);
+    assert_int_equal(n, 3);
+    int64_t cur = -1;
+    assert_int_equal(store_cursor_set(st, "c", 2, NULL), RS_OK);
+    assert_int_equal(store_cursor_get(st, "c", &cur, NULL), RS_OK);
+    assert_int_equal(cur, 2);
+    json_decref(doc);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+    store_close(*state);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version=999", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    store_t *st = NULL;
+    rs_err err;
+    assert_int_equal(store_open(path, &st, &err), RS_ESTORE);
+    assert_non_null(strstr(err.msg, "newer than this roomsysd"));
+    assert_int_equal(store_open(":memory:", (store_t **)state, NULL), RS_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_feed_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
