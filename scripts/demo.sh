@@ -49,9 +49,9 @@ echo
 echo "== a room signs in over SIP: sipp registers confrm2@contoso.onmicrosoft.com with digest auth"
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-printf 'SEQUENTIAL\nconfrm2;contoso.onmicrosoft.com;confrm2@contoso.onmicrosoft.com;pass@word1\n' > "$WORK/users.csv"
+printf 'SEQUENTIAL\nconfrm2;contoso.onmicrosoft.com;[authentication username=confrm2@contoso.onmicrosoft.com password=pass@word1]\n' > "$WORK/users.csv"
 if timeout 20 sipp -sf "$ROOT/tests/e2e/sipp/register.xml" -inf "$WORK/users.csv" -m 1 -l 1 \
-    -i 127.0.0.1 -timeout 10s -timeout_error -recv_timeout 5000 -trace_msg \
+    -i 127.0.0.1 -p 15099 -timeout 10s -timeout_error -recv_timeout 5000 -trace_msg \
     -message_file "$WORK/sip.log" 127.0.0.1:5060 >/dev/null 2>&1 </dev/null; then
     grep -E '^(REGISTER|SIP/2.0) ' "$WORK/sip.log" | sed 's/^/   /'
     echo "== signed in: REGISTER -> 401 challenge -> REGISTER with digest -> 200 OK"

@@ -123,10 +123,11 @@ rs() {
 # signed in, 401 refused, 301 redirected to the home pool).
 sipp_register() {
     code=$1; user=$2; domain=$3; pw=$4; port=${5:-$SIP_PORT}; auth=${6:-$user@$domain}
-    printf 'SEQUENTIAL\n%s;%s;%s;%s\n' "$user" "$domain" "$auth" "$pw" > "$WORK/users.csv"
+    printf 'SEQUENTIAL\n%s;%s;[authentication username=%s password=%s]\n' "$user" "$domain" "$auth" "$pw" \
+        > "$WORK/users.csv"
     sed "s|<recv response=\"200\"/>|<recv response=\"$code\"/>|" "$E2E_DIR/sipp/register.xml" \
         > "$WORK/register_$code.xml"
     timeout 20 sipp -sf "$WORK/register_$code.xml" -inf "$WORK/users.csv" -m 1 -l 1 -i 127.0.0.1 \
-        -timeout 10s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
+        -p "$(free_port udp)" -timeout 10s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
         -trace_err -error_file "$WORK/sipp_errors.log" >/dev/null 2>&1 </dev/null
 }
