@@ -197,13 +197,11 @@ rs_status cmdlet_bind(const cmdlet_def_t *def, json_t *in, json_t **out, rs_err 
     json_t *v;
     json_object_foreach(in, key, v)
     {
-        bool amb = false;
-        char matches[512];
-        const cmdlet_param_t *p = cmdlet_param_resolve(def, key, &amb, matches, sizeof matches);
+        /* Exact names only: abbreviations are resolved by the shell, as
+         * PowerShell's parser does; API clients send full names. */
+        const cmdlet_param_t *p = cmdlet_param_find(def, key);
         rs_status rc;
-        if (amb)
-            rc = rs_raise(err, RS_E_PARAM_AMBIGUOUS, key, matches);
-        else if (!p)
+        if (!p)
             rc = rs_raise(err, RS_E_PARAM_NOT_FOUND, key);
         else if (json_object_get(bound, p->name))
             rc = rs_errf(err, RS_EINVAL,

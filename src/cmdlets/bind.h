@@ -10,8 +10,9 @@
 #include "../base/rs_err.h"
 #include "cmdlet_table.h"
 
-/* Bind `in` (borrowed JSON object: parameter name -> value; names matched
- * case-insensitively, unambiguous prefixes allowed) to def's parameters.
+/* Bind `in` (borrowed JSON object: parameter name -> value; full names
+ * matched case-insensitively; abbreviations are resolved by the shell with
+ * cmdlet_param_resolve, as PowerShell's parser does) to def's parameters.
  * On RS_OK *out is a new object keyed by canonical parameter names holding
  * converted values (strings, integers, booleans, arrays, objects; null only
  * where PF_ALLOW_EMPTY). Unknown names, ambiguous prefixes, bad values and

@@ -87,8 +87,6 @@ static rs_status h_new_mailbox(hctx *c, rs_err *err)
     json_object_set_new(user, "AccountEnabled", json_boolean(enable != 0));
     if ((rc = set_room_password(c, user, pwparam, err)))
         goto out;
-    if ((rc = dir_user_create(c->st, c->tid, c->tenant, user, c->ds, err)))
-        goto out;
     mbx = exo_room_new(name, alias, bp_str(c->p, "DisplayName"), smtp,
                        json_string_value(json_object_get(user, "ObjectId")));
     if (bp_has(c->p, "ResourceCapacity"))
@@ -97,7 +95,9 @@ static rs_status h_new_mailbox(hctx *c, rs_err *err)
         json_object_set(mbx, "Office", bp_get(c->p, "Office"));
     if (bp_has(c->p, "Phone"))
         json_object_set(mbx, "Phone", bp_get(c->p, "Phone"));
-    if ((rc = exo_mailbox_create(c->st, c->tid, mbx, err)))
+    /* The mailbox first, so a used address gets Exchange's error (E12). */
+    if ((rc = exo_mailbox_create(c->st, c->tid, mbx, err)) ||
+        (rc = dir_user_create(c->st, c->tid, c->tenant, user, c->ds, err)))
         goto out;
     json_array_append_new(c->out, exo_mailbox_view(mbx, user));
 out:
