@@ -9,49 +9,49 @@
 
 #include "rs_err.h"
 
-#define RS_MAX_POOLS 16
+#define RS_MAX_POOLS   16
 #define RS_MAX_TENANTS 16
-#define RS_MAX_SUBS 32
+#define RS_MAX_SUBS    32
 
 typedef struct rs_pool_conf {
-    char *fqdn;     /* pool FQDN, e.g. sippoolbl20a04.infra.lync.com */
-    char *address;  /* IP address to listen on for this pool */
-    int udp_port;   /* SIP UDP port */
-    char *backup;   /* FQDN of the backup pool, or NULL */
+    char *fqdn;    /* pool FQDN, e.g. sippoolbl20a04.infra.lync.com */
+    char *address; /* IP address to listen on for this pool */
+    int udp_port;  /* SIP UDP port */
+    char *backup;  /* FQDN of the backup pool, or NULL */
 } rs_pool_conf;
 
 typedef struct rs_sub_conf {
-    char *sku;   /* SkuPartNumber */
-    int units;   /* ActiveUnits (seats) */
+    char *sku; /* SkuPartNumber */
+    int units; /* ActiveUnits (seats) */
 } rs_sub_conf;
 
 typedef struct rs_tenant_conf {
-    char *domain;              /* initial domain, e.g. contoso.onmicrosoft.com */
+    char *domain; /* initial domain, e.g. contoso.onmicrosoft.com */
     char *display_name;
-    char *country;             /* CountryAbbreviation, ISO 3166-1 alpha-2 */
+    char *country; /* CountryAbbreviation, ISO 3166-1 alpha-2 */
     char *admin_upn;
-    char *admin_password_file; /* file holding the admin's initial password */
-    char *admin_password_env;  /* or the name of an environment variable */
-    char *default_pool;        /* pool FQDN new users are homed on */
+    char *admin_password_file;  /* file holding the admin's initial password */
+    char *admin_password_env;   /* or the name of an environment variable */
+    char *default_pool;         /* pool FQDN new users are homed on */
     int password_validity_days; /* 0 = never expires; default 90 */
-    int exchange_enabled;      /* 1/0 */
-    int conferencing_enabled;  /* 1/0 */
+    int exchange_enabled;       /* 1/0 */
+    int conferencing_enabled;   /* 1/0 */
     rs_sub_conf subs[RS_MAX_SUBS];
     int nsubs;
 } rs_tenant_conf;
 
 typedef struct rs_config {
-    char *path;            /* the file this came from */
-    char *state_dir;       /* created on first start */
-    char *log_level;       /* debug, info, warning, error */
+    char *path;      /* the file this came from */
+    char *state_dir; /* created on first start */
+    char *log_level; /* debug, info, warning, error */
     char *https_address;
     int https_port;
-    char *tls_cert_file;   /* NULL: self-signed, made on first start in state_dir/tls */
+    char *tls_cert_file; /* NULL: self-signed, made on first start in state_dir/tls */
     char *tls_key_file;
-    int http_threads;      /* libmicrohttpd thread pool size */
-    int workers;           /* cmdlet worker threads (password hashing, store) */
-    int token_lifetime_s;  /* admin session token lifetime */
-    int sync_lag_s;        /* directory sync lag: 0 = immediate */
+    int http_threads;     /* libmicrohttpd thread pool size */
+    int workers;          /* cmdlet worker threads (password hashing, store) */
+    int token_lifetime_s; /* admin session token lifetime */
+    int sync_lag_s;       /* directory sync lag: 0 = immediate */
     int argon2_t, argon2_m_kib, argon2_p;
     int sip_nonce_lifetime_s;
     int sip_min_expires, sip_max_expires, sip_default_expires;

@@ -22,20 +22,34 @@ static const errdef catalogue[RS_E__COUNT] = {
 const char *rs_strerror(rs_status code)
 {
     switch (code) {
-    case RS_OK: return "success";
-    case RS_ENOMEM: return "out of memory";
-    case RS_EINVAL: return "invalid argument";
-    case RS_EPARSE: return "malformed input";
-    case RS_ENOTFOUND: return "not found";
-    case RS_ECONFLICT: return "already exists";
-    case RS_EAUTH: return "authentication failed";
-    case RS_EPERM: return "permission denied";
-    case RS_ESTATE: return "operation not allowed in the current state";
-    case RS_ELIMIT: return "limit reached";
-    case RS_EIO: return "input/output error";
-    case RS_ESTORE: return "store error";
-    case RS_EUNAVAIL: return "service unavailable";
-    case RS_EINTERNAL: return "internal error";
+    case RS_OK:
+        return "success";
+    case RS_ENOMEM:
+        return "out of memory";
+    case RS_EINVAL:
+        return "invalid argument";
+    case RS_EPARSE:
+        return "malformed input";
+    case RS_ENOTFOUND:
+        return "not found";
+    case RS_ECONFLICT:
+        return "already exists";
+    case RS_EAUTH:
+        return "authentication failed";
+    case RS_EPERM:
+        return "permission denied";
+    case RS_ESTATE:
+        return "operation not allowed in the current state";
+    case RS_ELIMIT:
+        return "limit reached";
+    case RS_EIO:
+        return "input/output error";
+    case RS_ESTORE:
+        return "store error";
+    case RS_EUNAVAIL:
+        return "service unavailable";
+    case RS_EINTERNAL:
+        return "internal error";
     }
     return "unknown error";
 }
@@ -44,13 +58,18 @@ static const char *generic_exception(rs_status code)
 {
     switch (code) {
     case RS_EINVAL:
-    case RS_EPARSE: return "System.ArgumentException";
-    case RS_ENOTFOUND: return "System.Management.Automation.ItemNotFoundException";
+    case RS_EPARSE:
+        return "System.ArgumentException";
+    case RS_ENOTFOUND:
+        return "System.Management.Automation.ItemNotFoundException";
     case RS_EPERM:
-    case RS_EAUTH: return "System.UnauthorizedAccessException";
+    case RS_EAUTH:
+        return "System.UnauthorizedAccessException";
     case RS_ESTATE:
-    case RS_ECONFLICT: return "System.InvalidOperationException";
-    default: return "System.Exception";
+    case RS_ECONFLICT:
+        return "System.InvalidOperationException";
+    default:
+        return "System.Exception";
     }
 }
 
@@ -58,16 +77,23 @@ static const char *generic_category(rs_status code)
 {
     switch (code) {
     case RS_EINVAL:
-    case RS_EPARSE: return "InvalidArgument";
-    case RS_ENOTFOUND: return "ObjectNotFound";
+    case RS_EPARSE:
+        return "InvalidArgument";
+    case RS_ENOTFOUND:
+        return "ObjectNotFound";
     case RS_EPERM:
-    case RS_EAUTH: return "PermissionDenied";
+    case RS_EAUTH:
+        return "PermissionDenied";
     case RS_ESTATE:
-    case RS_ECONFLICT: return "InvalidOperation";
-    case RS_ELIMIT: return "LimitsExceeded";
+    case RS_ECONFLICT:
+        return "InvalidOperation";
+    case RS_ELIMIT:
+        return "LimitsExceeded";
     case RS_EIO:
-    case RS_ESTORE: return "WriteError";
-    default: return "NotSpecified";
+    case RS_ESTORE:
+        return "WriteError";
+    default:
+        return "NotSpecified";
     }
 }
 
@@ -120,16 +146,25 @@ void rs_err_clear(rs_err *err)
 int rs_status_http(rs_status code)
 {
     switch (code) {
-    case RS_OK: return 200;
-    case RS_ENOTFOUND: return 404;
-    case RS_EAUTH: return 401;
-    case RS_EPERM: return 403;
-    case RS_ELIMIT: return 400;
-    case RS_EUNAVAIL: return 503;
+    case RS_OK:
+        return 200;
+    case RS_ENOTFOUND:
+        return 404;
+    case RS_EAUTH:
+        return 401;
+    case RS_EPERM:
+        return 403;
+    case RS_ELIMIT:
+        return 400;
+    case RS_EUNAVAIL:
+        return 503;
     case RS_EIO:
-    case RS_ESTORE: return 503;
+    case RS_ESTORE:
+        return 503;
     case RS_ENOMEM:
-    case RS_EINTERNAL: return 500;
-    default: return 400;
+    case RS_EINTERNAL:
+        return 500;
+    default:
+        return 400;
     }
 }

@@ -18,10 +18,14 @@ void rs_log_set_level(rs_loglevel level)
 static const char *level_name(rs_loglevel l)
 {
     switch (l) {
-    case RS_LOG_DEBUG: return "debug";
-    case RS_LOG_INFO: return "info";
-    case RS_LOG_WARNING: return "warning";
-    default: return "error";
+    case RS_LOG_DEBUG:
+        return "debug";
+    case RS_LOG_INFO:
+        return "info";
+    case RS_LOG_WARNING:
+        return "warning";
+    default:
+        return "error";
     }
 }
 

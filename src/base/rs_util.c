@@ -286,8 +286,8 @@ void rs_time_ps(int64_t ms, char *out, size_t outsz)
     struct tm tm;
     gmtime_r(&t, &tm);
     int h = tm.tm_hour % 12;
-    snprintf(out, outsz, "%d/%d/%04d %d:%02d:%02d %s", tm.tm_mon + 1, tm.tm_mday,
-             tm.tm_year + 1900, h ? h : 12, tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
+    snprintf(out, outsz, "%d/%d/%04d %d:%02d:%02d %s", tm.tm_mon + 1, tm.tm_mday, tm.tm_year + 1900,
+             h ? h : 12, tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
 }
 
 void rs_random(void *buf, size_t n)

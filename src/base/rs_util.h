@@ -11,7 +11,7 @@
 void *rs_malloc(size_t n);
 void *rs_calloc(size_t n, size_t m);
 void *rs_realloc(void *p, size_t n);
-char *rs_strdup(const char *s);              /* s may be NULL -> NULL */
+char *rs_strdup(const char *s); /* s may be NULL -> NULL */
 char *rs_strndup(const char *s, size_t n);
 char *rs_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -30,9 +30,9 @@ void rs_buf_free(rs_buf *b);
 char *rs_buf_take(rs_buf *b);
 
 /* ---- strings ---- */
-bool rs_streq_ci(const char *a, const char *b);          /* ASCII case-insensitive; NULL-safe */
-bool rs_prefix_ci(const char *s, const char *prefix);    /* s starts with prefix (ci) */
-void rs_lower(char *s);                                  /* in place, ASCII */
+bool rs_streq_ci(const char *a, const char *b);       /* ASCII case-insensitive; NULL-safe */
+bool rs_prefix_ci(const char *s, const char *prefix); /* s starts with prefix (ci) */
+void rs_lower(char *s);                               /* in place, ASCII */
 char *rs_lower_dup(const char *s);
 /* PowerShell -like wildcard match (* ? [..]), case-insensitive. */
 bool rs_wildcard_match(const char *pattern, const char *s);
@@ -43,15 +43,15 @@ void rs_json_escape(const char *s, char *out, size_t outsz);
 char *rs_trim(char *s);
 
 /* ---- time ---- */
-int64_t rs_time_now_ms(void);     /* wall clock, ms since epoch */
-int64_t rs_time_mono_ms(void);    /* monotonic */
+int64_t rs_time_now_ms(void);  /* wall clock, ms since epoch */
+int64_t rs_time_mono_ms(void); /* monotonic */
 /* "2026-11-29T04:31:16.123Z" */
 void rs_time_iso8601_ms(int64_t ms, char *out, size_t outsz);
 /* PowerShell DateTime display "11/29/2026 4:31:16 AM" (en-US), UTC. */
 void rs_time_ps(int64_t ms, char *out, size_t outsz);
 
 /* ---- randomness and hashes (GnuTLS) ---- */
-void rs_random(void *buf, size_t n);             /* cryptographic; aborts on failure */
+void rs_random(void *buf, size_t n);               /* cryptographic; aborts on failure */
 void rs_hex(const void *buf, size_t n, char *out); /* out has 2n+1 bytes */
 /* A random RFC 4122 v4 GUID "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" (37 bytes). */
 void rs_guid(char out[37]);

@@ -150,7 +150,8 @@ static rs_status convert(const cmdlet_param_t *p, json_t *v, json_t **out, rs_er
         txt = scalar_text(v);
         *out = json_string(txt);
         free(txt);
-        return *out ? RS_OK : rs_errf(err, RS_EINVAL, "Parameter '%s' is not valid UTF-8.", p->name);
+        return *out ? RS_OK
+                    : rs_errf(err, RS_EINVAL, "Parameter '%s' is not valid UTF-8.", p->name);
     case PT_STRINGS:
     case PT_IDENTITIES:
         if (json_is_array(v)) {

@@ -21,7 +21,7 @@ rs_status cmdlet_bind(const cmdlet_def_t *def, json_t *in, json_t **out, rs_err 
 
 /* Accessors on a bound object (borrowed results, valid while b lives). */
 bool bp_has(json_t *b, const char *name);
-const char *bp_str(json_t *b, const char *name);   /* NULL if absent or null */
+const char *bp_str(json_t *b, const char *name);    /* NULL if absent or null */
 int bp_bool(json_t *b, const char *name, int dflt); /* dflt if absent */
 long long bp_int(json_t *b, const char *name, long long dflt);
 json_t *bp_get(json_t *b, const char *name); /* NULL if absent */

@@ -12,16 +12,15 @@
 
 #include "../base/rs_util.h"
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define N(a)  (sizeof(a) / sizeof((a)[0]))
 #define NAMED (-1)
 
 static const char *const automate_values[] = {"None", "AutoUpdate", "AutoAccept", NULL};
 static const char *const booking_type_values[] = {"Standard", "Reserved", NULL};
-static const char *const mailbox_type_values[] = {"Regular", "Room", "Equipment", "Shared",
+static const char *const mailbox_type_values[] = {"Regular",   "Room", "Equipment", "Shared",
                                                   "Workspace", "Desk", NULL};
-static const char *const sip_address_type_values[] = {"FirstLastName", "EmailAddress",
-                                                      "UserPrincipalName", "SamAccountName",
-                                                      "None", NULL};
+static const char *const sip_address_type_values[] = {
+    "FirstLastName", "EmailAddress", "UserPrincipalName", "SamAccountName", "None", NULL};
 static const char *const recipient_type_values[] = {"RoomMailbox", "EquipmentMailbox",
                                                     "UserMailbox", "SharedMailbox", NULL};
 static const char *const archiving_values[] = {"Uninitialized", "UseLyncArchivingPolicy",
@@ -29,22 +28,39 @@ static const char *const archiving_values[] = {"Uninitialized", "UseLyncArchivin
 static const char *const enabled_filter_values[] = {"All", "EnabledOnly", "DisabledOnly", NULL};
 
 #define P_ID_EXO                                                                                   \
-    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,      \
-     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                            \
-     "The mailbox: name, alias, email address, user principal name or GUID.", 0, 0}
+    {                                                                                              \
+        "Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,   \
+            PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                     \
+            "The mailbox: name, alias, email address, user principal name or GUID.", 0, 0          \
+    }
 #define P_ID_CS                                                                                    \
-    {"Identity", PT_IDENTITY, "Microsoft.Rtc.Management.AD.UserIdParameter", 0,                    \
-     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                            \
-     "The account: SIP address, user principal name or display name.", 0, 0}
+    {                                                                                              \
+        "Identity", PT_IDENTITY, "Microsoft.Rtc.Management.AD.UserIdParameter", 0,                 \
+            PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                     \
+            "The account: SIP address, user principal name or display name.", 0, 0                 \
+    }
 #define P_DC                                                                                       \
-    {"DomainController", PT_FQDN, "Microsoft.Exchange.Data.Fqdn", NAMED, PF_IGNORED, NULL,         \
-     "Accepted for compatibility with on-premises scripts; has no effect in roomsys.", 0, 0}
-#define P_BOOL(n, h) {n, PT_BOOL, "System.Boolean", NAMED, 0, NULL, h, 0, 0}
-#define P_STR(n, h) {n, PT_STRING, "System.String", NAMED, 0, NULL, h, 0, 0}
-#define P_INT(n, lo, hi, h) {n, PT_INT, "System.Int32", NAMED, 0, NULL, h, lo, hi}
+    {                                                                                              \
+        "DomainController", PT_FQDN, "Microsoft.Exchange.Data.Fqdn", NAMED, PF_IGNORED, NULL,      \
+            "Accepted for compatibility with on-premises scripts; has no effect in roomsys.", 0, 0 \
+    }
+#define P_BOOL(n, h)                                                                               \
+    {                                                                                              \
+        n, PT_BOOL, "System.Boolean", NAMED, 0, NULL, h, 0, 0                                      \
+    }
+#define P_STR(n, h)                                                                                \
+    {                                                                                              \
+        n, PT_STRING, "System.String", NAMED, 0, NULL, h, 0, 0                                     \
+    }
+#define P_INT(n, lo, hi, h)                                                                        \
+    {                                                                                              \
+        n, PT_INT, "System.Int32", NAMED, 0, NULL, h, lo, hi                                       \
+    }
 #define P_IDS(n, h)                                                                                \
-    {n, PT_IDENTITIES, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter[]", NAMED,     \
-     PF_ALLOW_EMPTY, NULL, h, 0, 0}
+    {                                                                                              \
+        n, PT_IDENTITIES, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter[]", NAMED,  \
+            PF_ALLOW_EMPTY, NULL, h, 0, 0                                                          \
+    }
 
 /* ---- Exchange ---- */
 
@@ -53,12 +69,12 @@ static const cmdlet_param_t new_mailbox_params[] = {
      "The unique name of the mailbox (up to 64 characters).", 0, 0},
     {"Room", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
      "Creates a room mailbox. Without -EnableRoomMailboxAccount the room's account has an "
-     "unknown random password and cannot sign in until one is set.", 0, 0},
+     "unknown random password and cannot sign in until one is set.",
+     0, 0},
     {"EnableRoomMailboxAccount", PT_BOOL, "System.Boolean", NAMED, 0, NULL,
      "$true enables the room's account; -RoomMailboxPassword is then required.", 0, 0},
-    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET,
-     NULL, "The password of the room's account, checked against the tenant password policy.", 0,
-     0},
+    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET, NULL,
+     "The password of the room's account, checked against the tenant password policy.", 0, 0},
     {"MicrosoftOnlineServicesID", PT_STRING, "Microsoft.Exchange.Data.WindowsLiveId", NAMED, 0,
      NULL, "The account's user name (UPN); also the primary SMTP address.", 0, 0},
     {"UserPrincipalName", PT_STRING, "System.String", NAMED, 0, NULL,
@@ -77,24 +93,25 @@ static const cmdlet_param_t new_mailbox_params[] = {
     P_STR("Office", "Office (location) of the room."),
     P_STR("Phone", "Phone number of the room."),
 };
-static const char *const mailbox_view[] = {"Name", "Alias", "Database", "ProhibitSendQuota",
-                                           "ExternalDirectoryObjectId", NULL};
+static const char *const mailbox_view[] = {
+    "Name", "Alias", "Database", "ProhibitSendQuota", "ExternalDirectoryObjectId", NULL};
 
 static const cmdlet_param_t set_mailbox_params[] = {
     P_ID_EXO,
     {"EnableRoomMailboxAccount", PT_BOOL, "System.Boolean", NAMED, 0, NULL,
      "$true enables the room's account (needs -RoomMailboxPassword unless it already has one); "
-     "$false disables it.", 0, 0},
-    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET,
-     NULL, "New password of the room's account.", 0, 0},
+     "$false disables it.",
+     0, 0},
+    {"RoomMailboxPassword", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET, NULL,
+     "New password of the room's account.", 0, 0},
     {"Type", PT_ENUM, "Microsoft.Exchange.Management.RecipientTasks.ConvertibleMailboxSubType",
      NAMED, 0, mailbox_type_values, "Converts the mailbox to another type.", 0, 0},
     {"MailTip", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
-     "Text shown to senders (up to 175 characters); stored as <html><body>TEXT</body></html>.",
-     0, 0},
+     "Text shown to senders (up to 175 characters); stored as <html><body>TEXT</body></html>.", 0,
+     0},
     {"MailTipTranslations", PT_HASHTABLE, "Microsoft.Exchange.Data.MultiValuedProperty", NAMED,
-     PF_ALLOW_EMPTY, NULL, "Culture:Text translations of the MailTip; a list or @{Add=..;Remove=..}.",
-     0, 0},
+     PF_ALLOW_EMPTY, NULL,
+     "Culture:Text translations of the MailTip; a list or @{Add=..;Remove=..}.", 0, 0},
     P_INT("ResourceCapacity", 0, 2147483647, "Number of seats in the room."),
     {"Name", PT_STRING, "System.String", NAMED, 0, NULL, "The unique name (up to 64).", 0, 0},
     {"DisplayName", PT_STRING, "System.String", NAMED, 0, NULL, "Display name.", 0, 0},
@@ -106,10 +123,11 @@ static const cmdlet_param_t get_mailbox_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP | PF_ALLOW_EMPTY, NULL,
      "The mailbox; omitted or $null returns all mailboxes (up to -ResultSize).", 0, 0},
-    {"RecipientTypeDetails", PT_ENUM, "Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails[]",
-     NAMED, 0, recipient_type_values, "Only mailboxes of this type.", 0, 0},
-    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0,
-     NULL, "Maximum number of results: a number or Unlimited (default 1000).", 0, 0},
+    {"RecipientTypeDetails", PT_ENUM,
+     "Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails[]", NAMED, 0,
+     recipient_type_values, "Only mailboxes of this type.", 0, 0},
+    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0, NULL,
+     "Maximum number of results: a number or Unlimited (default 1000).", 0, 0},
     {"Anr", PT_STRING, "System.String", NAMED, 0, NULL,
      "Ambiguous name resolution: prefix of name, display name or alias.", 0, 0},
     P_DC,
@@ -124,9 +142,9 @@ static const cmdlet_param_t remove_mailbox_params[] = {
 
 static const cmdlet_param_t set_calproc_params[] = {
     P_ID_EXO,
-    {"AutomateProcessing", PT_ENUM,
-     "Microsoft.Exchange.Data.Storage.CalendarProcessingFlags", NAMED, 0, automate_values,
-     "None, AutoUpdate or AutoAccept (default for rooms: AutoAccept).", 0, 0},
+    {"AutomateProcessing", PT_ENUM, "Microsoft.Exchange.Data.Storage.CalendarProcessingFlags",
+     NAMED, 0, automate_values, "None, AutoUpdate or AutoAccept (default for rooms: AutoAccept).",
+     0, 0},
     P_BOOL("AddAdditionalResponse", "Add the AdditionalResponse text to replies (default $false)."),
     {"AdditionalResponse", PT_STRING, "System.String", NAMED, PF_ALLOW_EMPTY, NULL,
      "Text added to replies when AddAdditionalResponse is $true.", 0, 0},
@@ -172,16 +190,23 @@ static const char *const calproc_view[] = {"Identity", "AutomateProcessing", NUL
 
 static const cmdlet_param_t get_calproc_params[] = {
     P_ID_EXO,
-    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0,
-     NULL, "Maximum number of results (default 1000).", 0, 0},
+    {"ResultSize", PT_STRING, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]", NAMED, 0, NULL,
+     "Maximum number of results (default 1000).", 0, 0},
     P_DC,
 };
 
 /* ---- MSOnline ---- */
 
 #define P_UPN_MSOL                                                                                 \
-    {"UserPrincipalName", PT_STRING, "System.String", NAMED, PF_PIPE_PROP, NULL,                   \
-     "The user's sign-in name.", 0, 0},                                                            \
+    {"UserPrincipalName",                                                                          \
+     PT_STRING,                                                                                    \
+     "System.String",                                                                              \
+     NAMED,                                                                                        \
+     PF_PIPE_PROP,                                                                                 \
+     NULL,                                                                                         \
+     "The user's sign-in name.",                                                                   \
+     0,                                                                                            \
+     0},                                                                                           \
     {                                                                                              \
         "ObjectId", PT_STRING, "System.Guid", NAMED, PF_PIPE_PROP, NULL, "The user's ObjectId.",   \
             0, 0                                                                                   \
@@ -210,8 +235,7 @@ static const cmdlet_param_t new_msoluser_params[] = {
     {"LicenseAssignment", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
      "AccountSkuIds (tenant:SKU) to assign.", 0, 0},
 };
-static const char *const msoluser_view[] = {"UserPrincipalName", "DisplayName", "isLicensed",
-                                            NULL};
+static const char *const msoluser_view[] = {"UserPrincipalName", "DisplayName", "isLicensed", NULL};
 
 static const cmdlet_param_t get_msoluser_params[] = {
     P_UPN_MSOL,
@@ -254,10 +278,10 @@ static const cmdlet_param_t set_msollicense_params[] = {
     P_UPN_MSOL,
     {"AddLicenses", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
      "AccountSkuIds to assign, e.g. contoso:MCOSTANDARD.", 0, 0},
-    {"RemoveLicenses", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
-     "AccountSkuIds to remove.", 0, 0},
-    {"LicenseOptions", PT_OBJECT, "Microsoft.Online.Administration.LicenseOption[]", NAMED, 0,
-     NULL, "Service plans to disable, as {AccountSkuId, DisabledServicePlans} objects.", 0, 0},
+    {"RemoveLicenses", PT_STRINGS, "System.String[]", NAMED, 0, NULL, "AccountSkuIds to remove.", 0,
+     0},
+    {"LicenseOptions", PT_OBJECT, "Microsoft.Online.Administration.LicenseOption[]", NAMED, 0, NULL,
+     "Service plans to disable, as {AccountSkuId, DisabledServicePlans} objects.", 0, 0},
 };
 
 /* ---- Skype for Business Online ---- */
@@ -279,20 +303,19 @@ static const cmdlet_param_t get_csonlineuser_params[] = {
 static const cmdlet_param_t enable_csroom_params[] = {
     P_ID_CS,
     {"RegistrarPool", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
-     "The pool that homes the room; must be the account's assigned pool (defaults to it).", 0,
-     0},
+     "The pool that homes the room; must be the account's assigned pool (defaults to it).", 0, 0},
     {"SipAddress", PT_STRING, "System.String", NAMED, 0, NULL,
      "Explicit sip: address; not with -SipAddressType.", 0, 0},
     {"SipAddressType", PT_ENUM, "Microsoft.Rtc.Management.ADConnect.Core.AddressType", NAMED, 0,
-     sip_address_type_values, "How to build the SIP address: EmailAddress, UserPrincipalName, "
-                              "FirstLastName or SamAccountName (the last two need -SipDomain).",
+     sip_address_type_values,
+     "How to build the SIP address: EmailAddress, UserPrincipalName, "
+     "FirstLastName or SamAccountName (the last two need -SipDomain).",
      0, 0},
     {"SipDomain", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
      "SIP domain for FirstLastName and SamAccountName.", 0, 0},
     {"HostingProviderProxyFqdn", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL,
      "Stored; shown as HostingProvider.", 0, 0},
-    {"ProxyPool", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL, "Stored.", 0,
-     0},
+    {"ProxyPool", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", NAMED, 0, NULL, "Stored.", 0, 0},
     {"OriginatorSid", PT_STRING, "System.Security.Principal.SecurityIdentifier", NAMED, 0, NULL,
      "Stored.", 0, 0},
     {"PassThru", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
@@ -354,13 +377,16 @@ static const cmdlet_param_t move_csroom_params[] = {
 #include "cmdlet_params_local.inc"
 
 #define DEF(name, service, flags, synopsis, params, out, view, example)                            \
-    {name, service, flags, synopsis, NULL, params, N(params), out, view, example}
+    {                                                                                              \
+        name, service, flags, synopsis, NULL, params, N(params), out, view, example                \
+    }
 
 const cmdlet_def_t cmdlet_table[] = {
     DEF("New-Mailbox", "exchange", CF_CHANGES,
         "Creates a mailbox; with -Room, a room mailbox and its directory account.",
         new_mailbox_params, "Microsoft.Exchange.Data.Directory.Management.Mailbox", mailbox_view,
-        "New-Mailbox -Name \"Conf Room 2\" -MicrosoftOnlineServicesID confrm2@contoso.onmicrosoft.com "
+        "New-Mailbox -Name \"Conf Room 2\" -MicrosoftOnlineServicesID "
+        "confrm2@contoso.onmicrosoft.com "
         "-Room -EnableRoomMailboxAccount $true -RoomMailboxPassword (ConvertTo-SecureString "
         "'pass@word1' -AsPlainText -Force)"),
     DEF("Set-Mailbox", "exchange", CF_CHANGES,
@@ -386,8 +412,8 @@ const cmdlet_def_t cmdlet_table[] = {
     DEF("Get-MsolAccountSku", "msol", 0, "Shows the tenant's subscriptions and seats.",
         get_sku_params, "Microsoft.Online.Administration.AccountSKU", sku_view,
         "Get-MsolAccountSku"),
-    DEF("New-MsolUser", "msol", CF_CHANGES, "Creates a user in the directory.",
-        new_msoluser_params, "Microsoft.Online.Administration.User", msoluser_view,
+    DEF("New-MsolUser", "msol", CF_CHANGES, "Creates a user in the directory.", new_msoluser_params,
+        "Microsoft.Online.Administration.User", msoluser_view,
         "New-MsolUser -UserPrincipalName alice@contoso.onmicrosoft.com -DisplayName Alice "
         "-UsageLocation US -LicenseAssignment contoso:ENTERPRISEPACK"),
     DEF("Get-MsolUser", "msol", 0, "Shows directory users.", get_msoluser_params,
@@ -403,13 +429,14 @@ const cmdlet_def_t cmdlet_table[] = {
         "Set-MsolUserPassword -UserPrincipalName confrm2@contoso.onmicrosoft.com -NewPassword "
         "'pass@word2' -ForceChangePassword $false"),
     DEF("Set-MsolUserLicense", "msol", CF_CHANGES,
-        "Assigns or removes licenses, atomically; needs a usage location.",
-        set_msollicense_params, NULL, NULL,
+        "Assigns or removes licenses, atomically; needs a usage location.", set_msollicense_params,
+        NULL, NULL,
         "Set-MsolUserLicense -UserPrincipalName confrm2@contoso.onmicrosoft.com -AddLicenses "
         "contoso:MCOSTANDARD"),
 
     DEF("Get-CsTenant", "sfb", 0, "Shows the tenant as Skype for Business Online sees it.",
-        get_cstenant_params, "Microsoft.Rtc.Management.Hosted.Tenant", NULL, "(Get-CsTenant).RegistrarPool"),
+        get_cstenant_params, "Microsoft.Rtc.Management.Hosted.Tenant", NULL,
+        "(Get-CsTenant).RegistrarPool"),
     DEF("Get-CsOnlineUser", "sfb", 0, "Shows users homed in Skype for Business Online.",
         get_csonlineuser_params, "Microsoft.Rtc.Management.ADConnect.Schema.OCSADUser", NULL,
         "Get-CsOnlineUser -Identity 'alice@contoso.onmicrosoft.com' | fl *registrarpool*"),

@@ -31,39 +31,39 @@ typedef enum cmdlet_ptype {
 
 /* Parameter flags. */
 enum {
-    PF_MANDATORY = 1u << 0,   /* mandatory in every parameter set it belongs to */
-    PF_PIPE_VALUE = 1u << 1,  /* ValueFromPipeline */
-    PF_PIPE_PROP = 1u << 2,   /* ValueFromPipelineByPropertyName */
-    PF_IGNORED = 1u << 3,     /* accepted for script compatibility; documented as no effect */
-    PF_SECRET = 1u << 4,      /* never logged, audited or echoed */
-    PF_ALLOW_EMPTY = 1u << 5  /* "" and $null are accepted */
+    PF_MANDATORY = 1u << 0,  /* mandatory in every parameter set it belongs to */
+    PF_PIPE_VALUE = 1u << 1, /* ValueFromPipeline */
+    PF_PIPE_PROP = 1u << 2,  /* ValueFromPipelineByPropertyName */
+    PF_IGNORED = 1u << 3,    /* accepted for script compatibility; documented as no effect */
+    PF_SECRET = 1u << 4,     /* never logged, audited or echoed */
+    PF_ALLOW_EMPTY = 1u << 5 /* "" and $null are accepted */
 };
 
 typedef struct cmdlet_param {
-    const char *name;                /* PowerShell name, canonical case */
+    const char *name; /* PowerShell name, canonical case */
     cmdlet_ptype type;
-    const char *type_name;           /* .NET type shown in errors and help */
-    int position;                    /* 0-based positional index, or -1 for named only */
-    unsigned flags;                  /* PF_* */
-    const char *const *enum_values;  /* PT_ENUM: NULL-terminated list */
-    const char *help;                /* one-paragraph description for Get-Help */
-    int min, max;                    /* PT_INT range when min < max */
+    const char *type_name;          /* .NET type shown in errors and help */
+    int position;                   /* 0-based positional index, or -1 for named only */
+    unsigned flags;                 /* PF_* */
+    const char *const *enum_values; /* PT_ENUM: NULL-terminated list */
+    const char *help;               /* one-paragraph description for Get-Help */
+    int min, max;                   /* PT_INT range when min < max */
 } cmdlet_param_t;
 
 /* Cmdlet flags. */
 enum {
-    CF_CHANGES = 1u << 0,      /* changes state: supports -WhatIf and -Confirm */
-    CF_CONFIRM = 1u << 1,      /* confirms by default (ConfirmImpact High) */
-    CF_LOCAL = 1u << 2,        /* runs in the shell, never sent to the server */
-    CF_NULL_ID_ALL = 1u << 3   /* -Identity $null returns all objects (Get-Mailbox) */
+    CF_CHANGES = 1u << 0,    /* changes state: supports -WhatIf and -Confirm */
+    CF_CONFIRM = 1u << 1,    /* confirms by default (ConfirmImpact High) */
+    CF_LOCAL = 1u << 2,      /* runs in the shell, never sent to the server */
+    CF_NULL_ID_ALL = 1u << 3 /* -Identity $null returns all objects (Get-Mailbox) */
 };
 
 typedef struct cmdlet_def {
-    const char *name;              /* "New-Mailbox" */
-    const char *service;           /* "exchange", "sfb", "msol" or "local" */
-    unsigned flags;                /* CF_* */
-    const char *synopsis;          /* one line for Get-Help / Get-Command */
-    const char *description;       /* longer text for Get-Help -Full */
+    const char *name;        /* "New-Mailbox" */
+    const char *service;     /* "exchange", "sfb", "msol" or "local" */
+    unsigned flags;          /* CF_* */
+    const char *synopsis;    /* one line for Get-Help / Get-Command */
+    const char *description; /* longer text for Get-Help -Full */
     const cmdlet_param_t *params;
     size_t nparams;
     const char *output_type;       /* .NET-like type name of the output objects, or NULL */
@@ -89,7 +89,8 @@ const cmdlet_param_t *cmdlet_param_resolve(const cmdlet_def_t *def, const char *
                                            bool *out_ambiguous, char *matches, size_t matches_sz);
 
 /* The InvokeCommand URL path prefix for a service:
- * "exchange" -> "/adminapi/beta", "sfb" -> "/sfb/adminapi/beta", "msol" -> "/msol/adminapi/beta". */
+ * "exchange" -> "/adminapi/beta", "sfb" -> "/sfb/adminapi/beta", "msol" -> "/msol/adminapi/beta".
+ */
 const char *cmdlet_service_path(const char *service);
 
 #endif

@@ -19,8 +19,8 @@ typedef struct hctx {
     const dir_settings *ds;
     const rs_principal *who;
     const cmdlet_def_t *def;
-    const char *tid;   /* tenant id */
-    json_t *tenant;    /* tenant record; set tenant_dirty after changing it */
+    const char *tid; /* tenant id */
+    json_t *tenant;  /* tenant record; set tenant_dirty after changing it */
     int tenant_dirty;
     json_t *p;         /* bound parameters (borrowed) */
     json_t *hashes;    /* parameter name -> argon2id PHC computed before the transaction */

@@ -16,8 +16,8 @@
 static json_t *mailbox_user(hctx *c, json_t *mbx)
 {
     json_t *u = NULL;
-    dir_user_find(c->st, c->tid, json_string_value(json_object_get(mbx, "ExternalDirectoryObjectId")),
-                  &u, NULL);
+    dir_user_find(c->st, c->tid,
+                  json_string_value(json_object_get(mbx, "ExternalDirectoryObjectId")), &u, NULL);
     return u;
 }
 
@@ -28,9 +28,8 @@ static rs_status set_room_password(hctx *c, json_t *user, const char *param, rs_
     const char *pw = h_secret(c, param, &phc);
     if (!pw || !phc)
         return RS_OK;
-    rs_status rc = dir_password_check(c->tenant,
-                                      json_string_value(json_object_get(user, "UserPrincipalName")),
-                                      pw, err);
+    rs_status rc = dir_password_check(
+        c->tenant, json_string_value(json_object_get(user, "UserPrincipalName")), pw, err);
     if (rc)
         return rc;
     dir_user_set_password(user, phc, pw, rs_time_now_ms());
@@ -47,8 +46,8 @@ static char *alias_from(const char *s, size_t n)
         char ch = s[i];
         if (ch == ' ')
             continue;
-        rs_buf_putc(&b, (isalnum((unsigned char)ch) || strchr("!#$%&'*+-/=?^_`{|}~.", ch)) ? ch
-                                                                                         : '?');
+        rs_buf_putc(&b,
+                    (isalnum((unsigned char)ch) || strchr("!#$%&'*+-/=?^_`{|}~.", ch)) ? ch : '?');
     }
     return rs_buf_take(&b);
 }
@@ -144,10 +143,12 @@ static rs_status apply_translations(json_t *mbx, json_t *v, rs_err *err)
         json_object_set_new(mbx, "MailTipTranslations", list);
         add = v;
     }
-    json_t *adds = json_is_array(add) ? json_incref(add) : add ? json_pack("[O]", add) : json_array();
-    json_t *rems = json_is_array(remove)     ? json_incref(remove)
-                   : remove                  ? json_pack("[O]", remove)
-                                             : json_array();
+    json_t *adds = json_is_array(add) ? json_incref(add)
+                   : add              ? json_pack("[O]", add)
+                                      : json_array();
+    json_t *rems = json_is_array(remove) ? json_incref(remove)
+                   : remove              ? json_pack("[O]", remove)
+                                         : json_array();
     size_t i, j;
     json_t *x, *y;
     rs_status rc = RS_OK;
@@ -181,14 +182,16 @@ static rs_status h_set_mailbox(hctx *c, rs_err *err)
     old = json_deep_copy(mbx);
     user = mailbox_user(c, mbx);
     json_t *user_before = json_deep_copy(user);
-    int is_room = rs_streq_ci(json_string_value(json_object_get(mbx, "RecipientTypeDetails")),
-                              "RoomMailbox");
+    int is_room =
+        rs_streq_ci(json_string_value(json_object_get(mbx, "RecipientTypeDetails")), "RoomMailbox");
     if (bp_has(c->p, "Type")) {
         static const struct {
             const char *type, *details, *resource;
-        } types[] = {{"Regular", "UserMailbox", NULL},       {"Room", "RoomMailbox", "Room"},
+        } types[] = {{"Regular", "UserMailbox", NULL},
+                     {"Room", "RoomMailbox", "Room"},
                      {"Equipment", "EquipmentMailbox", "Equipment"},
-                     {"Shared", "SharedMailbox", NULL},      {"Workspace", "WorkspaceMailbox", "Room"},
+                     {"Shared", "SharedMailbox", NULL},
+                     {"Workspace", "WorkspaceMailbox", "Room"},
                      {"Desk", "DeskMailbox", NULL}};
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
             if (!rs_streq_ci(types[i].type, bp_str(c->p, "Type")))
@@ -203,9 +206,9 @@ static rs_status h_set_mailbox(hctx *c, rs_err *err)
     }
     if (bp_has(c->p, "EnableRoomMailboxAccount") || bp_has(c->p, "RoomMailboxPassword")) {
         if (!is_room) {
-            rc = rs_raise(err, RS_E_EXO_ROOM_ONLY, bp_has(c->p, "EnableRoomMailboxAccount")
-                                                       ? "EnableRoomMailboxAccount"
-                                                       : "RoomMailboxPassword");
+            rc = rs_raise(err, RS_E_EXO_ROOM_ONLY,
+                          bp_has(c->p, "EnableRoomMailboxAccount") ? "EnableRoomMailboxAccount"
+                                                                   : "RoomMailboxPassword");
             goto out;
         }
         int enable = bp_bool(c->p, "EnableRoomMailboxAccount", -1);
@@ -217,7 +220,8 @@ static rs_status h_set_mailbox(hctx *c, rs_err *err)
         if (enable != -1) {
             json_object_set_new(user, "AccountEnabled", json_boolean(enable));
             if (!enable)
-                h_drop_user(c, json_string_value(json_object_get(mbx, "ExternalDirectoryObjectId")));
+                h_drop_user(c,
+                            json_string_value(json_object_get(mbx, "ExternalDirectoryObjectId")));
         }
         if ((rc = set_room_password(c, user, "RoomMailboxPassword", err)))
             goto out;
@@ -289,7 +293,8 @@ typedef struct list_ctx {
 static int list_one(void *ud, const char *id, json_t *mbx)
 {
     list_ctx *l = ud;
-    if (l->type && !rs_streq_ci(l->type, json_string_value(json_object_get(mbx, "RecipientTypeDetails"))))
+    if (l->type &&
+        !rs_streq_ci(l->type, json_string_value(json_object_get(mbx, "RecipientTypeDetails"))))
         return 0;
     if (l->anr && !rs_prefix_ci(json_string_value(json_object_get(mbx, "Name")), l->anr) &&
         !rs_prefix_ci(json_string_value(json_object_get(mbx, "DisplayName")), l->anr) &&

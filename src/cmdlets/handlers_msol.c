@@ -15,8 +15,7 @@ static rs_status find_user(hctx *c, json_t **out, rs_err *err)
     if (!id)
         id = bp_str(c->p, "ObjectId");
     if (!id)
-        return rs_raise(err, RS_E_PARAM_SET,
-                        "Specify -UserPrincipalName or -ObjectId.");
+        return rs_raise(err, RS_E_PARAM_SET, "Specify -UserPrincipalName or -ObjectId.");
     rs_status rc = dir_user_find(c->st, c->tid, id, out, err);
     if (rc == RS_ENOTFOUND)
         return rs_raise(err, RS_E_MSOL_USER_NOT_FOUND, id);
@@ -83,8 +82,8 @@ static rs_status h_new_user(hctx *c, rs_err *err)
     if (rc == RS_OK) {
         dir_user_set_password(user, phc, pw, rs_time_now_ms());
         if (bp_has(c->p, "LicenseAssignment"))
-            rc = dir_license_apply(c->tenant, user, bp_get(c->p, "LicenseAssignment"), NULL,
-                                   NULL, err);
+            rc = dir_license_apply(c->tenant, user, bp_get(c->p, "LicenseAssignment"), NULL, NULL,
+                                   err);
         c->tenant_dirty = 1;
     }
     if (rc == RS_OK)
@@ -120,7 +119,8 @@ static int list_user(void *ud, const char *id, json_t *user)
         return 0;
     const char *ef = bp_str(c->p, "EnabledFilter");
     int blocked = json_is_true(json_object_get(user, "BlockCredential"));
-    if (ef && ((!strcmp(ef, "EnabledOnly") && blocked) || (!strcmp(ef, "DisabledOnly") && !blocked)))
+    if (ef &&
+        ((!strcmp(ef, "EnabledOnly") && blocked) || (!strcmp(ef, "DisabledOnly") && !blocked)))
         return 0;
     const char *upn = json_string_value(json_object_get(user, "UserPrincipalName"));
     const char *ss = bp_str(c->p, "SearchString");
@@ -183,9 +183,8 @@ static rs_status h_set_password(hctx *c, rs_err *err)
         phc = genphc = dir_password_hash(c->ds, generated);
     }
     if (!json_is_false(json_object_get(user, "StrongPasswordRequired")))
-        rc = dir_password_check(c->tenant,
-                                json_string_value(json_object_get(user, "UserPrincipalName")), pw,
-                                err);
+        rc = dir_password_check(
+            c->tenant, json_string_value(json_object_get(user, "UserPrincipalName")), pw, err);
     if (rc == RS_OK) {
         dir_user_set_password(user, phc, pw, rs_time_now_ms());
         json_object_set_new(user, "ForceChangePassword",
@@ -210,7 +209,7 @@ static rs_status h_set_license(hctx *c, rs_err *err)
         return rc;
     int could_meet = dir_user_can_meet(user);
     json_t *opts = bp_get(c->p, "LicenseOptions");
-    json_t *optlist = json_is_array(opts) ? json_incref(opts)
+    json_t *optlist = json_is_array(opts)    ? json_incref(opts)
                       : json_is_object(opts) ? json_pack("[O]", opts)
                                              : json_array();
     rc = dir_license_apply(c->tenant, user, bp_get(c->p, "AddLicenses"),

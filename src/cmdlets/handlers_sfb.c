@@ -26,8 +26,7 @@ static bool pool_exists(hctx *c, const char *fqdn)
 static rs_status h_get_tenant(hctx *c, rs_err *err)
 {
     const char *id = bp_str(c->p, "Identity");
-    if (id && !rs_streq_ci(id, c->tid) &&
-        !dir_tenant_has_domain(c->tenant, id))
+    if (id && !rs_streq_ci(id, c->tid) && !dir_tenant_has_domain(c->tenant, id))
         return rs_raise(err, RS_E_CS_NOT_FOUND, id);
     json_array_append_new(c->out, sfb_tenant_view(c->tenant));
     return RS_OK;
@@ -109,8 +108,9 @@ static void warn_credential(hctx *c, json_t *user, const char *sip)
     const char *bare = rs_prefix_ci(sip, "sip:") ? sip + 4 : sip;
     char *lower = rs_lower_dup(bare);
     if (!json_object_get(json_object_get(user, "Ha1"), lower))
-        h_warn(c, "The room \"%s\" has no password for the SIP address %s yet. Set one with "
-                  "Set-Mailbox -RoomMailboxPassword or Set-MsolUserPassword before it signs in.",
+        h_warn(c,
+               "The room \"%s\" has no password for the SIP address %s yet. Set one with "
+               "Set-Mailbox -RoomMailboxPassword or Set-MsolUserPassword before it signs in.",
                json_string_value(json_object_get(user, "UserPrincipalName")), sip);
     free(lower);
 }
@@ -291,10 +291,16 @@ static rs_status h_set_room(hctx *c, rs_err *err)
     }
     if (bp_has(c->p, "SipAddress") && (rc = check_sip_address(c, bp_str(c->p, "SipAddress"), err)))
         goto out;
-    static const char *const fields[] = {"Enabled", "EnterpriseVoiceEnabled", "LineURI",
-                                         "LineServerURI", "PrivateLine",
-                                         "RemoteCallControlTelephonyEnabled", "AudioVideoDisabled",
-                                         "HostedVoiceMail", "ExchangeArchivingPolicy", "SipAddress",
+    static const char *const fields[] = {"Enabled",
+                                         "EnterpriseVoiceEnabled",
+                                         "LineURI",
+                                         "LineServerURI",
+                                         "PrivateLine",
+                                         "RemoteCallControlTelephonyEnabled",
+                                         "AudioVideoDisabled",
+                                         "HostedVoiceMail",
+                                         "ExchangeArchivingPolicy",
+                                         "SipAddress",
                                          NULL};
     for (const char *const *f = fields; *f; f++) {
         json_t *v = bp_get(c->p, *f);
@@ -319,8 +325,7 @@ static rs_status h_set_room(hctx *c, rs_err *err)
     if (!json_is_true(json_object_get(cs, "Enabled")) || bp_has(c->p, "SipAddress")) {
         const char *s = old_sip;
         if (s)
-            json_array_append_new(c->drop_aors,
-                                  json_string(rs_prefix_ci(s, "sip:") ? s + 4 : s));
+            json_array_append_new(c->drop_aors, json_string(rs_prefix_ci(s, "sip:") ? s + 4 : s));
     }
     rc = sfb_user_save(c->st, c->tid, cs, old_sip, err);
     if (rc == RS_OK && bp_has(c->p, "SipAddress"))
@@ -343,13 +348,17 @@ static rs_status h_disable_room(hctx *c, rs_err *err)
     char *old_sip = rs_strdup(json_string_value(json_object_get(cs, "SipAddress")));
     if (old_sip)
         json_array_append_new(c->drop_aors, json_string(old_sip + 4));
-    static const char *const cleared[] = {"SipAddress", "LineURI", "LineServerURI", "PrivateLine",
-                                          "HostedVoiceMail", "HostingProviderProxyFqdn",
-                                          "ProxyPool", "OriginatorSid", NULL};
+    static const char *const cleared[] = {
+        "SipAddress",  "LineURI",         "LineServerURI",
+        "PrivateLine", "HostedVoiceMail", "HostingProviderProxyFqdn",
+        "ProxyPool",   "OriginatorSid",   NULL};
     for (const char *const *f = cleared; *f; f++)
         json_object_set_new(cs, *f, json_null());
-    static const char *const off[] = {"Enabled", "IsMeetingRoom", "EnterpriseVoiceEnabled",
-                                      "RemoteCallControlTelephonyEnabled", "AudioVideoDisabled",
+    static const char *const off[] = {"Enabled",
+                                      "IsMeetingRoom",
+                                      "EnterpriseVoiceEnabled",
+                                      "RemoteCallControlTelephonyEnabled",
+                                      "AudioVideoDisabled",
                                       NULL};
     for (const char *const *f = off; *f; f++)
         json_object_set_new(cs, *f, json_false());

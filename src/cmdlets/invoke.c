@@ -65,11 +65,20 @@ static const handler_entry *find_handler(const char *service, const char *name)
 
 /* PowerShell common parameters: the shell acts on them; the server accepts
  * them and honours WhatIf. */
-static const char *const common_params[] = {
-    "WhatIf",        "Confirm",          "Verbose",        "Debug",
-    "ErrorAction",   "WarningAction",    "ErrorVariable",  "WarningVariable",
-    "OutVariable",   "OutBuffer",        "InformationAction", "InformationVariable",
-    "PipelineVariable", NULL};
+static const char *const common_params[] = {"WhatIf",
+                                            "Confirm",
+                                            "Verbose",
+                                            "Debug",
+                                            "ErrorAction",
+                                            "WarningAction",
+                                            "ErrorVariable",
+                                            "WarningVariable",
+                                            "OutVariable",
+                                            "OutBuffer",
+                                            "InformationAction",
+                                            "InformationVariable",
+                                            "PipelineVariable",
+                                            NULL};
 
 static const char *service_title(const char *service)
 {
@@ -117,13 +126,12 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
                         "The user \"%s\" isn't assigned to any management roles that allow "
                         "running \"%s\". It needs the Global Administrator role%s.",
                         who->upn, def->name,
-                        (h->roles & ROLE_EXCHANGE_ADMIN)
-                            ? " or the Exchange Administrator role"
-                            : (h->roles & ROLE_SFB_ADMIN)
-                                  ? " or the Skype for Business Administrator role"
-                                  : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
-                                        ? ", User Administrator or License Administrator role"
-                                        : "");
+                        (h->roles & ROLE_EXCHANGE_ADMIN) ? " or the Exchange Administrator role"
+                        : (h->roles & ROLE_SFB_ADMIN)
+                            ? " or the Skype for Business Administrator role"
+                        : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
+                            ? ", User Administrator or License Administrator role"
+                            : "");
 
     /* Split off common parameters. */
     json_t *p = json_object();
@@ -197,8 +205,7 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
         rc = dir_tenant_put(svc->st, c.tenant, err);
     if (rc == RS_OK && (def->flags & CF_CHANGES) && !whatif) {
         json_t *red = redact(def, bound);
-        rc = store_audit_append(svc->st, c.tid, who->upn, service, def->name, red, "Success",
-                                err);
+        rc = store_audit_append(svc->st, c.tid, who->upn, service, def->name, red, "Success", err);
         json_decref(red);
     }
     if (rc || whatif) {

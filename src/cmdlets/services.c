@@ -45,8 +45,8 @@ rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err)
                        strerror(errno));
     rs_services *svc = rs_calloc(1, sizeof *svc);
     svc->cfg = cfg;
-    svc->ds = (dir_settings){cfg->argon2_t, cfg->argon2_m_kib, cfg->argon2_p,
-                             cfg->token_lifetime_s, cfg->sync_lag_s};
+    svc->ds = (dir_settings){cfg->argon2_t, cfg->argon2_m_kib, cfg->argon2_p, cfg->token_lifetime_s,
+                             cfg->sync_lag_s};
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->cond, NULL);
     char *path = rs_asprintf("%s/roomsys.db", cfg->state_dir);
@@ -113,8 +113,7 @@ rs_status svc_token_check(rs_services *svc, const char *token, rs_principal *out
 int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *tenant)
 {
     char tid[37];
-    return dir_tenant_resolve(svc->st, tenant, tid, NULL) == RS_OK &&
-           !strcmp(tid, who->tenant_id);
+    return dir_tenant_resolve(svc->st, tenant, tid, NULL) == RS_OK && !strcmp(tid, who->tenant_id);
 }
 
 int svc_ready(rs_services *svc)

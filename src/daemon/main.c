@@ -92,11 +92,21 @@ int main(int argc, char **argv)
     int ch;
     while ((ch = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
         switch (ch) {
-        case 'c': config_path = optarg; break;
-        case 'C': check_only = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf("roomsysd %s\n", RS_VERSION); return 0;
-        default: usage(stderr); return EX_USAGE;
+        case 'c':
+            config_path = optarg;
+            break;
+        case 'C':
+            check_only = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf("roomsysd %s\n", RS_VERSION);
+            return 0;
+        default:
+            usage(stderr);
+            return EX_USAGE;
         }
     }
     if (optind < argc) {
@@ -138,8 +148,8 @@ int main(int argc, char **argv)
     }
     sip_pool_listen pools[RS_MAX_POOLS];
     for (int i = 0; i < cfg.npools; i++)
-        pools[i] = (sip_pool_listen){cfg.pools[i].fqdn, cfg.pools[i].address,
-                                     cfg.pools[i].udp_port, cfg.pools[i].backup};
+        pools[i] = (sip_pool_listen){cfg.pools[i].fqdn, cfg.pools[i].address, cfg.pools[i].udp_port,
+                                     cfg.pools[i].backup};
     sip_settings ss = {pools,
                        cfg.npools,
                        cfg.sip_nonce_lifetime_s,

@@ -203,8 +203,8 @@ bool dir_user_has_plan(json_t *user, const char *plan)
     json_array_foreach(json_object_get(user, "Licenses"), i, l)
     {
         bool disabled = false;
-        json_array_foreach(json_object_get(l, "DisabledPlans"), j, p)
-            disabled |= rs_streq_ci(json_string_value(p), plan);
+        json_array_foreach(json_object_get(l, "DisabledPlans"), j, p) disabled |=
+            rs_streq_ci(json_string_value(p), plan);
         if (disabled)
             continue;
         json_array_foreach(json_object_get(l, "Plans"), j, p)
@@ -236,15 +236,15 @@ json_t *dir_sku_msol_view(json_t *tenant, json_t *sub)
         json_array_append_new(status, json_string(s));
         free(s);
     }
-    json_t *v = json_pack(
-        "{s:s,s:O,s:s,s:O,s:O,s:o,s:O,s:O,s:[O],s:O,s:s,s:O}", "AccountName", prefix,
-        "AccountObjectId", json_object_get(tenant, "TenantId"), "AccountSkuId", asid,
-        "ActiveUnits", json_object_get(sub, "ActiveUnits"), "ConsumedUnits",
-        json_object_get(sub, "ConsumedUnits"), "ServiceStatus", status, "SkuId",
-        json_object_get(sub, "SkuId"), "SkuPartNumber", json_object_get(sub, "SkuPartNumber"),
-        "SubscriptionIds", json_object_get(sub, "SubscriptionId"), "SuspendedUnits",
-        json_object_get(sub, "SuspendedUnits"), "TargetClass", "User", "WarningUnits",
-        json_object_get(sub, "WarningUnits"));
+    json_t *v = json_pack("{s:s,s:O,s:s,s:O,s:O,s:o,s:O,s:O,s:[O],s:O,s:s,s:O}", "AccountName",
+                          prefix, "AccountObjectId", json_object_get(tenant, "TenantId"),
+                          "AccountSkuId", asid, "ActiveUnits", json_object_get(sub, "ActiveUnits"),
+                          "ConsumedUnits", json_object_get(sub, "ConsumedUnits"), "ServiceStatus",
+                          status, "SkuId", json_object_get(sub, "SkuId"), "SkuPartNumber",
+                          json_object_get(sub, "SkuPartNumber"), "SubscriptionIds",
+                          json_object_get(sub, "SubscriptionId"), "SuspendedUnits",
+                          json_object_get(sub, "SuspendedUnits"), "TargetClass", "User",
+                          "WarningUnits", json_object_get(sub, "WarningUnits"));
     free(asid);
     return v;
 }

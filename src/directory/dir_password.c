@@ -13,10 +13,10 @@
 /* Built-in banned list: common base terms (case-insensitive, exact match after
  * stripping trailing digits and symbols). It must not ban the seed's examples
  * (pass@word1, MyPass@word1). */
-static const char *const banned[] = {"password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty",
-                                     "qwertyuiop", "letmein", "welcome", "abc123", "iloveyou",
-                                     "admin", "administrator", "changeme", "123456789", "contoso",
-                                     "summer", "winter", "spring", "autumn", "football", NULL};
+static const char *const banned[] = {
+    "password", "passw0rd", "p@ssw0rd", "p@ssword", "qwerty",        "qwertyuiop", "letmein",
+    "welcome",  "abc123",   "iloveyou", "admin",    "administrator", "changeme",   "123456789",
+    "contoso",  "summer",   "winter",   "spring",   "autumn",        "football",   NULL};
 
 static const char allowed_symbols[] = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> ";
 
@@ -128,8 +128,7 @@ void dir_user_set_password(json_t *user, const char *phc, const char *password, 
     json_object_set_new(user, "PasswordVerifier", json_string(phc));
     json_object_set_new(user, "Ha1", json_object());
     json_object_set_new(user, "LastPasswordChangeTimestamp", json_integer(now_ms));
-    dir_user_add_ha1(user, json_string_value(json_object_get(user, "UserPrincipalName")),
-                     password);
+    dir_user_add_ha1(user, json_string_value(json_object_get(user, "UserPrincipalName")), password);
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(user, "ProxyAddresses"), i, p)

@@ -77,9 +77,9 @@ static unsigned rights_of(json_t *user)
     return r;
 }
 
-rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant,
-                          const char *upn, const char *password, const char *scope,
-                          char **out_token, int *out_expires_in, rs_err *err)
+rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant, const char *upn,
+                          const char *password, const char *scope, char **out_token,
+                          int *out_expires_in, rs_err *err)
 {
     *out_token = NULL;
     const char *service = scope_service(scope);
@@ -151,15 +151,14 @@ rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_
         return rs_errf(err, RS_EAUTH, "The access token is missing or invalid.");
     rs_sha256_hex(token, strlen(token), hash);
     rs_status rc = store_get(st, "", "session", hash, &sess, NULL);
-    if (rc == RS_OK &&
-        json_integer_value(json_object_get(sess, "ExpiresMs")) <= rs_time_now_ms()) {
+    if (rc == RS_OK && json_integer_value(json_object_get(sess, "ExpiresMs")) <= rs_time_now_ms()) {
         store_del(st, "", "session", hash, NULL);
         rc = RS_EAUTH;
     }
     const char *tid = json_string_value(json_object_get(sess, "TenantId"));
     if (rc == RS_OK)
-        rc = dir_user_find(st, tid, json_string_value(json_object_get(sess, "UserObjectId")),
-                           &user, NULL);
+        rc = dir_user_find(st, tid, json_string_value(json_object_get(sess, "UserObjectId")), &user,
+                           NULL);
     if (rc == RS_OK)
         rc = dir_tenant_get(st, tid, &t, NULL);
     if (rc == RS_OK && json_is_true(json_object_get(user, "BlockCredential")))

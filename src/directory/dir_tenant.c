@@ -155,8 +155,7 @@ rs_status dir_tenant_ensure(store_t *st, const rs_tenant_conf *tc, const dir_set
         if (rc == RS_OK) {
             apply_subscriptions(t, tc);
             json_object_set_new(t, "ExchangeEnabled", json_boolean(tc->exchange_enabled));
-            json_object_set_new(t, "ConferencingEnabled",
-                                json_boolean(tc->conferencing_enabled));
+            json_object_set_new(t, "ConferencingEnabled", json_boolean(tc->conferencing_enabled));
             json_object_set_new(t, "PasswordValidityDays",
                                 json_integer(tc->password_validity_days));
             rc = dir_tenant_put(st, t, err);
@@ -175,13 +174,13 @@ rs_status dir_tenant_ensure(store_t *st, const rs_tenant_conf *tc, const dir_set
     if (!pw)
         return err ? err->code : RS_EINVAL;
     rs_guid(id);
-    json_t *t = json_pack(
-        "{s:s,s:s,s:s,s:[s],s:s,s:b,s:b,s:s,s:i,s:i,s:[],s:I}", "TenantId", id, "DisplayName",
-        tc->display_name, "InitialDomain", tc->domain, "Domains", tc->domain,
-        "CountryAbbreviation", tc->country, "ExchangeEnabled", tc->exchange_enabled,
-        "ConferencingEnabled", tc->conferencing_enabled, "DefaultPool", tc->default_pool,
-        "PasswordValidityDays", tc->password_validity_days, "PasswordNotificationDays", 14,
-        "Subscriptions", "WhenCreated", (json_int_t)rs_time_now_ms());
+    json_t *t = json_pack("{s:s,s:s,s:s,s:[s],s:s,s:b,s:b,s:s,s:i,s:i,s:[],s:I}", "TenantId", id,
+                          "DisplayName", tc->display_name, "InitialDomain", tc->domain, "Domains",
+                          tc->domain, "CountryAbbreviation", tc->country, "ExchangeEnabled",
+                          tc->exchange_enabled, "ConferencingEnabled", tc->conferencing_enabled,
+                          "DefaultPool", tc->default_pool, "PasswordValidityDays",
+                          tc->password_validity_days, "PasswordNotificationDays", 14,
+                          "Subscriptions", "WhenCreated", (json_int_t)rs_time_now_ms());
     apply_subscriptions(t, tc);
     rc = dir_password_check(t, tc->admin_upn, pw, err);
     if (rc) {
@@ -203,8 +202,7 @@ rs_status dir_tenant_ensure(store_t *st, const rs_tenant_conf *tc, const dir_set
     char *key = rs_asprintf("domain:%s", tc->domain);
     if (!(rc = store_begin(st, err))) {
         if ((rc = store_key_set(st, "", "tenant", key, id, NULL, err)) ||
-            (rc = dir_tenant_put(st, t, err)) ||
-            (rc = dir_user_create(st, id, t, admin, ds, err)))
+            (rc = dir_tenant_put(st, t, err)) || (rc = dir_user_create(st, id, t, admin, ds, err)))
             store_rollback(st);
         else
             rc = store_commit(st, err);

@@ -36,14 +36,14 @@ json_t *dir_user_new(const char *upn, const char *display_name)
     char oid[37];
     rs_guid(oid);
     char *lower = rs_lower_dup(upn);
-    json_t *u = json_pack(
-        "{s:s,s:s,s:s,s:n,s:n,s:n,s:b,s:b,s:b,s:b,s:b,s:n,s:[],s:[],s:[],s:[s],s:b,s:I}",
-        "ObjectId", oid, "UserPrincipalName", lower, "DisplayName",
-        display_name ? display_name : upn, "FirstName", "LastName", "UsageLocation",
-        "BlockCredential", 0, "PasswordNeverExpires", 0, "StrongPasswordRequired", 1,
-        "ForceChangePassword", 1, "AccountEnabled", 1, "LastPasswordChangeTimestamp", "Licenses",
-        "Roles", "RemotePowerShellAccess", "ProxyAddresses", lower, "IsResource", 0,
-        "WhenCreated", (json_int_t)rs_time_now_ms());
+    json_t *u =
+        json_pack("{s:s,s:s,s:s,s:n,s:n,s:n,s:b,s:b,s:b,s:b,s:b,s:n,s:[],s:[],s:[],s:[s],s:b,s:I}",
+                  "ObjectId", oid, "UserPrincipalName", lower, "DisplayName",
+                  display_name ? display_name : upn, "FirstName", "LastName", "UsageLocation",
+                  "BlockCredential", 0, "PasswordNeverExpires", 0, "StrongPasswordRequired", 1,
+                  "ForceChangePassword", 1, "AccountEnabled", 1, "LastPasswordChangeTimestamp",
+                  "Licenses", "Roles", "RemotePowerShellAccess", "ProxyAddresses", lower,
+                  "IsResource", 0, "WhenCreated", (json_int_t)rs_time_now_ms());
     free(lower);
     return u;
 }
@@ -72,12 +72,11 @@ static rs_status check_upn(json_t *tenant, const char *upn, rs_err *err)
 static rs_status append_event(store_t *st, const char *tenant_id, json_t *user, int deleted,
                               const dir_settings *ds, rs_err *err)
 {
-    json_t *ev = json_pack("{s:O,s:O,s:O,s:O,s:O,s:b}", "ObjectId",
-                           json_object_get(user, "ObjectId"), "UserPrincipalName",
-                           json_object_get(user, "UserPrincipalName"), "DisplayName",
-                           json_object_get(user, "DisplayName"), "FirstName",
-                           json_object_get(user, "FirstName"), "LastName",
-                           json_object_get(user, "LastName"), "Deleted", deleted);
+    json_t *ev = json_pack(
+        "{s:O,s:O,s:O,s:O,s:O,s:b}", "ObjectId", json_object_get(user, "ObjectId"),
+        "UserPrincipalName", json_object_get(user, "UserPrincipalName"), "DisplayName",
+        json_object_get(user, "DisplayName"), "FirstName", json_object_get(user, "FirstName"),
+        "LastName", json_object_get(user, "LastName"), "Deleted", deleted);
     rs_status rc = store_feed_append(st, tenant_id, "user",
                                      json_string_value(json_object_get(user, "ObjectId")),
                                      rs_time_now_ms() + (int64_t)ds->sync_lag_s * 1000, ev, err);
@@ -114,8 +113,8 @@ rs_status dir_user_save(store_t *st, const char *tenant_id, json_t *user, const 
     return rc ? rc : append_event(st, tenant_id, user, 0, ds, err);
 }
 
-rs_status dir_user_delete(store_t *st, const char *tenant_id, json_t *user,
-                          const dir_settings *ds, rs_err *err)
+rs_status dir_user_delete(store_t *st, const char *tenant_id, json_t *user, const dir_settings *ds,
+                          rs_err *err)
 {
     const char *oid = json_string_value(json_object_get(user, "ObjectId"));
     rs_status rc;
@@ -125,8 +124,7 @@ rs_status dir_user_delete(store_t *st, const char *tenant_id, json_t *user,
     return append_event(st, tenant_id, user, 1, ds, err);
 }
 
-rs_status dir_user_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud,
-                        rs_err *err)
+rs_status dir_user_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud, rs_err *err)
 {
     return store_each(st, tenant_id, "user", cb, ud, err);
 }
@@ -159,18 +157,14 @@ json_t *dir_user_msol_view(json_t *tenant, json_t *user)
     }
     return json_pack(
         "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:o,s:O,s:O,s:O,s:o,s:n,s:b,s:s,s:o,s:[],s:O}",
-        "UserPrincipalName", G(user, "UserPrincipalName"), "DisplayName",
-        G(user, "DisplayName"), "FirstName", G(user, "FirstName"),
-        "LastName", G(user, "LastName"), "ObjectId",
-        G(user, "ObjectId"), "BlockCredential",
-        G(user, "BlockCredential"), "UsageLocation",
-        G(user, "UsageLocation"), "isLicensed", json_array_size(lic) > 0,
-        "Licenses", lic, "PasswordNeverExpires", G(user, "PasswordNeverExpires"),
-        "StrongPasswordRequired", G(user, "StrongPasswordRequired"), "PhoneNumber",
-        G(user, "PhoneNumber"),
-        "LastPasswordChangeTimestamp",
-        ms_or_null(G(user, "LastPasswordChangeTimestamp")), "LastDirSyncTime",
-        "LicenseReconciliationNeeded", 0, "OverallProvisioningStatus",
+        "UserPrincipalName", G(user, "UserPrincipalName"), "DisplayName", G(user, "DisplayName"),
+        "FirstName", G(user, "FirstName"), "LastName", G(user, "LastName"), "ObjectId",
+        G(user, "ObjectId"), "BlockCredential", G(user, "BlockCredential"), "UsageLocation",
+        G(user, "UsageLocation"), "isLicensed", json_array_size(lic) > 0, "Licenses", lic,
+        "PasswordNeverExpires", G(user, "PasswordNeverExpires"), "StrongPasswordRequired",
+        G(user, "StrongPasswordRequired"), "PhoneNumber", G(user, "PhoneNumber"),
+        "LastPasswordChangeTimestamp", ms_or_null(G(user, "LastPasswordChangeTimestamp")),
+        "LastDirSyncTime", "LicenseReconciliationNeeded", 0, "OverallProvisioningStatus",
         json_array_size(lic) ? "Success" : "None", "ProxyAddresses", proxies, "Errors", "Roles",
         G(user, "Roles"));
 }

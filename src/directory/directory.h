@@ -60,8 +60,8 @@ rs_status dir_user_create(store_t *st, const char *tenant_id, json_t *tenant, js
 /* Store changes to an existing user and append a feed event. */
 rs_status dir_user_save(store_t *st, const char *tenant_id, json_t *user, const dir_settings *ds,
                         rs_err *err);
-rs_status dir_user_delete(store_t *st, const char *tenant_id, json_t *user,
-                          const dir_settings *ds, rs_err *err);
+rs_status dir_user_delete(store_t *st, const char *tenant_id, json_t *user, const dir_settings *ds,
+                          rs_err *err);
 rs_status dir_user_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud,
                         rs_err *err);
 
@@ -106,9 +106,9 @@ json_t *dir_user_msol_view(json_t *tenant, json_t *user);
 json_t *dir_sku_msol_view(json_t *tenant, json_t *sub);
 
 /* ---- admin sessions ---- */
-rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant,
-                          const char *upn, const char *password, const char *scope,
-                          char **out_token, int *out_expires_in, rs_err *err);
+rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant, const char *upn,
+                          const char *password, const char *scope, char **out_token,
+                          int *out_expires_in, rs_err *err);
 rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_err *err);
 
 #endif

@@ -81,14 +81,13 @@ json_t *exo_room_new(const char *name, const char *alias, const char *display_na
     char *lsmtp = rs_lower_dup(smtp);
     char *addr = rs_asprintf("SMTP:%s", lsmtp);
     json_t *m = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:n,s:n,s:[],s:[s],s:I,s:n,s:n,s:o}",
-        "Name", name, "Alias", alias, "DisplayName", display_name ? display_name : name,
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:n,s:n,s:[],s:[s],s:I,s:n,s:n,s:o}", "Name",
+        name, "Alias", alias, "DisplayName", display_name ? display_name : name,
         "PrimarySmtpAddress", lsmtp, "WindowsEmailAddress", lsmtp, "UserPrincipalName", lsmtp,
-        "ExternalDirectoryObjectId", user_object_id, "ExchangeGuid", guid,
-        "RecipientTypeDetails", "RoomMailbox", "ResourceType", "Room", "IsResource", 1,
-        "ResourceCapacity", "MailTip", "MailTipTranslations", "EmailAddresses", addr,
-        "WhenCreated", (json_int_t)rs_time_now_ms(), "Office", "Phone", "CalendarProcessing",
-        exo_calproc_defaults());
+        "ExternalDirectoryObjectId", user_object_id, "ExchangeGuid", guid, "RecipientTypeDetails",
+        "RoomMailbox", "ResourceType", "Room", "IsResource", 1, "ResourceCapacity", "MailTip",
+        "MailTipTranslations", "EmailAddresses", addr, "WhenCreated", (json_int_t)rs_time_now_ms(),
+        "Office", "Phone", "CalendarProcessing", exo_calproc_defaults());
     free(addr);
     free(lsmtp);
     return m;
@@ -155,12 +154,11 @@ static rs_status claim_all(store_t *st, const char *tid, json_t *m, rs_err *err)
     const char *smtp = json_string_value(json_object_get(m, "PrimarySmtpAddress"));
     rs_status rc;
     if ((rc = claim(st, tid, "smtp", smtp, id, smtp, err)) ||
-        (rc = claim(st, tid, "upn", json_string_value(json_object_get(m, "UserPrincipalName")),
-                    id, smtp, err)) ||
+        (rc = claim(st, tid, "upn", json_string_value(json_object_get(m, "UserPrincipalName")), id,
+                    smtp, err)) ||
         (rc = claim(st, tid, "alias", json_string_value(json_object_get(m, "Alias")), id, smtp,
                     err)) ||
-        (rc = claim(st, tid, "name", json_string_value(json_object_get(m, "Name")), id, smtp,
-                    err)))
+        (rc = claim(st, tid, "name", json_string_value(json_object_get(m, "Name")), id, smtp, err)))
         return rc;
     return RS_OK;
 }
@@ -208,14 +206,15 @@ json_t *exo_mailbox_view(json_t *mbx, json_t *user)
                         ? rs_asprintf("<html><body>%s</body></html>", json_string_value(tip))
                         : NULL;
     json_t *v = json_pack(
-        "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:[],s:b,s:o,s:O,s:s,s:n,s:O,s:s,s:s,s:O,s:O}",
+        "{s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:[],s:b,s:o,s:O,s:s,s:n,s:O,s:s,s:s,s:O,s:"
+        "O}",
         "Name", G(mbx, "Name"), "Alias", G(mbx, "Alias"), "DisplayName", G(mbx, "DisplayName"),
         "PrimarySmtpAddress", G(mbx, "PrimarySmtpAddress"), "WindowsEmailAddress",
         G(mbx, "WindowsEmailAddress"), "UserPrincipalName", G(mbx, "UserPrincipalName"),
         "EmailAddresses", G(mbx, "EmailAddresses"), "RecipientTypeDetails",
         G(mbx, "RecipientTypeDetails"), "ResourceType", G(mbx, "ResourceType"), "IsResource",
-        G(mbx, "IsResource"), "ResourceCapacity", G(mbx, "ResourceCapacity"),
-        "ResourceCustom", "RoomMailboxAccountEnabled",
+        G(mbx, "IsResource"), "ResourceCapacity", G(mbx, "ResourceCapacity"), "ResourceCustom",
+        "RoomMailboxAccountEnabled",
         user && json_is_true(json_object_get(user, "AccountEnabled")) &&
             json_is_string(json_object_get(user, "PasswordVerifier")),
         "MailTip", tiphtml ? json_string(tiphtml) : json_null(), "MailTipTranslations",
@@ -282,11 +281,21 @@ json_t *exo_calproc_defaults(void)
     for (size_t i = 0; i < sizeof calproc_fields / sizeof calproc_fields[0]; i++) {
         json_t *v;
         switch (calproc_fields[i].kind) {
-        case 'b': v = json_boolean(calproc_fields[i].ival); break;
-        case 'i': v = json_integer(calproc_fields[i].ival); break;
-        case 'e': v = json_string(calproc_fields[i].sval); break;
-        case 'l': v = json_array(); break;
-        default: v = json_null(); break;
+        case 'b':
+            v = json_boolean(calproc_fields[i].ival);
+            break;
+        case 'i':
+            v = json_integer(calproc_fields[i].ival);
+            break;
+        case 'e':
+            v = json_string(calproc_fields[i].sval);
+            break;
+        case 'l':
+            v = json_array();
+            break;
+        default:
+            v = json_null();
+            break;
         }
         json_object_set_new(o, calproc_fields[i].name, v);
     }

@@ -44,8 +44,8 @@ static int scan_display(void *ud, const char *id, json_t *doc)
     return 0;
 }
 
-rs_status sfb_user_resolve(store_t *st, const char *tenant_id, const char *identity,
-                           json_t **out, rs_err *err)
+rs_status sfb_user_resolve(store_t *st, const char *tenant_id, const char *identity, json_t **out,
+                           rs_err *err)
 {
     *out = NULL;
     rs_status rc = RS_ENOTFOUND;
@@ -112,8 +112,7 @@ rs_status sfb_user_save(store_t *st, const char *tenant_id, json_t *cs, const ch
     return store_put(st, tenant_id, "csuser", id, cs, err);
 }
 
-rs_status sfb_user_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud,
-                        rs_err *err)
+rs_status sfb_user_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud, rs_err *err)
 {
     return store_each(st, tenant_id, "csuser", cb, ud, err);
 }
@@ -153,13 +152,13 @@ rs_status sfb_apply_user_event(store_t *st, const char *tenant_id, json_t *tenan
     if (rc == RS_ENOTFOUND) {
         cs = json_pack("{s:s,s:n,s:n,s:n,s:n,s:n,s:O,s:b,s:b,s:b,s:n,s:n,s:n,s:b,s:b,s:n,s:s,"
                        "s:n,s:n,s:n,s:I}",
-                       "ObjectId", oid, "UserPrincipalName", "DisplayName", "FirstName",
-                       "LastName", "SipAddress", "RegistrarPool", G(tenant, "DefaultPool"),
-                       "Enabled", 0, "IsMeetingRoom", 0, "EnterpriseVoiceEnabled", 0, "LineURI",
-                       "LineServerURI", "PrivateLine", "AudioVideoDisabled", 0,
-                       "RemoteCallControlTelephonyEnabled", 0, "HostedVoiceMail",
-                       "ExchangeArchivingPolicy", "Uninitialized", "HostingProvider", "ProxyPool",
-                       "OriginatorSid", "WhenSynced", (json_int_t)rs_time_now_ms());
+                       "ObjectId", oid, "UserPrincipalName", "DisplayName", "FirstName", "LastName",
+                       "SipAddress", "RegistrarPool", G(tenant, "DefaultPool"), "Enabled", 0,
+                       "IsMeetingRoom", 0, "EnterpriseVoiceEnabled", 0, "LineURI", "LineServerURI",
+                       "PrivateLine", "AudioVideoDisabled", 0, "RemoteCallControlTelephonyEnabled",
+                       0, "HostedVoiceMail", "ExchangeArchivingPolicy", "Uninitialized",
+                       "HostingProvider", "ProxyPool", "OriginatorSid", "WhenSynced",
+                       (json_int_t)rs_time_now_ms());
         rc = RS_OK;
     } else if (rc == RS_OK) {
         old_upn = rs_strdup(json_string_value(json_object_get(cs, "UserPrincipalName")));
@@ -231,8 +230,8 @@ json_t *sfb_onlineuser_view(json_t *tenant, json_t *cs, json_t *user)
             bool disabled = false;
             size_t k;
             json_t *d;
-            json_array_foreach(json_object_get(l, "DisabledPlans"), k, d)
-                disabled |= rs_streq_ci(json_string_value(d), name);
+            json_array_foreach(json_object_get(l, "DisabledPlans"), k, d) disabled |=
+                rs_streq_ci(json_string_value(d), name);
             json_array_append_new(
                 plans, json_pack("{s:s,s:s,s:s,s:O}", "Capability", name, "CapabilityStatus",
                                  disabled ? "Disabled" : "Enabled", "ServiceInstance",
@@ -262,12 +261,11 @@ json_t *sfb_tenant_view(json_t *tenant)
 {
     const char *pool = json_string_value(json_object_get(tenant, "DefaultPool"));
     char *ext = rs_asprintf("MCOProfessional:%s", pool ? pool : "");
-    json_t *v = json_pack("{s:O,s:O,s:O,s:[s],s:O,s:O,s:O}", "TenantId", G(tenant, "TenantId"),
-                          "DisplayName", G(tenant, "DisplayName"), "RegistrarPool",
-                          G(tenant, "DefaultPool"), "TenantPoolExtension", ext,
-                          "CountryAbbreviation", G(tenant, "CountryAbbreviation"), "Domains",
-                          G(tenant, "Domains"), "ConferencingEnabled",
-                          G(tenant, "ConferencingEnabled"));
+    json_t *v = json_pack(
+        "{s:O,s:O,s:O,s:[s],s:O,s:O,s:O}", "TenantId", G(tenant, "TenantId"), "DisplayName",
+        G(tenant, "DisplayName"), "RegistrarPool", G(tenant, "DefaultPool"), "TenantPoolExtension",
+        ext, "CountryAbbreviation", G(tenant, "CountryAbbreviation"), "Domains",
+        G(tenant, "Domains"), "ConferencingEnabled", G(tenant, "ConferencingEnabled"));
     free(ext);
     return v;
 }
@@ -278,8 +276,8 @@ bool sfb_domain_served(store_t *st, const char *domain)
     return dir_tenant_resolve(st, domain, tid, NULL) == RS_OK;
 }
 
-rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username,
-                            const char *realm, sfb_signin *out)
+rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username, const char *realm,
+                            sfb_signin *out)
 {
     memset(out, 0, sizeof *out);
     char *key = rs_asprintf("sip:%s", aor), *tid = NULL;
@@ -289,8 +287,8 @@ rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username,
     if (rc == RS_OK)
         rc = by_key(st, tid, "sip", aor, &cs);
     if (rc == RS_OK)
-        rc = dir_user_find(st, tid, json_string_value(json_object_get(cs, "ObjectId")), &user,
-                           NULL);
+        rc =
+            dir_user_find(st, tid, json_string_value(json_object_get(cs, "ObjectId")), &user, NULL);
     if (rc == RS_OK)
         rc = dir_tenant_get(st, tid, &tenant, NULL);
     if (rc == RS_OK) {

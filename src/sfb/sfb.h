@@ -17,8 +17,8 @@
 /* Resolve an SfB identity (SIP address with or without sip:, UPN, ObjectId,
  * display name with * wildcards) among synced users. Not found: E3.
  * *out new reference. */
-rs_status sfb_user_resolve(store_t *st, const char *tenant_id, const char *identity,
-                           json_t **out, rs_err *err);
+rs_status sfb_user_resolve(store_t *st, const char *tenant_id, const char *identity, json_t **out,
+                           rs_err *err);
 /* Store a changed online user; `old_sip` (may be NULL) is its previous SIP
  * address so its unique key moves. Conflict: CS_SIPADDRESS_IN_USE. */
 rs_status sfb_user_save(store_t *st, const char *tenant_id, json_t *cs, const char *old_sip,
@@ -31,7 +31,6 @@ rs_status sfb_user_each(store_t *st, const char *tenant_id, store_each_cb cb, vo
 rs_status sfb_apply_user_event(store_t *st, const char *tenant_id, json_t *tenant, json_t *ev,
                                rs_err *err);
 
-
 /* Output objects (cmdlets.md section 9); user may be NULL. New references. */
 json_t *sfb_room_view(json_t *tenant, json_t *cs, json_t *user);
 json_t *sfb_onlineuser_view(json_t *tenant, json_t *cs, json_t *user);
@@ -39,15 +38,15 @@ json_t *sfb_tenant_view(json_t *tenant);
 
 /* Sign-in facts for the registrar (sign-in.md section 1). */
 typedef struct sfb_signin {
-    int known;              /* an online user has this SIP address */
+    int known; /* an online user has this SIP address */
     char tenant_id[37];
     char home_pool[256];
     char ha1_md5[33], ha1_sha256[65];
-    const char *refusal;    /* NULL when gates G1-G7 pass, else a static reason */
+    const char *refusal; /* NULL when gates G1-G7 pass, else a static reason */
 } sfb_signin;
 /* Look up SIP address `aor` (without sip:) across tenants. out zeroed first. */
-rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username,
-                            const char *realm, sfb_signin *out);
+rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username, const char *realm,
+                            sfb_signin *out);
 /* Is `domain` a SIP domain of some tenant? */
 bool sfb_domain_served(store_t *st, const char *domain);
 

@@ -33,21 +33,19 @@ void store_rollback(store_t *st);
 
 /* Documents. tenant "" is the global scope (tenants themselves). */
 /* *out: new reference. RS_ENOTFOUND when absent. */
-rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id,
-                    json_t **out, rs_err *err);
-/* Insert or replace. doc borrowed. */
-rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id,
-                    json_t *doc, rs_err *err);
-rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id,
+rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id, json_t **out,
                     rs_err *err);
+/* Insert or replace. doc borrowed. */
+rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id, json_t *doc,
+                    rs_err *err);
+rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id, rs_err *err);
 /* Call cb for every document of a kind in a tenant, ordered by id; cb returns
  * non-zero to stop. doc is borrowed for the call. */
 typedef int (*store_each_cb)(void *ud, const char *id, json_t *doc);
-rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb,
-                     void *ud, rs_err *err);
+rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb, void *ud,
+                     rs_err *err);
 /* Number of documents of a kind in a tenant. */
-rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out,
-                      rs_err *err);
+rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out, rs_err *err);
 
 /* Unique keys; keys are compared exactly (callers lower-case them). */
 /* RS_ECONFLICT when key already maps to another id (then *out_owner, if not
@@ -64,13 +62,13 @@ rs_status store_key_del_id(store_t *st, const char *tenant, const char *kind, co
                            rs_err *err);
 
 /* Change feed: an ordered, durable log of events for consumers (sync/). */
-rs_status store_feed_append(store_t *st, const char *tenant, const char *topic,
-                            const char *id, int64_t due_ms, json_t *doc, rs_err *err);
+rs_status store_feed_append(store_t *st, const char *tenant, const char *topic, const char *id,
+                            int64_t due_ms, json_t *doc, rs_err *err);
 typedef int (*store_feed_cb)(void *ud, int64_t seq, const char *tenant, const char *topic,
                              const char *id, int64_t due_ms, json_t *doc);
 /* Events with seq > after and due_ms <= now_ms, in order, up to limit. */
-rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
-                          store_feed_cb cb, void *ud, rs_err *err);
+rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit, store_feed_cb cb,
+                          void *ud, rs_err *err);
 /* Consumer positions. */
 rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err);
 rs_status store_cursor_set(store_t *st, const char *name, int64_t seq, rs_err *err);
@@ -83,7 +81,7 @@ rs_status store_audit_append(store_t *st, const char *tenant, const char *actor,
 typedef int (*store_audit_cb)(void *ud, int64_t seq, int64_t ts_ms, const char *actor,
                               const char *service, const char *cmdlet, json_t *params,
                               const char *outcome);
-rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb,
-                           void *ud, rs_err *err);
+rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb, void *ud,
+                           rs_err *err);
 
 #endif

@@ -66,7 +66,8 @@ rs_status store_open(const char *path, store_t **out, rs_err *err)
     pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
     pthread_mutex_init(&st->lock, &a);
     pthread_mutexattr_destroy(&a);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                         NULL) != SQLITE_OK) {
         rs_errf(err, RS_ESTORE, "cannot open database %s: %s", path,
                 st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -74,8 +75,10 @@ rs_status store_open(const char *path, store_t **out, rs_err *err)
         return RS_ESTORE;
     }
     sqlite3_busy_timeout(st->db, 5000);
-    rs_status rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                            "PRAGMA foreign_keys=ON;", err);
+    rs_status rc = exec(st,
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                        "PRAGMA foreign_keys=ON;",
+                        err);
     if (rc)
         goto fail;
     sqlite3_stmt *s;
@@ -182,8 +185,8 @@ static json_t *parse_doc(const char *text)
     return json_loads(text ? text : "null", JSON_DECODE_ANY, &je);
 }
 
-rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id,
-                    json_t **out, rs_err *err)
+rs_status store_get(store_t *st, const char *tenant, const char *kind, const char *id, json_t **out,
+                    rs_err *err)
 {
     *out = NULL;
     sqlite3_stmt *s = prep(st, "SELECT doc FROM objects WHERE tenant=? AND kind=? AND id=?", err);
@@ -211,8 +214,8 @@ static rs_status step_done(store_t *st, sqlite3_stmt *s, rs_err *err, const char
     return rc;
 }
 
-rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id,
-                    json_t *doc, rs_err *err)
+rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id, json_t *doc,
+                    rs_err *err)
 {
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     sqlite3_stmt *s =
@@ -226,8 +229,7 @@ rs_status store_put(store_t *st, const char *tenant, const char *kind, const cha
     return step_done(st, s, err, "put");
 }
 
-rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id,
-                    rs_err *err)
+rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id, rs_err *err)
 {
     sqlite3_stmt *s = prep(st, "DELETE FROM objects WHERE tenant=? AND kind=? AND id=?", err);
     if (!s)
@@ -236,8 +238,8 @@ rs_status store_del(store_t *st, const char *tenant, const char *kind, const cha
     return step_done(st, s, err, "delete");
 }
 
-rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb,
-                     void *ud, rs_err *err)
+rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb, void *ud,
+                     rs_err *err)
 {
     sqlite3_stmt *s =
         prep(st, "SELECT id, doc FROM objects WHERE tenant=? AND kind=? ORDER BY id", err);
@@ -259,8 +261,7 @@ rs_status store_each(store_t *st, const char *tenant, const char *kind, store_ea
     return rc;
 }
 
-rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out,
-                      rs_err *err)
+rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out, rs_err *err)
 {
     *out = 0;
     sqlite3_stmt *s = prep(st, "SELECT count(*) FROM objects WHERE tenant=? AND kind=?", err);
@@ -346,8 +347,8 @@ rs_status store_key_del_id(store_t *st, const char *tenant, const char *kind, co
     return step_done(st, s, err, "key delete");
 }
 
-rs_status store_feed_append(store_t *st, const char *tenant, const char *topic,
-                            const char *id, int64_t due_ms, json_t *doc, rs_err *err)
+rs_status store_feed_append(store_t *st, const char *tenant, const char *topic, const char *id,
+                            int64_t due_ms, json_t *doc, rs_err *err)
 {
     char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
     sqlite3_stmt *s =
@@ -363,8 +364,8 @@ rs_status store_feed_append(store_t *st, const char *tenant, const char *topic,
     return step_done(st, s, err, "feed append");
 }
 
-rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
-                          store_feed_cb cb, void *ud, rs_err *err)
+rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit, store_feed_cb cb,
+                          void *ud, rs_err *err)
 {
     /* Strictly ordered: stop at the first event that is not due yet. */
     sqlite3_stmt *s = prep(st,
@@ -439,8 +440,8 @@ rs_status store_audit_append(store_t *st, const char *tenant, const char *actor,
     return step_done(st, s, err, "audit");
 }
 
-rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb,
-                           void *ud, rs_err *err)
+rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb, void *ud,
+                           rs_err *err)
 {
     sqlite3_stmt *s = prep(st,
                            "SELECT seq,ts_ms,actor,service,cmdlet,params,outcome FROM audit "
@@ -452,11 +453,10 @@ rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_aud
     sqlite3_bind_int(s, 2, limit);
     while (sqlite3_step(s) == SQLITE_ROW) {
         json_t *p = parse_doc((const char *)sqlite3_column_text(s, 5));
-        int stop = cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
-                      (const char *)sqlite3_column_text(s, 2),
-                      (const char *)sqlite3_column_text(s, 3),
-                      (const char *)sqlite3_column_text(s, 4), p,
-                      (const char *)sqlite3_column_text(s, 6));
+        int stop =
+            cb(ud, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+               (const char *)sqlite3_column_text(s, 2), (const char *)sqlite3_column_text(s, 3),
+               (const char *)sqlite3_column_text(s, 4), p, (const char *)sqlite3_column_text(s, 6));
         json_decref(p);
         if (stop)
             break;

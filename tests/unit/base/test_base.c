@@ -58,10 +58,11 @@ static char *write_tmp(const char *text)
 
 static void test_config_ok(void **state)
 {
-    char *p = write_tmp("[daemon]\nstate_dir = /tmp/x\n[pool p1.example.com]\nudp_port = 5062\n"
-                        "[tenant contoso.onmicrosoft.com]\nadmin_upn = admin@contoso.onmicrosoft.com\n"
-                        "admin_password_env = X\ndefault_pool = p1.example.com\n"
-                        "subscriptions = MCOSTANDARD:5, STANDARDPACK:7\n");
+    char *p =
+        write_tmp("[daemon]\nstate_dir = /tmp/x\n[pool p1.example.com]\nudp_port = 5062\n"
+                  "[tenant contoso.onmicrosoft.com]\nadmin_upn = admin@contoso.onmicrosoft.com\n"
+                  "admin_password_env = X\ndefault_pool = p1.example.com\n"
+                  "subscriptions = MCOSTANDARD:5, STANDARDPACK:7\n");
     rs_config cfg;
     rs_err err;
     assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
@@ -104,9 +105,9 @@ static void test_config_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wildcard),   cmocka_unit_test(test_json_escape),
-        cmocka_unit_test(test_guid),       cmocka_unit_test(test_md5_vector),
-        cmocka_unit_test(test_config_ok),  cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_wildcard),  cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_guid),      cmocka_unit_test(test_md5_vector),
+        cmocka_unit_test(test_config_ok), cmocka_unit_test(test_config_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

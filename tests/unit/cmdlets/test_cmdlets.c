@@ -72,9 +72,9 @@ static void test_bind(void **state)
                      RS_EINVAL);
     assert_non_null(strstr(err.msg, "0..1080"));
 
-    assert_int_equal(bind_json("Enable-CsMeetingRoom",
-                               "{\"Identity\":\"r\",\"RegistrarPool\":\"\"}", &b, &err),
-                     RS_EINVAL);
+    assert_int_equal(
+        bind_json("Enable-CsMeetingRoom", "{\"Identity\":\"r\",\"RegistrarPool\":\"\"}", &b, &err),
+        RS_EINVAL);
     assert_string_equal(err.msg, "Cannot bind parameter 'RegistrarPool'. Cannot convert value \"\" "
                                  "to type \"Microsoft.Rtc.Management.Deploy.Fqdn\". Error: "
                                  "\"Invalid fully qualified domain name (FQDN).\"");
@@ -83,11 +83,11 @@ static void test_bind(void **state)
     assert_string_equal(err.msg, "Cannot process command because of one or more missing "
                                  "mandatory parameters: Identity.");
 
-    assert_int_equal(bind_json("Set-Mailbox",
-                               "{\"Identity\":\"r\",\"RoomMailboxPassword\":null}", &b, &err),
-                     RS_EINVAL);
-    assert_string_equal(err.msg,
-                        "Cannot bind argument to parameter 'RoomMailboxPassword' because it is null.");
+    assert_int_equal(
+        bind_json("Set-Mailbox", "{\"Identity\":\"r\",\"RoomMailboxPassword\":null}", &b, &err),
+        RS_EINVAL);
+    assert_string_equal(
+        err.msg, "Cannot bind argument to parameter 'RoomMailboxPassword' because it is null.");
 
     assert_int_equal(bind_json("Set-Mailbox",
                                "{\"Identity\":\"r\",\"EnableRoomMailboxAccount\":\"true\"}", &b,
