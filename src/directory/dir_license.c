@@ -61,8 +61,8 @@ bool dir_valid_country(const char *code)
     if (!code || strlen(code) != 2)
         return false;
     char up[3] = {(char)(code[0] & ~0x20), (char)(code[1] & ~0x20), 0};
-    for (const char *p = countries; *p; p += 3)
-        if (p[0] == up[0] && p[1] == up[1])
+    for (size_t i = 0; i + 1 < sizeof countries - 1; i += 3)
+        if (countries[i] == up[0] && countries[i + 1] == up[1])
             return true;
     return false;
 }
