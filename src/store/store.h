@@ -69,6 +69,8 @@ typedef int (*store_feed_cb)(void *ud, int64_t seq, const char *tenant, const ch
 /* Events with seq > after and due_ms <= now_ms, in order, up to limit. */
 rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit, store_feed_cb cb,
                           void *ud, rs_err *err);
+/* Delete events with seq <= upto (consumed by every consumer). */
+rs_status store_feed_trim(store_t *st, int64_t upto, rs_err *err);
 /* Consumer positions. */
 rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err);
 rs_status store_cursor_set(store_t *st, const char *name, int64_t seq, rs_err *err);

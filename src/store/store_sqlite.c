@@ -396,6 +396,15 @@ rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
     return rc;
 }
 
+rs_status store_feed_trim(store_t *st, int64_t upto, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM feed WHERE seq<=?", err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_int64(s, 1, upto);
+    return step_done(st, s, err, "feed trim");
+}
+
 rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err)
 {
     *out = 0;

@@ -31,6 +31,16 @@ rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err)
 {
     int applied = 0;
     rs_status rc = RS_OK;
+    /* Look without the write lock first: most pumps find nothing to do. */
+    int64_t cursor0 = 0;
+    pump_ctx peek = {0};
+    if (store_cursor_get(st, CURSOR, &cursor0, err) == RS_OK &&
+        store_feed_read(st, cursor0, now_ms, 1, take_one, &peek, err) == RS_OK && !peek.have) {
+        if (out_applied)
+            *out_applied = 0;
+        return RS_OK;
+    }
+    json_decref(peek.doc);
     for (;;) {
         if ((rc = store_begin(st, err)))
             break;
@@ -45,8 +55,11 @@ rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err)
                 rc = sfb_apply_user_event(st, c.tenant, tenant, c.doc, err);
             json_decref(tenant);
         }
+        /* sfb is the feed's only consumer: applied events can go. */
         if (rc == RS_OK && c.have)
             rc = store_cursor_set(st, CURSOR, c.seq, err);
+        if (rc == RS_OK && c.have)
+            rc = store_feed_trim(st, c.seq, err);
         json_decref(c.doc);
         if (rc) {
             store_rollback(st);

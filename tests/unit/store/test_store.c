@@ -109,6 +109,10 @@ static void test_feed_due(void **state)
     n = 0;
     assert_int_equal(store_feed_read(st, 0, 1000, 10, collect, &n, NULL), RS_OK);
     assert_int_equal(n, 3);
+    assert_int_equal(store_feed_trim(st, 2, NULL), RS_OK);
+    n = 0;
+    assert_int_equal(store_feed_read(st, 0, 1000, 10, collect, &n, NULL), RS_OK);
+    assert_int_equal(n, 1);
     int64_t cur = -1;
     assert_int_equal(store_cursor_set(st, "c", 2, NULL), RS_OK);
     assert_int_equal(store_cursor_get(st, "c", &cur, NULL), RS_OK);
