@@ -11,7 +11,7 @@ if [ -f "$SEED_DOC" ]; then
 import re, sys
 doc = open(sys.argv[1]).read()
 blocks = [b.strip('\n') for b in re.findall(r'```\n(.*?)```', doc, re.S)]
-blocks = ['\n'.join(l.strip() for l in b.splitlines()) for b in blocks]
+blocks = ['\n'.join(l.strip() for l in b.splitlines()).strip() for b in blocks]
 mine = open(sys.argv[2]).read()
 parts = re.split(r'^## (?:block \d+|end)\n', mine, flags=re.M)[1:]
 marks = re.findall(r'^## (block \d+|end)$', mine, flags=re.M)

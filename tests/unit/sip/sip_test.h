@@ -23,10 +23,10 @@
 
 /* ---- provider table ---- */
 typedef struct t_acct {
-    const char *aor;      /* lower-case SIP address */
+    const char *aor; /* lower-case SIP address */
     const char *password;
-    const char *refusal;  /* gate failure or NULL */
-    const char *home;     /* home pool FQDN */
+    const char *refusal; /* gate failure or NULL */
+    const char *home;    /* home pool FQDN */
     const char *tenant;
 } t_acct;
 
@@ -83,7 +83,7 @@ static T_UNUSED void t_auth_failed(void *ud, const char *aor, const char *src_ip
 }
 
 /* ---- clock and log capture ---- */
-static int64_t t_now = 1767603243000LL; /* 2026-01-05T09:14:03Z */
+static int64_t t_now = 1767604443000LL; /* 2026-01-05T09:14:03Z */
 
 static T_UNUSED int64_t t_clock(void *ud)
 {
@@ -214,16 +214,16 @@ static T_UNUSED const char *t_param(const char *hval, const char *p)
 
 /* ---- a tiny UA ---- */
 typedef struct t_ua {
-    char user[128];   /* AoR user@domain */
+    char user[128]; /* AoR user@domain */
     char auth_user[128];
     char password[64];
     char ruri[128];
     char call_id[64];
     char from_tag[32];
-    char contact[256]; /* full Contact header value, "" for none */
-    const char *extra; /* extra header lines ("X: y\r\n"), may be NULL */
+    char contact[1024]; /* full Contact header value, "" for none */
+    const char *extra;  /* extra header lines ("X: y\r\n"), may be NULL */
     int cseq;
-    int expires;       /* -1: no Expires header */
+    int expires; /* -1: no Expires header */
     int branch;
     char nonce[128];
     char realm[128];
@@ -238,8 +238,10 @@ static T_UNUSED void t_ua_init(t_ua *u, const char *aor, const char *password)
     snprintf(u->auth_user, sizeof u->auth_user, "%s", aor);
     snprintf(u->password, sizeof u->password, "%s", password);
     snprintf(u->ruri, sizeof u->ruri, "sip:127.0.0.1:5060");
-    snprintf(u->call_id, sizeof u->call_id, "cid-%p@10.0.0.9", (void *)u);
-    snprintf(u->from_tag, sizeof u->from_tag, "ft%d", (int)(uintptr_t)u % 9973);
+    static int seq;
+    seq++;
+    snprintf(u->call_id, sizeof u->call_id, "cid-%06d@10.0.0.9", seq);
+    snprintf(u->from_tag, sizeof u->from_tag, "ft%06d", seq);
     snprintf(u->contact, sizeof u->contact, "<sip:%.*s@10.0.0.9:5062;transport=udp>",
              (int)(strchr(aor, '@') ? strchr(aor, '@') - aor : (long)strlen(aor)), aor);
     u->expires = 3600;
@@ -266,7 +268,7 @@ static T_UNUSED char *t_ua_authz(t_ua *u, int nc, const char *uri_override,
 /* Build a REGISTER (new branch, next CSeq unless cseq_override > 0). */
 static T_UNUSED char *t_ua_register(t_ua *u, const char *authz, int cseq_override)
 {
-    char exp[32] = "", ct[300] = "";
+    char exp[32] = "", ct[1100] = "";
     if (u->expires >= 0)
         snprintf(exp, sizeof exp, "Expires: %d\r\n", u->expires);
     if (u->contact[0])
@@ -282,8 +284,8 @@ static T_UNUSED char *t_ua_register(t_ua *u, const char *authz, int cseq_overrid
                        "CSeq: %d REGISTER\r\n"
                        "%s%s%s%s"
                        "Content-Length: 0\r\n\r\n",
-                       u->ruri, u->from_tag, u->branch, u->user, u->from_tag, u->user,
-                       u->call_id, cseq, ct, exp, authz ? authz : "", u->extra ? u->extra : "");
+                       u->ruri, u->from_tag, u->branch, u->user, u->from_tag, u->user, u->call_id,
+                       cseq, ct, exp, authz ? authz : "", u->extra ? u->extra : "");
 }
 
 /* Store the challenge of a 401 (the first, or the one with algorithm alg). */
@@ -292,11 +294,13 @@ static T_UNUSED void t_ua_take_challenge(t_ua *u, const sip_msg *r, const char *
     for (int k = 0;; k++) {
         char *h = t_hdr(r, "WWW-Authenticate", k);
         assert_non_null(h);
-        const char *a = t_param(h, "algorithm");
-        if (!alg || (a && strcmp(a, alg) == 0)) {
+        char a[16];
+        const char *ap = t_param(h, "algorithm");
+        snprintf(a, sizeof a, "%.15s", ap ? ap : "MD5");
+        if (!alg || strcmp(a, alg) == 0) {
             snprintf(u->nonce, sizeof u->nonce, "%s", t_param(h, "nonce"));
             snprintf(u->realm, sizeof u->realm, "%s", t_param(h, "realm"));
-            snprintf(u->alg, sizeof u->alg, "%s", a ? a : "MD5");
+            snprintf(u->alg, sizeof u->alg, "%s", a);
             u->nc = 0;
             free(h);
             return;
@@ -307,8 +311,7 @@ static T_UNUSED void t_ua_take_challenge(t_ua *u, const sip_msg *r, const char *
 
 /* Full exchange: REGISTER -> 401 -> REGISTER + Authorization. Returns the final
  * response (caller frees). */
-static T_UNUSED sip_msg *t_ua_signin(sip_core *c, const sip_recv_info *ri, t_ua *u,
-                                     sip_reply *rep)
+static T_UNUSED sip_msg *t_ua_signin(sip_core *c, const sip_recv_info *ri, t_ua *u, sip_reply *rep)
 {
     char *req = t_ua_register(u, NULL, 0);
     sip_msg *r = t_send(c, ri, req, rep);

@@ -39,11 +39,11 @@ static void test_request_line(void **state)
     sip_msg_free(m);
 
     const char *bad[] = {
-        "REGISTER  sip:example.com SIP/2.0\r\n",  /* two spaces */
-        "REGISTER sip:example.com SIP/2.0 \r\n",  /* trailing space */
-        "REGISTER <sip:example.com> SIP/2.0\r\n", /* <> around the URI */
-        "REGISTER sip:example.com\r\n",           /* no version */
-        "REG(ISTER sip:example.com SIP/2.0\r\n",  /* not a token */
+        "REGISTER  sip:example.com SIP/2.0\r\n",    /* two spaces */
+        "REGISTER sip:example.com SIP/2.0 \r\n",    /* trailing space */
+        "REGISTER <sip:example.com> SIP/2.0\r\n",   /* <> around the URI */
+        "REGISTER sip:example.com\r\n",             /* no version */
+        "REG(ISTER sip:example.com SIP/2.0\r\n",    /* not a token */
         "REGISTER sip:example.com?a=b SIP/2.0\r\n", /* headers in the R-URI */
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -139,13 +139,18 @@ static void test_via(void **state)
     assert_true(str_is(m->vias[2].host, "h3.example.com"));
     sip_msg_free(m);
 
-    const char *bad[] = {"SIP/2.0/UDP", "SIP/2.0/UDP 1.2.3.4;;", "SIP/2.0/UDP 1.2.3.4,",
-                         "SIP/2.0 1.2.3.4", "SIP/2.0/UDP1.2.3.4", "SIP/2.0/UDP h:99999",
+    const char *bad[] = {"SIP/2.0/UDP",
+                         "SIP/2.0/UDP 1.2.3.4;;",
+                         "SIP/2.0/UDP 1.2.3.4,",
+                         "SIP/2.0 1.2.3.4",
+                         "SIP/2.0/UDP1.2.3.4",
+                         "SIP/2.0/UDP h:99999",
                          "SIP/2.0/UDP 1.2.3.4;rport=x"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *t = rs_asprintf("OPTIONS sip:e.com SIP/2.0\r\nVia: %s\r\nFrom: <sip:a@e.com>;tag=1\r\n"
-                              "To: <sip:a@e.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
-                              bad[i]);
+        char *t =
+            rs_asprintf("OPTIONS sip:e.com SIP/2.0\r\nVia: %s\r\nFrom: <sip:a@e.com>;tag=1\r\n"
+                        "To: <sip:a@e.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n",
+                        bad[i]);
         m = parse(t);
         assert_int_equal(m->err_status, 400);
         assert_true(m->via_err);
@@ -157,11 +162,12 @@ static void test_via(void **state)
 static void test_nameaddr(void **state)
 {
     (void)state;
-    sip_msg *m = parse("OPTIONS sip:example.com SIP/2.0\r\n"
-                       "Via: SIP/2.0/UDP h;branch=z9hG4bK3\r\n"
-                       "From: \"Bob \\\"B\\\" \" <sip:bob@example.com;transport=tcp>;tag=a1;x=\"q;v\"\r\n"
-                       "To: Alice Liddell <sips:alice@example.com:5061>\r\n"
-                       "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n");
+    sip_msg *m =
+        parse("OPTIONS sip:example.com SIP/2.0\r\n"
+              "Via: SIP/2.0/UDP h;branch=z9hG4bK3\r\n"
+              "From: \"Bob \\\"B\\\" \" <sip:bob@example.com;transport=tcp>;tag=a1;x=\"q;v\"\r\n"
+              "To: Alice Liddell <sips:alice@example.com:5061>\r\n"
+              "Call-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n");
     assert_int_equal(m->err_status, 0);
     assert_true(str_is(m->from.display, "\"Bob \\\"B\\\" \""));
     assert_true(str_is(m->from.tag, "a1"));
@@ -172,9 +178,14 @@ static void test_nameaddr(void **state)
     assert_false(m->to.has_tag);
     sip_msg_free(m);
 
-    const char *bad[] = {"\"unbalanced <sip:a@b.com>", "Bell, Alexander <sip:a@b.com>",
-                         "< sip:a@b.com >", "sip:a@b.com?x=y", "<sip:a@b.com>;;",
-                         "<sip:a@b.com>;tag=", "<sip:a@b.com", ""};
+    const char *bad[] = {"\"unbalanced <sip:a@b.com>",
+                         "Bell, Alexander <sip:a@b.com>",
+                         "< sip:a@b.com >",
+                         "sip:a@b.com?x=y",
+                         "<sip:a@b.com>;;",
+                         "<sip:a@b.com>;tag=",
+                         "<sip:a@b.com",
+                         ""};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *t = rs_asprintf("OPTIONS sip:e.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK4\r\n"
                               "From: <sip:a@e.com>;tag=1\r\nTo: %s\r\nCall-ID: c\r\n"
@@ -221,7 +232,8 @@ static void test_contact(void **state)
 
     /* more contacts than kept: all counted */
     rs_buf b = {0};
-    rs_buf_puts(&b, "REGISTER sip:example.com SIP/2.0\r\n" BASE_HDRS "CSeq: 2 REGISTER\r\nContact: ");
+    rs_buf_puts(&b,
+                "REGISTER sip:example.com SIP/2.0\r\n" BASE_HDRS "CSeq: 2 REGISTER\r\nContact: ");
     for (int i = 0; i < 40; i++)
         rs_buf_printf(&b, "%s<sip:u%d@10.0.0.1>", i ? "," : "", i);
     rs_buf_puts(&b, "\r\n\r\n");
@@ -303,7 +315,8 @@ static void test_single_value_headers(void **state)
         free(t);
     }
     /* missing required headers */
-    sip_msg *m = parse("OPTIONS sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 OPTIONS\r\n\r\n");
+    sip_msg *m =
+        parse("OPTIONS sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nCSeq: 1 OPTIONS\r\n\r\n");
     assert_int_equal(m->err_status, 400);
     sip_msg_free(m);
     /* a large Max-Forwards is ignored, a large Expires clamps */
@@ -432,11 +445,11 @@ static void test_uri_parse(void **state)
     u = uri("sip:%00@host5.example.com");
     assert_true(str_is(u.user, "%00"));
 
-    const char *bad[] = {"sip:",          "sip:@host",     "sip:a@",        "sip:a b@h",
-                         "sip:h:99999",   "sip:h:",        "sip:[::1",      "sip:[zz::1]",
-                         "sip:h;",        "sip:h;a=",      "sip:h?",        "sip:h?a",
-                         "sip:%zz@h",     "sip:%4@h",      "1sip:h",        "sip:h:50a",
-                         "nocolon",       "x:",            "sip:h;a=b c",   "sip:a@h@i"};
+    const char *bad[] = {
+        "sip:",        "sip:@host",   "sip:a@",      "sip:a b@h",     "sip:h:99999",  "sip:h:",
+        "sip:[::1",    "sip:[zz::1]", "sip:h;",      "sip:h;a=",      "sip:h?",       "sip:h?a",
+        "sip:%zz@h",   "sip:%4@h",    "1sip:h",      "sip:h:50a",     "nocolon",      "x:",
+        "sip:h;a=b c", "sip:a@h@i",   "sip:h;lr;lr", "sip:h;a=1;A=2", "sip:h;%6cr;lr"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         sip_uri b;
         if (sip_uri_parse(bad[i], strlen(bad[i]), &b) == RS_OK)
@@ -457,6 +470,7 @@ static void test_uri_equal(void **state)
         {"sip:alice@atlanta.com?subject=project%20x&priority=urgent",
          "sip:alice@atlanta.com?priority=urgent&subject=project%20x"},
         {"sip:127.0.0.1:5060", "sip:127.0.0.1:5060"},
+        {"sip:h?a=1&a=2", "sip:h?a=2&a=1"},
     };
     for (size_t i = 0; i < sizeof eq / sizeof *eq; i++) {
         sip_uri a = uri(eq[i][0]), b = uri(eq[i][1]);

@@ -1,0 +1,1668 @@
+/* builtins.c - the shell-local cmdlets: credentials and SecureStrings,
+ * modules, output and formatting, pipeline utilities, help. Their metadata
+ * (parameters, help text) is in src/cmdlets/cmdlet_params_local.inc and
+ * cmdlet_table_local.inc. The session cmdlets are in remote.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+#include "interp.h"
+#include "ops.h"
+#include "rs_util.h"
+
+/* ---- helpers ---- */
+
+/* The objects a cmdlet works on: its pipeline input, else -InputObject. */
+static void items_of(lang_cmdctx *ctx, const char *param, lang_list *out)
+{
+    if (ctx->input) {
+        for (size_t i = 0; i < ctx->input->n; i++)
+            lang_list_push(out, ctx->input->v[i]);
+        return;
+    }
+    if (param && lang_param_has(ctx, param))
+        lang_list_push_enum(out, lang_param(ctx, param));
+}
+
+static char *param_str(lang_cmdctx *ctx, const char *name)
+{
+    lang_value *v = lang_param(ctx, name);
+    return v ? lang_to_str(v) : NULL;
+}
+
+static int64_t param_int(lang_cmdctx *ctx, const char *name, int64_t dflt)
+{
+    lang_value *v = lang_param(ctx, name);
+    int64_t i;
+    double d;
+    bool isd;
+    if (!v || !lang_to_number(v, &i, &d, &isd))
+        return dflt;
+    return isd ? (int64_t)d : i;
+}
+
+/* A cmdlet error with PowerShell's shape: ErrorId and .NET class for the
+ * FullyQualifiedErrorId ("<id>,<class>"). */
+static lang_error *cmd_error_new(lang_cmdctx *ctx, const char *msg, const char *id,
+                                 const char *category, const char *exception, const char *klass)
+{
+    lang_error *e = lang_error_new(msg);
+    lang_error_set(&e->command, ctx->name);
+    lang_error_set(&e->activity, ctx->name);
+    lang_error_set(&e->category, category);
+    lang_error_set_exception(e, exception);
+    lang_error_set_fqid(e, id, klass ? klass : ctx->name);
+    return e;
+}
+
+/* ---- Get-Credential ---- */
+
+static char *first_line_of_file(const char *path, char **why)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        *why = rs_asprintf("Cannot read the password file '%s': %s.", path, strerror(errno));
+        return NULL;
+    }
+    rs_buf b = {0};
+    int c;
+    while ((c = fgetc(f)) != EOF && c != '\n' && c != '\r')
+        rs_buf_putc(&b, (char)c);
+    fclose(f);
+    return b.data ? rs_buf_take(&b) : rs_strdup("");
+}
+
+char *lang_read_password(lang_interp *I, const char *user, char **why)
+{
+    *why = NULL;
+    if (I->host.interactive && I->host.read_line) {
+        char *prompt = rs_asprintf("Password for user %s: ", user ? user : "");
+        char *pw = I->host.read_line(I->host.ud, prompt, true);
+        free(prompt);
+        if (pw || lang_interrupted) {
+            if (!pw)
+                *why = rs_strdup("The operation was canceled.");
+            return pw;
+        }
+    }
+    const char *path = I->password_file ? I->password_file : getenv("ROOMSYS_PASSWORD_FILE");
+    if (path && *path)
+        return first_line_of_file(path, why);
+    *why = rs_strdup("Cannot ask for a password: standard input is not a terminal. Put the "
+                     "password on the first line of a file and name the file with roomsys "
+                     "--password-file PATH or the ROOMSYS_PASSWORD_FILE environment variable.");
+    return NULL;
+}
+
+/* Is a user name complete (user@domain)? "admin@" from `admin@$org` is not. */
+static bool complete_upn(const char *u)
+{
+    const char *at = u ? strchr(u, '@') : NULL;
+    return at && at != u && at[1];
+}
+
+static lang_status cmd_get_credential(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_value *given = lang_param(ctx, "Credential");
+    if (given && given->type == LV_OBJECT) {
+        lang_list_push(ctx->out, given);
+        return LANG_OK;
+    }
+    char *user = param_str(ctx, "UserName");
+    if (!user && given && given->type == LV_STRING)
+        user = lang_to_str(given);
+    bool interactive = I->host.interactive && I->host.read_line;
+    if (interactive) {
+        char *msg = param_str(ctx, "Message");
+        char *head = rs_asprintf("\nPowerShell credential request\n%s\n",
+                                 msg ? msg : "Enter your credentials.");
+        lang_host_text(I, head, NULL);
+        free(head);
+        free(msg);
+        if (!user || !*user || !complete_upn(user)) {
+            char *prompt = rs_asprintf("User: %s", user ? user : "");
+            char *typed = I->host.read_line(I->host.ud, prompt, false);
+            free(prompt);
+            if (typed) {
+                char *full = rs_asprintf("%s%s", user ? user : "", typed);
+                free(typed);
+                free(user);
+                user = full;
+            }
+        }
+    } else {
+        /* Nobody to ask: ROOMSYS_USER answers the user-name prompt when the
+         * argument is missing or incomplete (admin@ from an unset $org). */
+        const char *env = getenv("ROOMSYS_USER");
+        if ((!user || !complete_upn(user)) && env && *env) {
+            free(user);
+            user = rs_strdup(env);
+        }
+        if (!user || !*user) {
+            free(user);
+            return lang_cmd_error(
+                I, ctx,
+                cmd_error_new(ctx,
+                              "Cannot ask for a user name: standard input is not a terminal. "
+                              "Give the user name as an argument (Get-Credential "
+                              "admin@contoso.onmicrosoft.com) or in the ROOMSYS_USER environment "
+                              "variable.",
+                              "CouldNotPromptForCredential", "InvalidOperation",
+                              "System.Management.Automation.PSInvalidOperationException",
+                              "Microsoft.PowerShell.Commands.GetCredentialCommand"));
+        }
+    }
+    char *why = NULL;
+    char *pw = lang_interrupted ? NULL : lang_read_password(I, user, &why);
+    if (!pw && lang_interrupted) {
+        free(why);
+        free(user);
+        return lang_stop(I);
+    }
+    if (!pw) {
+        lang_error *e = cmd_error_new(ctx, why, "CouldNotPromptForCredential", "InvalidOperation",
+                                      "System.Management.Automation.PSInvalidOperationException",
+                                      "Microsoft.PowerShell.Commands.GetCredentialCommand");
+        free(why);
+        free(user);
+        return lang_cmd_error(I, ctx, e);
+    }
+    lang_value *sec = lang_secure_new(pw, strlen(pw));
+    rs_wipe(pw, strlen(pw));
+    free(pw);
+    lang_list_push_take(ctx->out, lang_make_credential(user, sec));
+    lang_unref(sec);
+    free(user);
+    return LANG_OK;
+}
+
+/* ---- SecureStrings ---- */
+
+static lang_status cmd_convertto_securestring(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    if (ctx->input && !lang_param_has(ctx, "String"))
+        items_of(ctx, NULL, &items);
+    else
+        lang_list_push(&items, lang_param(ctx, "String"));
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        if (!lang_param_switch(ctx, "AsPlainText")) {
+            st = lang_cmd_error(
+                I, ctx,
+                cmd_error_new(ctx,
+                              "Encrypted standard strings are not supported by roomsys. Use "
+                              "ConvertTo-SecureString -String <text> -AsPlainText -Force.",
+                              "ImportSecureString_InvalidArgument", "InvalidArgument",
+                              "System.ArgumentException",
+                              "Microsoft.PowerShell.Commands.ConvertToSecureStringCommand"));
+            continue;
+        }
+        if (!lang_param_switch(ctx, "Force")) {
+            rs_err err;
+            rs_raise(&err, RS_E_SECURESTRING_FORCE);
+            lang_error *e = lang_error_from_rs(&err, ctx->name);
+            lang_error_set_fqid(e, err.error_id,
+                                "Microsoft.PowerShell.Commands.ConvertToSecureStringCommand");
+            st = lang_cmd_error(I, ctx, e);
+            continue;
+        }
+        lang_value *v = items.v[i];
+        if (v && v->type == LV_SECURE) {
+            lang_list_push(ctx->out, v);
+            continue;
+        }
+        char *s = lang_to_str(v);
+        lang_list_push_take(ctx->out, lang_secure_new(s, strlen(s)));
+        rs_wipe(s, strlen(s));
+        free(s);
+    }
+    lang_list_clear(&items);
+    return st;
+}
+
+static lang_status cmd_convertfrom_securestring(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    if (ctx->input && !lang_param_has(ctx, "SecureString"))
+        items_of(ctx, NULL, &items);
+    else
+        lang_list_push(&items, lang_param(ctx, "SecureString"));
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        lang_value *v = items.v[i];
+        if (!lang_param_switch(ctx, "AsPlainText") || !v || v->type != LV_SECURE) {
+            st = lang_cmd_error(
+                I, ctx,
+                cmd_error_new(ctx,
+                              "Encrypted standard strings are not supported by roomsys; use "
+                              "ConvertFrom-SecureString -AsPlainText.",
+                              "ExportSecureString_InvalidArgument", "InvalidArgument",
+                              "System.ArgumentException",
+                              "Microsoft.PowerShell.Commands.ConvertFromSecureStringCommand"));
+            continue;
+        }
+        lang_list_push_take(ctx->out, lang_str_n(v->u.str.s, v->u.str.len));
+    }
+    lang_list_clear(&items);
+    return st;
+}
+
+/* ---- modules ---- */
+
+static const char *const known_modules[] = {"LyncOnlineConnector",
+                                            "SkypeOnlineConnector",
+                                            "MSOnline",
+                                            "ExchangeOnlineManagement",
+                                            "MicrosoftTeams",
+                                            "AzureAD",
+                                            NULL};
+
+static lang_status cmd_import_module(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list names = {0};
+    lang_list_push_enum(&names, lang_param(ctx, "Name"));
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < names.n && st == LANG_OK; i++) {
+        char *n = lang_to_str(names.v[i]);
+        bool ok = false;
+        for (int k = 0; known_modules[k]; k++)
+            if (rs_streq_ci(known_modules[k], n))
+                ok = true;
+        if (!ok) {
+            char *msg = rs_asprintf("The specified module '%s' was not loaded because no valid "
+                                    "module file was found in any module directory.",
+                                    n);
+            lang_error *e = cmd_error_new(ctx, msg, "Modules_ModuleNotFound", "ResourceUnavailable",
+                                          "System.IO.FileNotFoundException",
+                                          "Microsoft.PowerShell.Commands.ImportModuleCommand");
+            lang_error_set(&e->target_name, n);
+            lang_error_set(&e->target_type, "String");
+            free(msg);
+            st = lang_cmd_error(I, ctx, e);
+        }
+        free(n);
+    }
+    lang_list_clear(&names);
+    return st;
+}
+
+static lang_status cmd_get_module(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    if (!lang_param_switch(ctx, "ListAvailable"))
+        return LANG_OK;
+    for (int k = 0; known_modules[k]; k++) {
+        lang_value *m = lang_object_new("System.Management.Automation.PSModuleInfo");
+        lang_prop_set_take(m, "ModuleType", lang_str("Manifest"));
+        lang_prop_set_take(m, "Version", lang_str("1.0"));
+        lang_prop_set_take(m, "Name", lang_str(known_modules[k]));
+        lang_prop_set_take(m, "ExportedCommands", lang_array_new());
+        lang_list_push_take(ctx->out, m);
+    }
+    return LANG_OK;
+}
+
+/* ---- formatting and output ---- */
+
+static lang_status cmd_format_list(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *text = fmt_list_text(items.v, items.n, lang_param(ctx, "Property"), I->host.width);
+    lang_list_push_take(ctx->out, fmt_text_value(text));
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_format_table(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *text = fmt_table_text(items.v, items.n, lang_param(ctx, "Property"),
+                                lang_param_switch(ctx, "HideTableHeaders"), I->host.width);
+    lang_list_push_take(ctx->out, fmt_text_value(text));
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static void append_host_object(rs_buf *b, lang_value *v, const char *sep)
+{
+    if (v && v->type == LV_ARRAY) {
+        for (size_t i = 0; i < v->u.arr.n; i++) {
+            if (i)
+                rs_buf_puts(b, sep);
+            append_host_object(b, v->u.arr.items[i], sep);
+        }
+        return;
+    }
+    char *s = lang_to_str(v);
+    rs_buf_puts(b, s);
+    free(s);
+}
+
+static lang_status cmd_write_host(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list objs = {0};
+    if (lang_param_has(ctx, "Object"))
+        lang_list_push(&objs, lang_param(ctx, "Object"));
+    for (size_t i = 0; i < ctx->b->remaining.n; i++)
+        lang_list_push(&objs, ctx->b->remaining.v[i]);
+    if (ctx->input)
+        for (size_t i = 0; i < ctx->input->n; i++)
+            lang_list_push(&objs, ctx->input->v[i]);
+    char *sep = lang_param_has(ctx, "Separator") ? param_str(ctx, "Separator") : rs_strdup(" ");
+    rs_buf b = {0};
+    for (size_t i = 0; i < objs.n; i++) {
+        if (i)
+            rs_buf_puts(&b, sep);
+        append_host_object(&b, objs.v[i], sep);
+    }
+    if (!lang_param_switch(ctx, "NoNewline"))
+        rs_buf_putc(&b, '\n');
+    char *color = param_str(ctx, "ForegroundColor");
+    lang_host_text(I, b.data ? b.data : "", color);
+    free(color);
+    free(sep);
+    rs_buf_free(&b);
+    lang_list_clear(&objs);
+    return LANG_OK;
+}
+
+static lang_status cmd_write_output(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    bool noenum = lang_param_switch(ctx, "NoEnumerate");
+    if (lang_param_has(ctx, "InputObject")) {
+        lang_value *v = lang_param(ctx, "InputObject");
+        if (noenum)
+            lang_list_push(ctx->out, v);
+        else
+            lang_list_push_enum(ctx->out, v);
+    }
+    for (size_t i = 0; i < ctx->b->remaining.n; i++)
+        lang_list_push_enum(ctx->out, ctx->b->remaining.v[i]);
+    if (ctx->input && !lang_param_has(ctx, "InputObject"))
+        for (size_t i = 0; i < ctx->input->n; i++)
+            lang_list_push(ctx->out, ctx->input->v[i]);
+    return LANG_OK;
+}
+
+/* The messages of Write-Warning/-Verbose/-Debug: the parameter or the input. */
+static void messages_of(lang_cmdctx *ctx, lang_list *out)
+{
+    if (lang_param_has(ctx, "Message"))
+        lang_list_push(out, lang_param(ctx, "Message"));
+    else
+        items_of(ctx, NULL, out);
+}
+
+static lang_status cmd_write_warning(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list m = {0};
+    messages_of(ctx, &m);
+    for (size_t i = 0; i < m.n; i++) {
+        char *s = lang_to_str(m.v[i]);
+        lang_warning(I, ctx, s);
+        free(s);
+    }
+    lang_list_clear(&m);
+    return LANG_OK;
+}
+
+static lang_status write_stream(lang_interp *I, lang_cmdctx *ctx, const char *pref,
+                                const char *label)
+{
+    lang_value *p = lang_var_get(I, pref, NULL);
+    char *ps = lang_to_str(p);
+    lang_unref(p);
+    lang_action a = lang_action_parse(ps);
+    free(ps);
+    if (a == ACT_NONE || a == ACT_SILENT || a == ACT_IGNORE)
+        return LANG_OK;
+    lang_list m = {0};
+    messages_of(ctx, &m);
+    for (size_t i = 0; i < m.n; i++) {
+        char *s = lang_to_str(m.v[i]);
+        char *line = rs_asprintf("%s: %s\n", label, s);
+        lang_host_text(I, line, "Yellow");
+        free(line);
+        free(s);
+    }
+    lang_list_clear(&m);
+    return LANG_OK;
+}
+
+static lang_status cmd_write_verbose(lang_interp *I, lang_cmdctx *ctx)
+{
+    return write_stream(I, ctx, "VerbosePreference", "VERBOSE");
+}
+
+static lang_status cmd_write_debug(lang_interp *I, lang_cmdctx *ctx)
+{
+    return write_stream(I, ctx, "DebugPreference", "DEBUG");
+}
+
+static const char *const categories[] = {
+    "NotSpecified",        "OpenError",           "CloseError",
+    "DeviceError",         "DeadlockDetected",    "InvalidArgument",
+    "InvalidData",         "InvalidOperation",    "InvalidResult",
+    "InvalidType",         "MetadataError",       "NotImplemented",
+    "NotInstalled",        "ObjectNotFound",      "OperationStopped",
+    "OperationTimeout",    "SyntaxError",         "ParserError",
+    "PermissionDenied",    "ResourceBusy",        "ResourceExists",
+    "ResourceUnavailable", "ReadError",           "WriteError",
+    "FromStdErr",          "SecurityError",       "ProtocolError",
+    "ConnectionError",     "AuthenticationError", "LimitsExceeded",
+    "QuotaExceeded",       "NotEnabled",          NULL};
+
+static lang_status cmd_write_error(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_value *rec = lang_param(ctx, "ErrorRecord");
+    const lang_error *inner = lang_error_of_record(rec);
+    lang_error *e;
+    if (inner) {
+        e = lang_error_copy(inner);
+    } else {
+        char *msg = param_str(ctx, "Message");
+        if (!msg) {
+            lang_value *ex = lang_param(ctx, "Exception");
+            lang_value *m = ex && ex->type == LV_OBJECT ? lang_prop_get(ex, "Message", NULL) : ex;
+            msg = lang_to_str(m);
+        }
+        if (!msg && ctx->input && ctx->input->n)
+            msg = lang_to_str(ctx->input->v[0]);
+        e = lang_error_new(msg ? msg : "");
+        free(msg);
+        lang_error_set_exception(e, "Microsoft.PowerShell.Commands.WriteErrorException");
+        char *cat = param_str(ctx, "Category");
+        if (cat) {
+            for (int k = 0; categories[k]; k++)
+                if (rs_streq_ci(categories[k], cat))
+                    lang_error_set(&e->category, categories[k]);
+            free(cat);
+        }
+        char *id = param_str(ctx, "ErrorId");
+        const char *src = ctx->prog && ctx->prog->src->name ? ctx->prog->src->name : NULL;
+        lang_error_set_fqid(e, id ? id : "Microsoft.PowerShell.Commands.WriteErrorException",
+                            src ? strrchr(src, '/') ? strrchr(src, '/') + 1 : src : NULL);
+        free(id);
+        e->target = lang_ref(lang_param(ctx, "TargetObject"));
+        /* PowerShell 5.1 names the script (or the command line) before the message */
+        if (src) {
+            lang_error_set(&e->command, src);
+        } else if (ctx->prog) {
+            char *txt = rs_strndup(ctx->prog->src->text + ctx->start, ctx->end - ctx->start);
+            lang_error_set(&e->command, txt);
+            free(txt);
+        }
+        lang_error_set(&e->activity, "Write-Error");
+    }
+    return lang_cmd_error(I, ctx, e);
+}
+
+static lang_status cmd_write_progress(lang_interp *I, lang_cmdctx *ctx)
+{
+    if (!I->host.color)
+        return LANG_OK; /* progress is only drawn on a terminal */
+    if (lang_param_switch(ctx, "Completed")) {
+        lang_host_text(I, "\r\033[K", NULL);
+        return LANG_OK;
+    }
+    char *act = param_str(ctx, "Activity");
+    char *status = param_str(ctx, "Status");
+    int64_t pct = param_int(ctx, "PercentComplete", -1);
+    char *line;
+    if (pct >= 0) {
+        int bar = (int)(pct > 100 ? 100 : pct) / 5;
+        char bars[21];
+        for (int i = 0; i < 20; i++)
+            bars[i] = i < bar ? '#' : '.';
+        bars[20] = '\0';
+        line = rs_asprintf("\r\033[K%s: %s [%s] %lld%%", act ? act : "", status ? status : "", bars,
+                           (long long)pct);
+    } else {
+        line = rs_asprintf("\r\033[K%s: %s", act ? act : "", status ? status : "");
+    }
+    lang_host_text(I, line, NULL);
+    free(line);
+    free(act);
+    free(status);
+    return LANG_OK;
+}
+
+static lang_status cmd_out_null(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    (void)ctx;
+    return LANG_OK;
+}
+
+static lang_status cmd_out_string(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    int width = (int)param_int(ctx, "Width", I->host.width);
+    char *text = fmt_default_text(items.v, items.n, width);
+    if (lang_param_switch(ctx, "Stream")) {
+        char *save = NULL;
+        for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            lang_list_push_take(ctx->out, lang_str(line));
+        free(text);
+    } else {
+        lang_list_push_take(ctx->out, lang_str_take(text));
+    }
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_out_host(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *text = fmt_default_text(items.v, items.n, I->host.width);
+    lang_out_text(I, text);
+    free(text);
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_read_host(lang_interp *I, lang_cmdctx *ctx)
+{
+    bool secure = lang_param_switch(ctx, "AsSecureString") || lang_param_switch(ctx, "MaskInput");
+    if (!I->host.interactive || !I->host.read_line)
+        return lang_cmd_fail(
+            I, ctx,
+            cmd_error_new(ctx,
+                          "Windows PowerShell is in NonInteractive mode. Read and Prompt "
+                          "functionality is not available.",
+                          "InvalidOperation", "InvalidOperation",
+                          "System.Management.Automation.PSInvalidOperationException",
+                          "Microsoft.PowerShell.Commands.ReadHostCommand"));
+    char *p = param_str(ctx, "Prompt");
+    char *prompt = p ? rs_asprintf("%s: ", p) : rs_strdup("");
+    free(p);
+    char *line = I->host.read_line(I->host.ud, prompt, secure);
+    free(prompt);
+    if (lang_interrupted) {
+        free(line);
+        return lang_stop(I);
+    }
+    if (!line)
+        line = rs_strdup("");
+    if (secure && lang_param_switch(ctx, "AsSecureString")) {
+        lang_list_push_take(ctx->out, lang_secure_new(line, strlen(line)));
+        rs_wipe(line, strlen(line));
+        free(line);
+    } else {
+        lang_list_push_take(ctx->out, lang_str_take(line));
+    }
+    return LANG_OK;
+}
+
+/* ---- pipeline utilities ---- */
+
+/* Evaluate a calculated property @{Name=..; Expression={..}} on obj. */
+static lang_status calculated(lang_interp *I, lang_value *spec, lang_value *obj, char **name,
+                              lang_value **val)
+{
+    lang_value *n = NULL, *ex = NULL;
+    for (size_t i = 0; i < spec->u.obj.n; i++) {
+        const char *k = spec->u.obj.props[i].name;
+        if (rs_prefix_ci("Name", k) || rs_prefix_ci("Label", k))
+            n = spec->u.obj.props[i].value;
+        else if (rs_prefix_ci("Expression", k))
+            ex = spec->u.obj.props[i].value;
+    }
+    *name = n ? lang_to_str(n) : rs_strdup("");
+    *val = NULL;
+    if (ex && ex->type == LV_BLOCK) {
+        lang_list r = {0};
+        lang_status st = lang_invoke_block(I, ex, obj, NULL, 0, false, &r);
+        *val = lang_list_collapse(&r);
+        return st;
+    }
+    if (ex) {
+        char *pn = lang_to_str(ex);
+        *val = lang_member(I, obj, pn);
+        free(pn);
+    }
+    return LANG_OK;
+}
+
+static lang_value *project(lang_interp *I, lang_value *obj, lang_value *props, lang_value *exclude,
+                           lang_status *st)
+{
+    lang_value *o = lang_object_new(NULL);
+    lang_list pats = {0};
+    lang_list_push_enum(&pats, props);
+    for (size_t k = 0; k < pats.n && *st == LANG_OK; k++) {
+        lang_value *p = pats.v[k];
+        if (p && p->type == LV_HASH) {
+            char *name;
+            lang_value *val;
+            *st = calculated(I, p, obj, &name, &val);
+            lang_prop_set_take(o, name, val);
+            free(name);
+            continue;
+        }
+        char *pat = lang_to_str(p);
+        if (rs_has_wildcard(pat)) {
+            if (obj && (obj->type == LV_OBJECT || obj->type == LV_HASH))
+                for (size_t i = 0; i < obj->u.obj.n; i++)
+                    if (rs_wildcard_match(pat, obj->u.obj.props[i].name))
+                        lang_prop_set(o, obj->u.obj.props[i].name, obj->u.obj.props[i].value);
+        } else {
+            lang_value *v = lang_member(I, obj, pat);
+            /* use the object's own spelling of the name when it has one */
+            const char *name = pat;
+            if (obj && (obj->type == LV_OBJECT || obj->type == LV_HASH))
+                for (size_t i = 0; i < obj->u.obj.n; i++)
+                    if (rs_streq_ci(obj->u.obj.props[i].name, pat))
+                        name = obj->u.obj.props[i].name;
+            lang_prop_set_take(o, name, v);
+        }
+        free(pat);
+    }
+    lang_list_clear(&pats);
+    if (exclude) {
+        lang_list ex = {0};
+        lang_list_push_enum(&ex, exclude);
+        for (size_t k = 0; k < ex.n; k++) {
+            char *pat = lang_to_str(ex.v[k]);
+            for (size_t i = o->u.obj.n; i-- > 0;)
+                if (rs_wildcard_match(pat, o->u.obj.props[i].name))
+                    lang_prop_remove(o, o->u.obj.props[i].name);
+            free(pat);
+        }
+        lang_list_clear(&ex);
+    }
+    return o;
+}
+
+static bool same_value(lang_value *a, lang_value *b)
+{
+    bool ok;
+    if (lang_is_scalar(a) && lang_is_scalar(b))
+        return lang_compare(a, b, true, &ok) == 0 && ok;
+    char *sa = lang_to_str(a), *sb = lang_to_str(b);
+    bool r = !strcmp(sa, sb);
+    free(sa);
+    free(sb);
+    return r;
+}
+
+static lang_status cmd_select_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    int64_t skip = param_int(ctx, "Skip", 0);
+    int64_t first = param_int(ctx, "First", -1);
+    int64_t last = param_int(ctx, "Last", -1);
+    size_t from = (size_t)(skip > 0 ? skip : 0), to = items.n;
+    if (from > to)
+        from = to;
+    if (first >= 0 && from + (size_t)first < to)
+        to = from + (size_t)first;
+    if (last >= 0 && to - from > (size_t)last)
+        from = to - (size_t)last;
+    char *expand = param_str(ctx, "ExpandProperty");
+    lang_value *props = lang_param(ctx, "Property");
+    lang_value *exclude = lang_param(ctx, "ExcludeProperty");
+    bool unique = lang_param_switch(ctx, "Unique");
+    lang_status st = LANG_OK;
+    lang_list produced = {0};
+    for (size_t i = from; i < to && st == LANG_OK; i++) {
+        lang_value *it = items.v[i];
+        if (expand) {
+            bool found = false;
+            if (it && (it->type == LV_OBJECT || it->type == LV_HASH))
+                lang_prop_get(it, expand, &found);
+            lang_value *v = found ? lang_member(I, it, expand) : NULL;
+            if (!found) {
+                char *msg = rs_asprintf("Property \"%s\" cannot be found.", expand);
+                lang_error *e = cmd_error_new(ctx, msg, "ExpandPropertyNotFound", "InvalidArgument",
+                                              "System.Management.Automation.PSArgumentException",
+                                              "Microsoft.PowerShell.Commands.SelectObjectCommand");
+                e->target = lang_ref(it);
+                free(msg);
+                st = lang_cmd_error(I, ctx, e);
+                continue;
+            }
+            lang_list_push_enum(&produced, v);
+            lang_unref(v);
+        } else if (props) {
+            lang_list_push_take(&produced, project(I, it, props, exclude, &st));
+        } else {
+            lang_list_push(&produced, it);
+        }
+    }
+    for (size_t i = 0; i < produced.n; i++) {
+        bool dup = false;
+        for (size_t k = 0; unique && k < i && !dup; k++)
+            dup = same_value(produced.v[k], produced.v[i]);
+        if (!dup)
+            lang_list_push(ctx->out, produced.v[i]);
+    }
+    lang_list_clear(&produced);
+    free(expand);
+    lang_list_clear(&items);
+    return st;
+}
+
+static const struct {
+    const char *param;
+    int op;
+} where_ops[] = {
+    {"EQ", OP_EQ},
+    {"NE", OP_NE},
+    {"GT", OP_GT},
+    {"GE", OP_GE},
+    {"LT", OP_LT},
+    {"LE", OP_LE},
+    {"Like", OP_LIKE},
+    {"NotLike", OP_NOTLIKE},
+    {"Match", OP_MATCH},
+    {"NotMatch", OP_NOTMATCH},
+    {"Contains", OP_CONTAINS},
+    {"NotContains", OP_NOTCONTAINS},
+    {"In", OP_IN},
+    {"NotIn", OP_NOTIN},
+    {"CEQ", OP_CEQ},
+};
+
+static lang_status cmd_where_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    lang_value *filter = lang_param(ctx, "FilterScript");
+    lang_value *prop = lang_param(ctx, "Property");
+    if (!filter && prop && prop->type == LV_BLOCK)
+        filter = prop;
+    int op = OP_NONE;
+    for (size_t k = 0; k < sizeof where_ops / sizeof where_ops[0]; k++)
+        if (lang_param_switch(ctx, where_ops[k].param))
+            op = where_ops[k].op;
+    bool negate = lang_param_switch(ctx, "Not");
+    char *pname = !filter && prop ? lang_to_str(prop) : NULL;
+    lang_value *value = lang_param(ctx, "Value");
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        lang_value *it = items.v[i];
+        bool keep = false;
+        if (filter) {
+            lang_list r = {0};
+            st = lang_invoke_block(I, filter, it, NULL, 0, false, &r);
+            lang_value *rv = lang_list_collapse(&r);
+            keep = lang_truthy(rv);
+            lang_unref(rv);
+        } else if (pname) {
+            lang_value *pv = lang_member(I, it, pname);
+            if (op == OP_NONE) {
+                keep = negate ? !lang_truthy(pv) : lang_truthy(pv);
+            } else {
+                lang_value *r = NULL;
+                st = lang_binary(I, op, pv, value, &r);
+                keep = lang_truthy(r);
+                lang_unref(r);
+            }
+            lang_unref(pv);
+        }
+        if (keep && st == LANG_OK)
+            lang_list_push(ctx->out, it);
+    }
+    free(pname);
+    lang_list_clear(&items);
+    return st;
+}
+
+static lang_status cmd_foreach_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_value *begin = lang_param(ctx, "Begin");
+    lang_value *process = lang_param(ctx, "Process");
+    lang_value *end = lang_param(ctx, "End");
+    char *member = param_str(ctx, "MemberName");
+    if (!member && process && process->type != LV_BLOCK) {
+        member = lang_to_str(process);
+        process = NULL;
+    }
+    lang_status st = LANG_OK;
+    if (begin)
+        st = lang_invoke_block(I, begin, NULL, NULL, 0, false, ctx->out);
+    lang_list items = {0};
+    if (ctx->input)
+        items_of(ctx, NULL, &items);
+    else if (lang_param_has(ctx, "InputObject"))
+        lang_list_push(&items, lang_param(ctx, "InputObject"));
+    else
+        lang_list_push(&items, NULL); /* no input: the block runs once */
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        if (member) {
+            lang_value *v = lang_member(I, items.v[i], member);
+            lang_list_push_enum(ctx->out, v);
+            lang_unref(v);
+        } else if (process) {
+            st = lang_invoke_block(I, process, items.v[i], NULL, 0, false, ctx->out);
+        }
+    }
+    if (st == LANG_OK && end)
+        st = lang_invoke_block(I, end, NULL, NULL, 0, false, ctx->out);
+    lang_list_clear(&items);
+    free(member);
+    return st;
+}
+
+typedef struct sort_item {
+    lang_value *v;
+    lang_value *key;
+    size_t idx;
+} sort_item;
+
+static int sort_cmp(const void *a, const void *b)
+{
+    const sort_item *x = a, *y = b;
+    bool ok;
+    int c = lang_compare(x->key, y->key, true, &ok);
+    if (!ok || c == 0)
+        return x->idx < y->idx ? -1 : x->idx > y->idx;
+    return c;
+}
+
+static lang_status cmd_sort_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    lang_value *prop = lang_param(ctx, "Property");
+    char *pname = prop && prop->type != LV_BLOCK
+                      ? lang_to_str(lang_array_get(prop, 0) ? lang_array_get(prop, 0) : prop)
+                      : NULL;
+    sort_item *si = rs_calloc(items.n ? items.n : 1, sizeof(sort_item));
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n; i++) {
+        si[i].v = items.v[i];
+        si[i].idx = i;
+        if (prop && prop->type == LV_BLOCK) {
+            lang_list r = {0};
+            st = lang_invoke_block(I, prop, items.v[i], NULL, 0, false, &r);
+            si[i].key = lang_list_collapse(&r);
+        } else {
+            si[i].key = pname ? lang_member(I, items.v[i], pname) : lang_ref(items.v[i]);
+        }
+    }
+    qsort(si, items.n, sizeof(sort_item), sort_cmp);
+    bool desc = lang_param_switch(ctx, "Descending");
+    bool unique = lang_param_switch(ctx, "Unique");
+    for (size_t k = 0; k < items.n; k++) {
+        size_t i = desc ? items.n - 1 - k : k;
+        if (unique && k > 0) {
+            size_t prev = desc ? i + 1 : i - 1;
+            if (same_value(si[prev].key, si[i].key))
+                continue;
+        }
+        lang_list_push(ctx->out, si[i].v);
+    }
+    for (size_t i = 0; i < items.n; i++)
+        lang_unref(si[i].key);
+    free(si);
+    free(pname);
+    lang_list_clear(&items);
+    return st;
+}
+
+static lang_status cmd_measure_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *pname = param_str(ctx, "Property");
+    double sum = 0, mx = 0, mn = 0;
+    size_t count = 0;
+    bool any = false;
+    for (size_t i = 0; i < items.n; i++) {
+        if (!items.v[i])
+            continue;
+        count++;
+        lang_value *v = pname ? lang_member(I, items.v[i], pname) : lang_ref(items.v[i]);
+        int64_t iv;
+        double dv;
+        bool isd;
+        if (v && lang_to_number(v, &iv, &dv, &isd)) {
+            double x = isd ? dv : (double)iv;
+            sum += x;
+            if (!any || x > mx)
+                mx = x;
+            if (!any || x < mn)
+                mn = x;
+            any = true;
+        }
+        lang_unref(v);
+    }
+    lang_value *o = lang_object_new("Microsoft.PowerShell.Commands.GenericMeasureInfo");
+    lang_prop_set_take(o, "Count", lang_int((int64_t)count));
+    bool want_avg = lang_param_switch(ctx, "Average"), want_sum = lang_param_switch(ctx, "Sum");
+    bool want_max = lang_param_switch(ctx, "Maximum"), want_min = lang_param_switch(ctx, "Minimum");
+    lang_prop_set_take(o, "Average", want_avg && count ? lang_double(sum / (double)count) : NULL);
+    lang_prop_set_take(o, "Sum",
+                       want_sum ? (sum == (int64_t)sum ? lang_int((int64_t)sum) : lang_double(sum))
+                                : NULL);
+    lang_prop_set_take(o, "Maximum", want_max && any ? lang_double(mx) : NULL);
+    lang_prop_set_take(o, "Minimum", want_min && any ? lang_double(mn) : NULL);
+    lang_prop_set_take(o, "Property", pname ? lang_str(pname) : NULL);
+    lang_list_push_take(ctx->out, o);
+    free(pname);
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    char *t = param_str(ctx, "TypeName");
+    lang_value *args = lang_param(ctx, "ArgumentList");
+    lang_value *props = lang_param(ctx, "Property");
+    const char *tn = rs_prefix_ci(t, "System.") ? t + 7 : t;
+    lang_value *o = NULL;
+    if (rs_streq_ci(tn, "Management.Automation.PSObject") || rs_streq_ci(tn, "PSObject") ||
+        rs_streq_ci(tn, "PSCustomObject") ||
+        rs_streq_ci(tn, "Management.Automation.PSCustomObject") || rs_streq_ci(tn, "Object")) {
+        o = lang_object_new(NULL);
+    } else if (rs_streq_ci(tn, "Collections.Hashtable") || rs_streq_ci(tn, "Hashtable")) {
+        o = lang_hash_new();
+    } else if (rs_streq_ci(tn, "Collections.ArrayList") ||
+               rs_prefix_ci(tn, "Collections.Generic.List")) {
+        o = lang_array_new();
+    } else if (rs_streq_ci(tn, "Management.Automation.PSCredential") ||
+               rs_streq_ci(tn, "PSCredential")) {
+        lang_value *user = lang_array_get(args, 0);
+        lang_value *pw = lang_array_get(args, 1);
+        if (!pw || pw->type != LV_SECURE) {
+            free(t);
+            return lang_cmd_fail(
+                I, ctx,
+                cmd_error_new(ctx,
+                              "A constructor was not found. Cannot find an appropriate "
+                              "constructor for type System.Management.Automation.PSCredential.",
+                              "CannotFindAppropriateCtor", "ObjectNotFound",
+                              "System.Management.Automation.PSArgumentException",
+                              "Microsoft.PowerShell.Commands.NewObjectCommand"));
+        }
+        char *u = lang_to_str(user);
+        o = lang_make_credential(u, pw);
+        free(u);
+    } else {
+        char *msg = rs_asprintf("Cannot find type [%s]: verify that the assembly containing this "
+                                "type is loaded.",
+                                t);
+        lang_error *e = cmd_error_new(ctx, msg, "TypeNotFound", "InvalidType",
+                                      "System.Management.Automation.PSArgumentException",
+                                      "Microsoft.PowerShell.Commands.NewObjectCommand");
+        free(msg);
+        free(t);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    if (props && props->type == LV_HASH && (o->type == LV_OBJECT || o->type == LV_HASH))
+        for (size_t i = 0; i < props->u.obj.n; i++)
+            lang_prop_set(o, props->u.obj.props[i].name, props->u.obj.props[i].value);
+    lang_list_push_take(ctx->out, o);
+    free(t);
+    return LANG_OK;
+}
+
+/* ---- files ---- */
+
+static char *read_file(const char *path, char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = rs_asprintf("Cannot find path '%s' because it does not exist.", path);
+        return NULL;
+    }
+    rs_buf b = {0};
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rs_buf_append(&b, chunk, n);
+    fclose(f);
+    char *s = b.data ? rs_buf_take(&b) : rs_strdup("");
+    if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+        memmove(s, s + 3, strlen(s + 3) + 1);
+    return s;
+}
+
+static lang_status path_error(lang_interp *I, lang_cmdctx *ctx, const char *why, const char *path,
+                              const char *klass)
+{
+    lang_error *e = cmd_error_new(ctx, why, "PathNotFound", "ObjectNotFound",
+                                  "System.Management.Automation.ItemNotFoundException", klass);
+    lang_error_set(&e->target_name, path);
+    lang_error_set(&e->target_type, "String");
+    return lang_cmd_error(I, ctx, e);
+}
+
+/* Split one CSV record starting at *p; returns fields, advances *p. */
+static size_t csv_record(const char **p, char delim, char ***fields)
+{
+    size_t n = 0, cap = 8;
+    char **out = rs_malloc(cap * sizeof(char *));
+    const char *s = *p;
+    for (;;) {
+        rs_buf f = {0};
+        if (*s == '"') {
+            s++;
+            for (;;) {
+                if (!*s)
+                    break;
+                if (*s == '"' && s[1] == '"') {
+                    rs_buf_putc(&f, '"');
+                    s += 2;
+                    continue;
+                }
+                if (*s == '"') {
+                    s++;
+                    break;
+                }
+                rs_buf_putc(&f, *s++);
+            }
+            while (*s && *s != delim && *s != '\n' && *s != '\r')
+                rs_buf_putc(&f, *s++);
+        } else {
+            while (*s && *s != delim && *s != '\n' && *s != '\r')
+                rs_buf_putc(&f, *s++);
+        }
+        if (n == cap) {
+            cap *= 2;
+            out = rs_realloc(out, cap * sizeof(char *));
+        }
+        out[n++] = f.data ? rs_buf_take(&f) : rs_strdup("");
+        if (*s == delim) {
+            s++;
+            continue;
+        }
+        break;
+    }
+    if (*s == '\r')
+        s++;
+    if (*s == '\n')
+        s++;
+    *p = s;
+    *fields = out;
+    return n;
+}
+
+static lang_status cmd_import_csv(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list paths = {0};
+    lang_list_push_enum(&paths, lang_param(ctx, "Path"));
+    char *d = param_str(ctx, "Delimiter");
+    char delim = d && *d ? d[0] : ',';
+    free(d);
+    lang_status st = LANG_OK;
+    for (size_t pi = 0; pi < paths.n && st == LANG_OK; pi++) {
+        char *path = lang_to_str(paths.v[pi]);
+        char *why = NULL;
+        char *text = read_file(path, &why);
+        if (!text) {
+            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.ImportCsvCommand");
+            free(why);
+            free(path);
+            continue;
+        }
+        const char *p = text;
+        char **hdr = NULL;
+        size_t nh = 0;
+        lang_value *hv = lang_param(ctx, "Header");
+        if (hv) {
+            lang_list hl = {0};
+            lang_list_push_enum(&hl, hv);
+            nh = hl.n;
+            hdr = rs_malloc((nh ? nh : 1) * sizeof(char *));
+            for (size_t k = 0; k < nh; k++)
+                hdr[k] = lang_to_str(hl.v[k]);
+            lang_list_clear(&hl);
+        } else {
+            while (*p == '#') /* #TYPE line */
+                while (*p && *p++ != '\n')
+                    ;
+            if (*p)
+                nh = csv_record(&p, delim, &hdr);
+        }
+        while (*p) {
+            if (*p == '\n' || *p == '\r') {
+                p++;
+                continue;
+            }
+            char **f;
+            size_t nf = csv_record(&p, delim, &f);
+            lang_value *o = lang_object_new(NULL);
+            for (size_t k = 0; k < nh; k++)
+                lang_prop_set_take(o, hdr[k], k < nf ? lang_str(f[k]) : NULL);
+            for (size_t k = 0; k < nf; k++)
+                free(f[k]);
+            free(f);
+            lang_list_push_take(ctx->out, o);
+        }
+        for (size_t k = 0; k < nh; k++)
+            free(hdr[k]);
+        free(hdr);
+        free(text);
+        free(path);
+    }
+    lang_list_clear(&paths);
+    return st;
+}
+
+static void csv_field(rs_buf *b, const char *s)
+{
+    rs_buf_putc(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            rs_buf_putc(b, '"');
+        rs_buf_putc(b, *s);
+    }
+    rs_buf_putc(b, '"');
+}
+
+static lang_status cmd_export_csv(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *path = param_str(ctx, "Path");
+    char *d = param_str(ctx, "Delimiter");
+    char delim = d && *d ? d[0] : ',';
+    free(d);
+    bool append = lang_param_switch(ctx, "Append");
+    FILE *f = fopen(path, append ? "a" : "w");
+    if (!f) {
+        char *why = rs_asprintf("Could not find a part of the path '%s'.", path);
+        lang_status st =
+            path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.ExportCsvCommand");
+        free(why);
+        free(path);
+        lang_list_clear(&items);
+        return st;
+    }
+    rs_buf b = {0};
+    lang_value *first = NULL;
+    for (size_t i = 0; i < items.n && !first; i++)
+        if (items.v[i] && (items.v[i]->type == LV_OBJECT || items.v[i]->type == LV_HASH))
+            first = items.v[i];
+    if (first) {
+        if (!append || ftell(f) == 0) {
+            for (size_t k = 0; k < first->u.obj.n; k++) {
+                if (k)
+                    rs_buf_putc(&b, delim);
+                csv_field(&b, first->u.obj.props[k].name);
+            }
+            rs_buf_putc(&b, '\n');
+        }
+        for (size_t i = 0; i < items.n; i++) {
+            lang_value *o = items.v[i];
+            if (!o || (o->type != LV_OBJECT && o->type != LV_HASH))
+                continue;
+            for (size_t k = 0; k < first->u.obj.n; k++) {
+                if (k)
+                    rs_buf_putc(&b, delim);
+                lang_value *v = lang_prop_get(o, first->u.obj.props[k].name, NULL);
+                char *s = v && v->type == LV_ARRAY ? rs_strdup("System.Object[]") : lang_to_str(v);
+                csv_field(&b, s);
+                free(s);
+            }
+            rs_buf_putc(&b, '\n');
+        }
+    }
+    if (b.data)
+        fputs(b.data, f);
+    fclose(f);
+    rs_buf_free(&b);
+    free(path);
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_get_content(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list paths = {0};
+    lang_list_push_enum(&paths, lang_param(ctx, "Path"));
+    lang_status st = LANG_OK;
+    for (size_t pi = 0; pi < paths.n && st == LANG_OK; pi++) {
+        char *path = lang_to_str(paths.v[pi]);
+        char *why = NULL;
+        char *text = read_file(path, &why);
+        if (!text) {
+            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.GetContentCommand");
+            free(why);
+            free(path);
+            continue;
+        }
+        if (lang_param_switch(ctx, "Raw")) {
+            lang_list_push_take(ctx->out, lang_str_take(text));
+        } else {
+            const char *p = text;
+            while (*p) {
+                const char *e = p;
+                while (*e && *e != '\n')
+                    e++;
+                size_t l = (size_t)(e - p);
+                if (l && p[l - 1] == '\r')
+                    l--;
+                lang_list_push_take(ctx->out, lang_str_n(p, l));
+                p = *e ? e + 1 : e;
+            }
+            free(text);
+        }
+        free(path);
+    }
+    lang_list_clear(&paths);
+    return st;
+}
+
+static lang_status cmd_convertto_json(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    lang_value *v = ctx->input ? (items.n == 1 ? lang_ref(items.v[0]) : lang_list_to_array(&items))
+                               : lang_ref(lang_param(ctx, "InputObject"));
+    const char *why = NULL;
+    json_t *j = lang_to_json(v, &why);
+    lang_unref(v);
+    lang_list_clear(&items);
+    if (!j)
+        return lang_cmd_error(I, ctx,
+                              cmd_error_new(ctx, why, "ConvertToJsonFailed", "InvalidArgument",
+                                            "System.ArgumentException",
+                                            "Microsoft.PowerShell.Commands.ConvertToJsonCommand"));
+    size_t flags = JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+                   (lang_param_switch(ctx, "Compress") ? JSON_COMPACT : JSON_INDENT(2));
+    char *s = json_dumps(j, flags);
+    json_decref(j);
+    lang_list_push_take(ctx->out, lang_str_take(s));
+    return LANG_OK;
+}
+
+static lang_status cmd_convertfrom_json(lang_interp *I, lang_cmdctx *ctx)
+{
+    rs_buf b = {0};
+    lang_list items = {0};
+    if (lang_param_has(ctx, "InputObject"))
+        lang_list_push(&items, lang_param(ctx, "InputObject"));
+    else
+        items_of(ctx, NULL, &items);
+    for (size_t i = 0; i < items.n; i++) {
+        char *s = lang_to_str(items.v[i]);
+        rs_buf_printf(&b, "%s\n", s);
+        free(s);
+    }
+    lang_list_clear(&items);
+    json_error_t jerr;
+    json_t *j = json_loads(b.data ? b.data : "", JSON_DECODE_ANY, &jerr);
+    rs_buf_free(&b);
+    if (!j) {
+        char *msg = rs_asprintf("Conversion from JSON failed with error: %s", jerr.text);
+        lang_error *e = cmd_error_new(ctx, msg, "System.ArgumentException", "NotSpecified",
+                                      "System.ArgumentException",
+                                      "Microsoft.PowerShell.Commands.ConvertFromJsonCommand");
+        free(msg);
+        return lang_cmd_error(I, ctx, e);
+    }
+    lang_value *v = lang_from_json(j, NULL);
+    json_decref(j);
+    lang_list_push_enum(ctx->out, v);
+    lang_unref(v);
+    return LANG_OK;
+}
+
+/* ---- time ---- */
+
+static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    double secs = 0;
+    lang_value *s = lang_param(ctx, "Seconds");
+    int64_t iv;
+    double dv;
+    bool isd;
+    if (s && lang_to_number(s, &iv, &dv, &isd))
+        secs = isd ? dv : (double)iv;
+    secs += (double)param_int(ctx, "Milliseconds", 0) / 1000.0;
+    /* ROOMSYS_SLEEP_SCALE (e.g. 0 in tests) scales every sleep */
+    const char *scale = getenv("ROOMSYS_SLEEP_SCALE");
+    if (scale && *scale)
+        secs *= strtod(scale, NULL);
+    if (secs <= 0)
+        return LANG_OK;
+    struct timespec ts = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !lang_interrupted)
+        ;
+    return LANG_OK;
+}
+
+static lang_status cmd_get_date(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    char *fmt = param_str(ctx, "Format");
+    int64_t now = rs_time_now_ms();
+    if (!fmt) {
+        char out[64];
+        rs_time_ps(now, out, sizeof out);
+        lang_list_push_take(ctx->out, lang_str(out));
+        return LANG_OK;
+    }
+    time_t t = (time_t)(now / 1000);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    rs_buf b = {0};
+    for (const char *p = fmt; *p;) {
+        if (!strncmp(p, "yyyy", 4)) {
+            rs_buf_printf(&b, "%04d", tm.tm_year + 1900);
+            p += 4;
+        } else if (!strncmp(p, "MM", 2)) {
+            rs_buf_printf(&b, "%02d", tm.tm_mon + 1);
+            p += 2;
+        } else if (!strncmp(p, "dd", 2)) {
+            rs_buf_printf(&b, "%02d", tm.tm_mday);
+            p += 2;
+        } else if (!strncmp(p, "HH", 2)) {
+            rs_buf_printf(&b, "%02d", tm.tm_hour);
+            p += 2;
+        } else if (!strncmp(p, "mm", 2)) {
+            rs_buf_printf(&b, "%02d", tm.tm_min);
+            p += 2;
+        } else if (!strncmp(p, "ss", 2)) {
+            rs_buf_printf(&b, "%02d", tm.tm_sec);
+            p += 2;
+        } else {
+            rs_buf_putc(&b, *p++);
+        }
+    }
+    free(fmt);
+    lang_list_push_take(ctx->out, lang_str_take(b.data ? rs_buf_take(&b) : rs_strdup("")));
+    return LANG_OK;
+}
+
+static lang_status cmd_clear_host(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)ctx;
+    if (I->host.color)
+        lang_out_text(I, "\033[H\033[2J");
+    return LANG_OK;
+}
+
+/* ---- help ---- */
+
+static const char *short_type(const cmdlet_param_t *p, char *buf, size_t bufsz)
+{
+    const char *t = p->type_name ? p->type_name : "Object";
+    const char *dot = strrchr(t, '.');
+    snprintf(buf, bufsz, "%s", dot ? dot + 1 : t);
+    return buf;
+}
+
+static void syntax_param(rs_buf *b, const cmdlet_param_t *p)
+{
+    char tb[128];
+    bool mand = p->flags & PF_MANDATORY;
+    rs_buf_putc(b, ' ');
+    if (!mand)
+        rs_buf_putc(b, '[');
+    if (p->position >= 0)
+        rs_buf_printf(b, "[-%s]", p->name);
+    else
+        rs_buf_printf(b, "-%s", p->name);
+    if (p->type != PT_SWITCH) {
+        if (p->type == PT_ENUM && p->enum_values) {
+            rs_buf_puts(b, " {");
+            for (int k = 0; p->enum_values[k]; k++)
+                rs_buf_printf(b, "%s%s", k ? " | " : "", p->enum_values[k]);
+            rs_buf_putc(b, '}');
+        } else {
+            rs_buf_printf(b, " <%s>", short_type(p, tb, sizeof tb));
+        }
+    }
+    if (!mand)
+        rs_buf_putc(b, ']');
+}
+
+static lang_status cmd_get_help(lang_interp *I, lang_cmdctx *ctx)
+{
+    char *name = param_str(ctx, "Name");
+    if (!name) {
+        lang_list_push_take(ctx->out,
+                            lang_str("\nTOPIC\n    roomsys shell help\n\nSHORT DESCRIPTION\n"
+                                     "    Get-Command lists the commands; Get-Help <cmdlet> "
+                                     "describes one.\n    Server cmdlets become available after "
+                                     "Import-PSSession, Connect-ExchangeOnline or "
+                                     "Connect-MsolService.\n"));
+        return LANG_OK;
+    }
+    const char *target = lang_alias_target(name);
+    const cmdlet_def_t *def = cmdlet_find(target ? target : name);
+    if (!def) {
+        char *msg = rs_asprintf("Get-Help could not find %s in a help file in this session.", name);
+        lang_error *e = cmd_error_new(ctx, msg, "HelpNotFound", "ResourceUnavailable",
+                                      "System.Management.Automation.HelpNotFoundException",
+                                      "Microsoft.PowerShell.Commands.GetHelpCommand");
+        free(msg);
+        free(name);
+        return lang_cmd_error(I, ctx, e);
+    }
+    free(name);
+    rs_buf b = {0};
+    rs_buf_printf(&b, "\nNAME\n    %s\n\nSYNOPSIS\n    %s\n\n\nSYNTAX\n    %s", def->name,
+                  def->synopsis ? def->synopsis : "", def->name);
+    /* positional parameters first, in position order */
+    for (int pos = 0; pos < 16; pos++)
+        for (size_t i = 0; i < def->nparams; i++)
+            if (def->params[i].position == pos)
+                syntax_param(&b, &def->params[i]);
+    for (size_t i = 0; i < def->nparams; i++)
+        if (def->params[i].position < 0)
+            syntax_param(&b, &def->params[i]);
+    rs_buf_puts(&b, " [<CommonParameters>]\n\n\n");
+    if (def->description)
+        rs_buf_printf(&b, "DESCRIPTION\n    %s\n\n", def->description);
+    char *only = param_str(ctx, "Parameter");
+    bool full = lang_param_switch(ctx, "Full") || lang_param_switch(ctx, "Detailed") || only;
+    if (def->nparams) {
+        rs_buf_puts(&b, "PARAMETERS\n");
+        for (size_t i = 0; i < def->nparams; i++) {
+            const cmdlet_param_t *p = &def->params[i];
+            if (only && !rs_wildcard_match(only, p->name))
+                continue;
+            char tb[128];
+            rs_buf_printf(&b, "    -%s", p->name);
+            if (p->type != PT_SWITCH)
+                rs_buf_printf(&b, " <%s>", short_type(p, tb, sizeof tb));
+            rs_buf_printf(&b, "\n        %s\n", p->help ? p->help : "");
+            if (p->type == PT_ENUM && p->enum_values) {
+                rs_buf_puts(&b, "        Accepted values:");
+                for (int k = 0; p->enum_values[k]; k++)
+                    rs_buf_printf(&b, "%s %s", k ? "," : "", p->enum_values[k]);
+                rs_buf_putc(&b, '\n');
+            }
+            if (!full) {
+                rs_buf_putc(&b, '\n');
+                continue;
+            }
+            rs_buf_printf(&b, "\n        Required?                    %s\n",
+                          (p->flags & PF_MANDATORY) ? "true" : "false");
+            if (p->position >= 0)
+                rs_buf_printf(&b, "        Position?                    %d\n", p->position);
+            else
+                rs_buf_puts(&b, "        Position?                    named\n");
+            const char *pipe = (p->flags & PF_PIPE_VALUE) && (p->flags & PF_PIPE_PROP)
+                                   ? "True (ByPropertyName, ByValue)"
+                               : (p->flags & PF_PIPE_VALUE) ? "True (ByValue)"
+                               : (p->flags & PF_PIPE_PROP)  ? "True (ByPropertyName)"
+                                                            : "False";
+            rs_buf_printf(&b, "        Accept pipeline input?       %s\n", pipe);
+            if (p->flags & PF_IGNORED)
+                rs_buf_puts(&b, "        (accepted for compatibility; no effect)\n");
+            rs_buf_putc(&b, '\n');
+        }
+        if (!only && full)
+            rs_buf_puts(&b, "    <CommonParameters>\n        This cmdlet supports the common "
+                            "parameters: ErrorAction, WarningAction, ErrorVariable, "
+                            "OutVariable, WhatIf and Confirm.\n\n");
+    }
+    free(only);
+    if (def->example)
+        rs_buf_printf(&b, "EXAMPLE\n    PS> %s\n\n", def->example);
+    rs_buf_printf(&b, "REMARKS\n    Runs %s.\n",
+                  (def->flags & CF_LOCAL) ? "in the roomsys shell"
+                                          : "on the roomsys server (import a session first)");
+    lang_list_push_take(ctx->out, lang_str_take(rs_buf_take(&b)));
+    return LANG_OK;
+}
+
+static const char *module_of(const cmdlet_def_t *def)
+{
+    if (!def || (def->flags & CF_LOCAL))
+        return "Microsoft.PowerShell.Utility";
+    if (!strcmp(def->service, "exchange"))
+        return "ExchangeOnlineManagement";
+    if (!strcmp(def->service, "sfb"))
+        return "SkypeOnlineConnector";
+    if (!strcmp(def->service, "msol"))
+        return "MSOnline";
+    return def->service;
+}
+
+static bool name_matches(lang_value *patterns, const char *name)
+{
+    if (!patterns)
+        return true;
+    lang_list pats = {0};
+    lang_list_push_enum(&pats, patterns);
+    bool hit = false;
+    for (size_t i = 0; i < pats.n && !hit; i++) {
+        char *p = lang_to_str(pats.v[i]);
+        hit = rs_wildcard_match(p, name);
+        free(p);
+    }
+    lang_list_clear(&pats);
+    return hit;
+}
+
+static lang_value *command_info(const char *type, const char *name, const char *source)
+{
+    lang_value *o = lang_object_new("System.Management.Automation.CmdletInfo");
+    lang_prop_set_take(o, "CommandType", lang_str(type));
+    lang_prop_set_take(o, "Name", lang_str(name));
+    lang_prop_set_take(o, "Version", lang_str("1.0"));
+    lang_prop_set_take(o, "Source", lang_str(source));
+    return o;
+}
+
+static lang_status cmd_get_command(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_value *names = lang_param(ctx, "Name");
+    lang_value *mods = lang_param(ctx, "Module");
+    lang_value *verbs = lang_param(ctx, "Verb");
+    lang_value *nouns = lang_param(ctx, "Noun");
+    lang_list found = {0};
+    for (size_t i = 0; i < cmdlet_table_len; i++) {
+        const cmdlet_def_t *d = &cmdlet_table[i];
+        bool avail = (d->flags & CF_LOCAL)
+                         ? lang_find_cmd(I, d->name) != NULL
+                         : I->remote.available && I->remote.available(I->remote.ud, d->service);
+        if (!avail || !name_matches(names, d->name) || !name_matches(mods, module_of(d)))
+            continue;
+        const char *dash = strchr(d->name, '-');
+        if (verbs || nouns) {
+            char *verb = rs_strndup(d->name, dash ? (size_t)(dash - d->name) : strlen(d->name));
+            bool ok = name_matches(verbs, verb) && name_matches(nouns, dash ? dash + 1 : "");
+            free(verb);
+            if (!ok)
+                continue;
+        }
+        lang_list_push_take(&found, command_info("Cmdlet", d->name, module_of(d)));
+    }
+    if (!mods && !verbs && !nouns) {
+        const char *const *al = lang_alias_names();
+        for (int i = 0; al[i]; i++) {
+            if (!names || name_matches(names, al[i])) {
+                char *n = rs_asprintf("%s -> %s", al[i], lang_alias_target(al[i]));
+                if (names)
+                    lang_list_push_take(&found, command_info("Alias", n, ""));
+                free(n);
+            }
+        }
+        for (size_t i = 0; i < I->nfuncs; i++)
+            if (name_matches(names, I->funcs[i].name))
+                lang_list_push_take(&found, command_info("Function", I->funcs[i].name, ""));
+    }
+    char *n = found.n == 0 && names ? lang_to_str(names) : NULL;
+    if (n && rs_has_wildcard(n)) {
+        free(n);
+        n = NULL;
+    }
+    if (n) {
+        char *msg = rs_asprintf("The term '%s' is not recognized as the name of a cmdlet, "
+                                "function, script file, or operable program. Check the spelling "
+                                "of the name, or if a path was included, verify that the path is "
+                                "correct and try again.",
+                                n);
+        lang_error *e = cmd_error_new(ctx, msg, "CommandNotFoundException", "ObjectNotFound",
+                                      "System.Management.Automation.CommandNotFoundException",
+                                      "Microsoft.PowerShell.Commands.GetCommandCommand");
+        lang_error_set(&e->target_name, n);
+        lang_error_set(&e->target_type, "String");
+        free(msg);
+        free(n);
+        lang_list_clear(&found);
+        return lang_cmd_error(I, ctx, e);
+    }
+    for (size_t i = 0; i < found.n; i++)
+        lang_list_push(ctx->out, found.v[i]);
+    lang_list_clear(&found);
+    return LANG_OK;
+}
+
+void lang_register_builtins(lang_interp *I)
+{
+    static const struct {
+        const char *name;
+        lang_cmd_fn fn;
+    } table[] = {
+        {"Get-Credential", cmd_get_credential},
+        {"ConvertTo-SecureString", cmd_convertto_securestring},
+        {"ConvertFrom-SecureString", cmd_convertfrom_securestring},
+        {"Import-Module", cmd_import_module},
+        {"Get-Module", cmd_get_module},
+        {"Format-List", cmd_format_list},
+        {"Format-Table", cmd_format_table},
+        {"Write-Host", cmd_write_host},
+        {"Write-Output", cmd_write_output},
+        {"Write-Warning", cmd_write_warning},
+        {"Write-Error", cmd_write_error},
+        {"Write-Verbose", cmd_write_verbose},
+        {"Write-Debug", cmd_write_debug},
+        {"Write-Progress", cmd_write_progress},
+        {"Out-Null", cmd_out_null},
+        {"Out-String", cmd_out_string},
+        {"Out-Host", cmd_out_host},
+        {"Out-Default", cmd_out_host},
+        {"Read-Host", cmd_read_host},
+        {"Select-Object", cmd_select_object},
+        {"Where-Object", cmd_where_object},
+        {"ForEach-Object", cmd_foreach_object},
+        {"Sort-Object", cmd_sort_object},
+        {"Measure-Object", cmd_measure_object},
+        {"New-Object", cmd_new_object},
+        {"Import-Csv", cmd_import_csv},
+        {"Export-Csv", cmd_export_csv},
+        {"Get-Content", cmd_get_content},
+        {"ConvertTo-Json", cmd_convertto_json},
+        {"ConvertFrom-Json", cmd_convertfrom_json},
+        {"Start-Sleep", cmd_start_sleep},
+        {"Get-Date", cmd_get_date},
+        {"Clear-Host", cmd_clear_host},
+        {"Get-Help", cmd_get_help},
+        {"Get-Command", cmd_get_command},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        lang_register(I, table[i].name, table[i].fn, NULL);
+}

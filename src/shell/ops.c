@@ -1,0 +1,1981 @@
+/* ops.c - operators, member access, methods, indexing and casts of the
+ * shell language, with PowerShell's conversion rules (the left operand's type
+ * decides; comparisons are case-insensitive unless the c- form is used).
+ */
+#include "ops.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "rs_util.h"
+
+static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
+                            const char *category, const char *exception, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
+                            const char *category, const char *exception, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    lang_error *e = lang_error_new(buf);
+    lang_error_set(&e->category, category);
+    lang_error_set_exception(e, exception);
+    lang_error_set_fqid(e, id, NULL);
+    if (at)
+        lang_error_set_position(e, I->prog, at->start, at->end);
+    return lang_throw(I, e);
+}
+
+/* ---- regular expressions ---- */
+
+bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why)
+{
+    rs_buf b = {0};
+    const char *p = pattern;
+    if (!strncmp(p, "(?i)", 4)) {
+        icase = true;
+        p += 4;
+    }
+    bool in_class = false;
+    for (; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            char c = p[1];
+            p++;
+            switch (c) {
+            case 'd':
+                rs_buf_puts(&b, in_class ? "0-9" : "[0-9]");
+                break;
+            case 'D':
+                rs_buf_puts(&b, in_class ? "^0-9" : "[^0-9]");
+                break;
+            case 's':
+                rs_buf_puts(&b, in_class ? "[:space:]" : "[[:space:]]");
+                break;
+            case 'S':
+                rs_buf_puts(&b, "[^[:space:]]");
+                break;
+            case 'w':
+                rs_buf_puts(&b, in_class ? "[:alnum:]_" : "[[:alnum:]_]");
+                break;
+            case 'W':
+                rs_buf_puts(&b, "[^[:alnum:]_]");
+                break;
+            case 't':
+                rs_buf_putc(&b, '\t');
+                break;
+            case 'n':
+                rs_buf_putc(&b, '\n');
+                break;
+            case 'r':
+                rs_buf_putc(&b, '\r');
+                break;
+            default:
+                if (in_class && c != ']' && c != '\\' && c != '^' && c != '-') {
+                    rs_buf_putc(&b, c);
+                } else {
+                    rs_buf_putc(&b, '\\');
+                    rs_buf_putc(&b, c);
+                }
+                break;
+            }
+            continue;
+        }
+        if (!in_class && *p == '(' && p[1] == '?' && p[2] == ':') {
+            rs_buf_putc(&b, '(');
+            p += 2;
+            continue;
+        }
+        if (*p == '[' && !in_class)
+            in_class = true;
+        else if (*p == ']' && in_class)
+            in_class = false;
+        rs_buf_putc(&b, *p);
+    }
+    int rc = regcomp(re, b.data ? b.data : "", REG_EXTENDED | (icase ? REG_ICASE : 0));
+    rs_buf_free(&b);
+    if (rc != 0) {
+        char msg[256];
+        regerror(rc, re, msg, sizeof msg);
+        *why = rs_asprintf("Invalid regular expression pattern: %s. %s", pattern, msg);
+        return false;
+    }
+    return true;
+}
+
+static lang_status regex_or_error(lang_interp *I, const lang_node *at, const char *pat, bool icase,
+                                  regex_t *re)
+{
+    char *why = NULL;
+    if (lang_regex_compile(pat, icase, re, &why))
+        return LANG_OK;
+    lang_status st = op_error(I, at, "InvalidRegularExpression", "InvalidOperation",
+                              "System.Management.Automation.RuntimeException", "%s", why);
+    free(why);
+    return st;
+}
+
+/* ---- comparison ---- */
+
+static bool is_number(const lang_value *v)
+{
+    return v && (v->type == LV_INT || v->type == LV_DOUBLE);
+}
+
+int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
+{
+    *ok = true;
+    if (!a)
+        return b ? -1 : 0;
+    if (!b)
+        return 1;
+    switch (a->type) {
+    case LV_BOOL: {
+        bool bb = lang_truthy(b);
+        return (int)a->u.b - (int)bb;
+    }
+    case LV_INT:
+    case LV_DOUBLE: {
+        int64_t bi;
+        double bd;
+        bool bisd;
+        if (!(b->type == LV_STRING || is_number(b) || b->type == LV_BOOL) ||
+            !lang_to_number(b, &bi, &bd, &bisd) || (b->type == LV_STRING && !*b->u.str.s)) {
+            /* not a number: compare the text */
+            char *sa = lang_to_str(a), *sb = lang_to_str(b);
+            int r = ci ? strcasecmp(sa, sb) : strcmp(sa, sb);
+            free(sa);
+            free(sb);
+            return r;
+        }
+        if (a->type == LV_INT && !bisd)
+            return a->u.i < bi ? -1 : a->u.i > bi ? 1 : 0;
+        double x = a->type == LV_INT ? (double)a->u.i : a->u.d;
+        double y = bisd ? bd : (double)bi;
+        return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case LV_STRING: {
+        char *sb = lang_to_str(b);
+        int r = ci ? strcasecmp(a->u.str.s, sb) : strcmp(a->u.str.s, sb);
+        free(sb);
+        return r;
+    }
+    default:
+        *ok = a == b;
+        return a == b ? 0 : 1;
+    }
+}
+
+static bool like(const lang_value *a, const lang_value *b)
+{
+    char *s = lang_to_str(a), *p = lang_to_str(b);
+    bool r = rs_wildcard_match(p, s);
+    free(s);
+    free(p);
+    return r;
+}
+
+static lang_status match(lang_interp *I, const lang_node *at, const lang_value *a,
+                         const lang_value *b, bool icase, bool set_matches, bool *hit)
+{
+    char *s = lang_to_str(a), *p = lang_to_str(b);
+    regex_t re;
+    lang_status st = regex_or_error(I, at, p, icase, &re);
+    free(p);
+    if (st != LANG_OK) {
+        free(s);
+        return st;
+    }
+    regmatch_t m[10];
+    *hit = regexec(&re, s, 10, m, 0) == 0;
+    if (*hit && set_matches) {
+        lang_value *h = lang_hash_new();
+        for (int i = 0; i < 10 && m[i].rm_so >= 0; i++) {
+            char key[4];
+            snprintf(key, sizeof key, "%d", i);
+            lang_prop_set_take(h, key,
+                               lang_str_n(s + m[i].rm_so, (size_t)(m[i].rm_eo - m[i].rm_so)));
+        }
+        lang_var_set(I, "Matches", h);
+        lang_unref(h);
+    }
+    regfree(&re);
+    free(s);
+    return LANG_OK;
+}
+
+/* Scalar comparison operator (OP_EQ...OP_CNOTMATCH) on one element. */
+static lang_status compare_op(lang_interp *I, const lang_node *at, int op, const lang_value *a,
+                              const lang_value *b, bool set_matches, bool *r)
+{
+    bool ok;
+    int c;
+    bool ci = true;
+    switch (op) {
+    case OP_CEQ:
+    case OP_CNE:
+    case OP_CGT:
+    case OP_CGE:
+    case OP_CLT:
+    case OP_CLE:
+    case OP_CLIKE:
+    case OP_CNOTLIKE:
+    case OP_CMATCH:
+    case OP_CNOTMATCH:
+        ci = false;
+        break;
+    default:
+        break;
+    }
+    switch (op) {
+    case OP_EQ:
+    case OP_CEQ:
+        c = lang_compare(a, b, ci, &ok);
+        *r = ok && c == 0;
+        return LANG_OK;
+    case OP_NE:
+    case OP_CNE:
+        c = lang_compare(a, b, ci, &ok);
+        *r = !(ok && c == 0);
+        return LANG_OK;
+    case OP_GT:
+    case OP_CGT:
+    case OP_GE:
+    case OP_CGE:
+    case OP_LT:
+    case OP_CLT:
+    case OP_LE:
+    case OP_CLE:
+        c = lang_compare(a, b, ci, &ok);
+        if (!ok) {
+            return op_error(I, at, "NotIcomparable", "InvalidOperation",
+                            "System.Management.Automation.RuntimeException",
+                            "Cannot compare \"%s\" because it is not IComparable.",
+                            lang_type_name(a));
+        }
+        *r = (op == OP_GT || op == OP_CGT)   ? c > 0
+             : (op == OP_GE || op == OP_CGE) ? c >= 0
+             : (op == OP_LT || op == OP_CLT) ? c < 0
+                                             : c <= 0;
+        return LANG_OK;
+    case OP_LIKE:
+    case OP_CLIKE:
+        *r = like(a, b);
+        return LANG_OK;
+    case OP_NOTLIKE:
+    case OP_CNOTLIKE:
+        *r = !like(a, b);
+        return LANG_OK;
+    case OP_MATCH:
+    case OP_CMATCH:
+        return match(I, at, a, b, ci, set_matches, r);
+    case OP_NOTMATCH:
+    case OP_CNOTMATCH: {
+        lang_status st = match(I, at, a, b, ci, false, r);
+        *r = !*r;
+        return st;
+    }
+    }
+    *r = false;
+    return LANG_OK;
+}
+
+static bool contains(const lang_value *coll, const lang_value *item)
+{
+    bool ok;
+    if (coll && coll->type == LV_ARRAY) {
+        for (size_t i = 0; i < coll->u.arr.n; i++)
+            if (lang_compare(coll->u.arr.items[i], item, true, &ok) == 0 && ok)
+                return true;
+        return false;
+    }
+    return lang_compare(coll, item, true, &ok) == 0 && ok;
+}
+
+/* ---- arithmetic ---- */
+
+static lang_status to_num(lang_interp *I, const lang_node *at, const lang_value *v, int64_t *i,
+                          double *d, bool *isd)
+{
+    if (v && (v->type == LV_ARRAY || v->type == LV_HASH || v->type == LV_OBJECT ||
+              v->type == LV_SECURE || v->type == LV_BLOCK))
+        return op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
+                        "System.Management.Automation.RuntimeException",
+                        "Cannot convert the \"%s\" value of type \"%s\" to type \"System.Int32\".",
+                        lang_type_name(v), lang_type_name(v));
+    if (!lang_to_number(v, i, d, isd)) {
+        char *s = lang_to_str(v);
+        lang_status st = op_error(I, at, "InvalidCastFromStringToInteger", "InvalidArgument",
+                                  "System.Management.Automation.RuntimeException",
+                                  "Cannot convert value \"%s\" to type \"System.Int32\". Error: "
+                                  "\"Input string was not in a correct format.\"",
+                                  s);
+        free(s);
+        return st;
+    }
+    return LANG_OK;
+}
+
+static lang_value *num_value(double d, bool force_double)
+{
+    if (!force_double && d == floor(d) && fabs(d) < 9.2e18)
+        return lang_int((int64_t)d);
+    return lang_double(d);
+}
+
+static lang_status arith(lang_interp *I, const lang_node *at, int op, lang_value *a, lang_value *b,
+                         lang_value **res)
+{
+    int64_t ai, bi;
+    double ad, bd;
+    bool aisd, bisd;
+    lang_status st = to_num(I, at, a, &ai, &ad, &aisd);
+    if (st == LANG_OK)
+        st = to_num(I, at, b, &bi, &bd, &bisd);
+    if (st != LANG_OK)
+        return st;
+    bool dbl = aisd || bisd;
+    double x = aisd ? ad : (double)ai, y = bisd ? bd : (double)bi;
+    if (!dbl) {
+        int64_t r;
+        switch (op) {
+        case OP_ADD:
+            if (!__builtin_add_overflow(ai, bi, &r)) {
+                *res = lang_int(r);
+                return LANG_OK;
+            }
+            break;
+        case OP_SUB:
+            if (!__builtin_sub_overflow(ai, bi, &r)) {
+                *res = lang_int(r);
+                return LANG_OK;
+            }
+            break;
+        case OP_MUL:
+            if (!__builtin_mul_overflow(ai, bi, &r)) {
+                *res = lang_int(r);
+                return LANG_OK;
+            }
+            break;
+        case OP_MOD:
+            if (bi == 0)
+                break;
+            *res = lang_int(ai % bi);
+            return LANG_OK;
+        case OP_DIV:
+            if (bi != 0 && ai % bi == 0) {
+                *res = lang_int(ai / bi);
+                return LANG_OK;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    if ((op == OP_DIV || op == OP_MOD) && y == 0)
+        return op_error(I, at, "RuntimeException", "NotSpecified",
+                        "System.Management.Automation.RuntimeException",
+                        "Attempted to divide by zero.");
+    double r = op == OP_ADD   ? x + y
+               : op == OP_SUB ? x - y
+               : op == OP_MUL ? x * y
+               : op == OP_DIV ? x / y
+                              : fmod(x, y);
+    *res = num_value(r, dbl);
+    return LANG_OK;
+}
+
+static lang_status add(lang_interp *I, const lang_node *at, lang_value *a, lang_value *b,
+                       lang_value **res)
+{
+    if (!a) {
+        *res = lang_ref(b);
+        return LANG_OK;
+    }
+    switch (a->type) {
+    case LV_ARRAY:
+        *res = lang_array_concat(a, b);
+        return LANG_OK;
+    case LV_HASH: {
+        if (!b || b->type != LV_HASH)
+            return op_error(I, at, "AddHashTableToNonHashTable", "InvalidOperation",
+                            "System.Management.Automation.RuntimeException",
+                            "A hash table can only be added to another hash table.");
+        lang_value *h = lang_hash_new();
+        for (size_t i = 0; i < a->u.obj.n; i++)
+            lang_prop_set(h, a->u.obj.props[i].name, a->u.obj.props[i].value);
+        for (size_t i = 0; i < b->u.obj.n; i++) {
+            bool dup;
+            lang_prop_get(h, b->u.obj.props[i].name, &dup);
+            if (dup) {
+                lang_unref(h);
+                return op_error(I, at, "System.ArgumentException", "NotSpecified",
+                                "System.ArgumentException",
+                                "Item has already been added. Key in dictionary: '%s'  Key being "
+                                "added: '%s'",
+                                b->u.obj.props[i].name, b->u.obj.props[i].name);
+            }
+            lang_prop_set(h, b->u.obj.props[i].name, b->u.obj.props[i].value);
+        }
+        *res = h;
+        return LANG_OK;
+    }
+    case LV_STRING: {
+        char *sb = lang_to_str(b);
+        *res = lang_str_take(rs_asprintf("%s%s", a->u.str.s, sb));
+        free(sb);
+        return LANG_OK;
+    }
+    case LV_OBJECT:
+    case LV_SECURE:
+    case LV_BLOCK:
+        return op_error(I, at, "MethodNotFound", "InvalidOperation",
+                        "System.Management.Automation.RuntimeException",
+                        "Method invocation failed because [%s] does not contain a method named "
+                        "'op_Addition'.",
+                        lang_type_name(a));
+    default:
+        return arith(I, at, OP_ADD, a, b, res);
+    }
+}
+
+static lang_status multiply(lang_interp *I, const lang_node *at, lang_value *a, lang_value *b,
+                            lang_value **res)
+{
+    if (a && (a->type == LV_STRING || a->type == LV_ARRAY)) {
+        int64_t n;
+        double d;
+        bool isd;
+        lang_status st = to_num(I, at, b, &n, &d, &isd);
+        if (st != LANG_OK)
+            return st;
+        if (isd)
+            n = (int64_t)d;
+        if (n < 0)
+            n = 0;
+        if (a->type == LV_STRING) {
+            rs_buf buf = {0};
+            for (int64_t i = 0; i < n && buf.len < (1u << 26); i++)
+                rs_buf_append(&buf, a->u.str.s, a->u.str.len);
+            *res = lang_str_take(buf.data ? rs_buf_take(&buf) : rs_strdup(""));
+        } else {
+            lang_value *r = lang_array_new();
+            for (int64_t i = 0; i < n && r->u.arr.n < (1u << 24); i++)
+                for (size_t k = 0; k < a->u.arr.n; k++)
+                    lang_array_push(r, a->u.arr.items[k]);
+            *res = r;
+        }
+        return LANG_OK;
+    }
+    return arith(I, at, OP_MUL, a, b, res);
+}
+
+/* -f : .NET composite formatting ({index[,alignment][:format]}). */
+static lang_status format_op(lang_interp *I, const lang_node *at, lang_value *fmtv,
+                             lang_value *args, lang_value **res)
+{
+    char *f = lang_to_str(fmtv);
+    rs_buf out = {0};
+    size_t nargs = args && args->type == LV_ARRAY ? args->u.arr.n : 1;
+    for (const char *p = f; *p; p++) {
+        if (*p == '{' && p[1] == '{') {
+            rs_buf_putc(&out, '{');
+            p++;
+            continue;
+        }
+        if (*p == '}' && p[1] == '}') {
+            rs_buf_putc(&out, '}');
+            p++;
+            continue;
+        }
+        if (*p != '{') {
+            rs_buf_putc(&out, *p);
+            continue;
+        }
+        char *end;
+        long idx = strtol(p + 1, &end, 10);
+        if (end == p + 1 || idx < 0 || (size_t)idx >= nargs) {
+            free(f);
+            rs_buf_free(&out);
+            return op_error(I, at, "FormatError", "NotSpecified", "System.FormatException",
+                            "Error formatting a string: Index (zero based) must be greater than "
+                            "or equal to zero and less than the size of the argument list..");
+        }
+        long align = 0;
+        const char *q = end;
+        if (*q == ',')
+            align = strtol(q + 1, (char **)&q, 10);
+        char spec[32] = "";
+        if (*q == ':') {
+            size_t k = 0;
+            q++;
+            while (*q && *q != '}' && k + 1 < sizeof spec)
+                spec[k++] = *q++;
+            spec[k] = '\0';
+        }
+        if (*q != '}') {
+            free(f);
+            rs_buf_free(&out);
+            return op_error(
+                I, at, "FormatError", "NotSpecified", "System.FormatException",
+                "Error formatting a string: Input string was not in a correct format..");
+        }
+        p = q;
+        lang_value *v = args && args->type == LV_ARRAY ? args->u.arr.items[idx] : args;
+        char *txt = NULL;
+        int64_t iv;
+        double dv;
+        bool isd;
+        if (spec[0] && is_number(v) && lang_to_number(v, &iv, &dv, &isd)) {
+            char kind = (char)toupper((unsigned char)spec[0]);
+            int prec = spec[1] ? atoi(spec + 1) : -1;
+            double x = isd ? dv : (double)iv;
+            if (kind == 'D' && !isd)
+                txt = rs_asprintf("%0*lld", prec > 0 ? prec : 1, (long long)iv);
+            else if (kind == 'X' && !isd)
+                txt = rs_asprintf(spec[0] == 'x' ? "%0*llx" : "%0*llX", prec > 0 ? prec : 1,
+                                  (long long)iv);
+            else if (kind == 'F')
+                txt = rs_asprintf("%.*f", prec >= 0 ? prec : 2, x);
+            else if (kind == 'P')
+                txt = rs_asprintf("%.*f %%", prec >= 0 ? prec : 2, x * 100);
+            else if (kind == 'N') {
+                char raw[64];
+                snprintf(raw, sizeof raw, "%.*f", prec >= 0 ? prec : 2, fabs(x));
+                rs_buf nb = {0};
+                if (x < 0)
+                    rs_buf_putc(&nb, '-');
+                char *dot = strchr(raw, '.');
+                size_t intlen = dot ? (size_t)(dot - raw) : strlen(raw);
+                for (size_t k = 0; k < intlen; k++) {
+                    rs_buf_putc(&nb, raw[k]);
+                    size_t left = intlen - k - 1;
+                    if (left && left % 3 == 0)
+                        rs_buf_putc(&nb, ',');
+                }
+                if (dot)
+                    rs_buf_puts(&nb, dot);
+                txt = rs_buf_take(&nb);
+            }
+        }
+        if (!txt)
+            txt = lang_to_str(v);
+        int len = (int)strlen(txt);
+        if (align > 0)
+            for (long k = len; k < align; k++)
+                rs_buf_putc(&out, ' ');
+        rs_buf_puts(&out, txt);
+        if (align < 0)
+            for (long k = len; k < -align; k++)
+                rs_buf_putc(&out, ' ');
+        free(txt);
+    }
+    free(f);
+    *res = lang_str_take(out.data ? rs_buf_take(&out) : rs_strdup(""));
+    return LANG_OK;
+}
+
+static lang_status replace_op(lang_interp *I, const lang_node *at, lang_value *a, lang_value *b,
+                              bool icase, lang_value **res)
+{
+    lang_value *pat = b && b->type == LV_ARRAY ? lang_array_get(b, 0) : b;
+    lang_value *rep = b && b->type == LV_ARRAY ? lang_array_get(b, 1) : NULL;
+    char *ps = lang_to_str(pat), *rs = lang_to_str(rep);
+    regex_t re;
+    lang_status st = regex_or_error(I, at, ps, icase, &re);
+    free(ps);
+    if (st != LANG_OK) {
+        free(rs);
+        return st;
+    }
+    lang_list items = {0};
+    lang_list_push_enum(&items, a);
+    lang_value *results = lang_array_new();
+    for (size_t it = 0; it < items.n; it++) {
+        char *s = lang_to_str(items.v[it]);
+        rs_buf out = {0};
+        const char *cur = s;
+        regmatch_t m[10];
+        int flags = 0;
+        while (*cur || cur == s) {
+            if (regexec(&re, cur, 10, m, flags) != 0)
+                break;
+            rs_buf_append(&out, cur, (size_t)m[0].rm_so);
+            for (const char *r = rs; *r; r++) {
+                if (*r == '$' && (isdigit((unsigned char)r[1]) || r[1] == '&' ||
+                                  (r[1] == '{' && isdigit((unsigned char)r[2])))) {
+                    int g;
+                    if (r[1] == '&') {
+                        g = 0;
+                        r++;
+                    } else if (r[1] == '{') {
+                        g = atoi(r + 2);
+                        r = strchr(r, '}') ? strchr(r, '}') : r + 1;
+                    } else {
+                        g = r[1] - '0';
+                        r++;
+                    }
+                    if (g < 10 && m[g].rm_so >= 0)
+                        rs_buf_append(&out, cur + m[g].rm_so, (size_t)(m[g].rm_eo - m[g].rm_so));
+                    continue;
+                }
+                if (*r == '$' && r[1] == '$') {
+                    rs_buf_putc(&out, '$');
+                    r++;
+                    continue;
+                }
+                rs_buf_putc(&out, *r);
+            }
+            if (m[0].rm_eo == m[0].rm_so) {
+                if (!cur[m[0].rm_eo])
+                    break;
+                rs_buf_putc(&out, cur[m[0].rm_eo]);
+                cur += m[0].rm_eo + 1;
+            } else {
+                cur += m[0].rm_eo;
+            }
+            flags = REG_NOTBOL;
+            if (!*cur)
+                break;
+        }
+        rs_buf_puts(&out, cur);
+        lang_array_push_take(results, lang_str_take(out.data ? rs_buf_take(&out) : rs_strdup("")));
+        free(s);
+    }
+    regfree(&re);
+    free(rs);
+    bool scalar = !(a && a->type == LV_ARRAY);
+    lang_list_clear(&items);
+    if (scalar) {
+        *res = lang_ref(lang_array_get(results, 0));
+        lang_unref(results);
+    } else {
+        *res = results;
+    }
+    return LANG_OK;
+}
+
+static lang_status split_op(lang_interp *I, const lang_node *at, lang_value *a, lang_value *b,
+                            lang_value **res)
+{
+    lang_value *out = lang_array_new();
+    lang_list items = {0};
+    lang_list_push_enum(&items, a);
+    regex_t re;
+    char *pat = b ? lang_to_str(b) : rs_strdup("\\s+");
+    lang_status st = regex_or_error(I, at, pat, true, &re);
+    free(pat);
+    if (st != LANG_OK) {
+        lang_list_clear(&items);
+        lang_unref(out);
+        return st;
+    }
+    for (size_t it = 0; it < items.n; it++) {
+        char *s = lang_to_str(items.v[it]);
+        const char *cur = s;
+        if (!b) {
+            while (isspace((unsigned char)*cur))
+                cur++;
+        }
+        regmatch_t m[1];
+        int flags = 0;
+        while (regexec(&re, cur, 1, m, flags) == 0 && m[0].rm_eo > m[0].rm_so) {
+            lang_array_push_take(out, lang_str_n(cur, (size_t)m[0].rm_so));
+            cur += m[0].rm_eo;
+            flags = REG_NOTBOL;
+        }
+        if (b || *cur)
+            lang_array_push_take(out, lang_str(cur));
+        free(s);
+    }
+    regfree(&re);
+    lang_list_clear(&items);
+    *res = out;
+    return LANG_OK;
+}
+
+static lang_value *join_values(lang_value *a, const char *sep)
+{
+    rs_buf out = {0};
+    lang_list items = {0};
+    lang_list_push_enum(&items, a);
+    for (size_t i = 0; i < items.n; i++) {
+        if (i)
+            rs_buf_puts(&out, sep);
+        char *s = lang_to_str(items.v[i]);
+        rs_buf_puts(&out, s);
+        free(s);
+    }
+    lang_list_clear(&items);
+    return lang_str_take(out.data ? rs_buf_take(&out) : rs_strdup(""));
+}
+
+/* ---- types ---- */
+
+/* Canonical lower-case short type name for a type literal ("int", "string", ...). */
+static const char *norm_type(const char *t, char *buf, size_t bufsz)
+{
+    size_t n = strlen(t);
+    if (n >= bufsz)
+        n = bufsz - 1;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)tolower((unsigned char)t[i]);
+    buf[n] = '\0';
+    char *p = buf;
+    if (!strncmp(p, "system.", 7))
+        p += 7;
+    static const char *const map[][2] = {
+        {"int32", "int"},
+        {"int64", "long"},
+        {"integer", "int"},
+        {"boolean", "bool"},
+        {"single", "double"},
+        {"float", "double"},
+        {"decimal", "double"},
+        {"object[]", "array"},
+        {"collections.hashtable", "hashtable"},
+        {"management.automation.pscustomobject", "pscustomobject"},
+        {"management.automation.psobject", "psobject"},
+        {"security.securestring", "securestring"},
+        {"management.automation.pscredential", "pscredential"},
+        {"management.automation.scriptblock", "scriptblock"},
+        {"management.automation.switchparameter", "switch"},
+        {"management.automation.actionpreference", "actionpreference"},
+        {"uint32", "uint"},
+        {"int16", "short"},
+        {"uint64", "ulong"},
+        {"string[]", "string[]"},
+        {"datetime", "datetime"},
+        {"text.regularexpressions.regex", "regex"},
+        {NULL, NULL}};
+    for (int i = 0; map[i][0]; i++)
+        if (!strcmp(p, map[i][0]))
+            return map[i][1];
+    return p;
+}
+
+bool lang_is_type(const lang_value *v, const char *type)
+{
+    char buf[128];
+    const char *t = norm_type(type, buf, sizeof buf);
+    if (!strcmp(t, "object") || !strcmp(t, "psobject"))
+        return v != NULL;
+    if (!v)
+        return false;
+    switch (v->type) {
+    case LV_BOOL:
+        return !strcmp(t, "bool") || !strcmp(t, "valuetype");
+    case LV_INT:
+        return !strcmp(t, "int") || !strcmp(t, "long") || !strcmp(t, "valuetype");
+    case LV_DOUBLE:
+        return !strcmp(t, "double") || !strcmp(t, "valuetype");
+    case LV_STRING:
+        return !strcmp(t, "string");
+    case LV_ARRAY:
+        return !strcmp(t, "array") || !strcmp(t, "collections.ienumerable");
+    case LV_HASH:
+        return !strcmp(t, "hashtable") || !strcmp(t, "collections.idictionary") ||
+               !strcmp(t, "collections.specialized.ordereddictionary");
+    case LV_SECURE:
+        return !strcmp(t, "securestring");
+    case LV_BLOCK:
+        return !strcmp(t, "scriptblock");
+    case LV_OBJECT: {
+        if (!strcmp(t, "pscustomobject"))
+            return true;
+        char b2[128];
+        const char *vt = norm_type(lang_type_name(v), b2, sizeof b2);
+        if (!strcmp(vt, t))
+            return true;
+        const char *dot = strrchr(vt, '.');
+        return dot && !strcmp(dot + 1, t);
+    }
+    }
+    return false;
+}
+
+static lang_value *type_object(const char *name)
+{
+    lang_value *t = lang_object_new("System.RuntimeType");
+    lang_prop_set_take(t, "Name", lang_str(strrchr(name, '.') ? strrchr(name, '.') + 1 : name));
+    lang_prop_set_take(t, "FullName", lang_str(name));
+    return t;
+}
+
+static lang_status cast_error(lang_interp *I, const lang_node *at, lang_value *v, const char *net)
+{
+    char *s = lang_to_str(v);
+    lang_status st = op_error(I, at, "InvalidCastFromStringToInteger", "InvalidArgument",
+                              "System.Management.Automation.RuntimeException",
+                              "Cannot convert value \"%s\" to type \"%s\". Error: \"Input string "
+                              "was not in a correct format.\"",
+                              s, net);
+    free(s);
+    return st;
+}
+
+lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lang_value *v,
+                      lang_value **res)
+{
+    char buf[128];
+    const char *t = norm_type(type, buf, sizeof buf);
+    *res = NULL;
+    if (!strcmp(t, "int") || !strcmp(t, "long") || !strcmp(t, "short") || !strcmp(t, "byte") ||
+        !strcmp(t, "uint") || !strcmp(t, "ulong")) {
+        int64_t i;
+        double d;
+        bool isd;
+        if (v && v->type == LV_ARRAY)
+            return op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
+                            "System.Management.Automation.RuntimeException",
+                            "Cannot convert the \"System.Object[]\" value of type "
+                            "\"System.Object[]\" to type \"System.Int32\".");
+        if (!lang_to_number(v, &i, &d, &isd))
+            return cast_error(I, at, v, !strcmp(t, "long") ? "System.Int64" : "System.Int32");
+        if (isd)
+            i = (int64_t)nearbyint(d); /* banker's rounding, as [int]2.5 -> 2 */
+        *res = lang_int(i);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "double")) {
+        int64_t i;
+        double d;
+        bool isd;
+        if (!lang_to_number(v, &i, &d, &isd))
+            return cast_error(I, at, v, "System.Double");
+        *res = lang_double(isd ? d : (double)i);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "string")) {
+        *res = v ? lang_str_take(lang_to_str(v)) : lang_str("");
+        return LANG_OK;
+    }
+    if (!strcmp(t, "bool") || !strcmp(t, "switch")) {
+        *res = lang_bool(lang_truthy(v));
+        return LANG_OK;
+    }
+    if (!strcmp(t, "array") || !strcmp(t, "string[]") || !strcmp(t, "object")) {
+        if (!strcmp(t, "object")) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+        if (v && v->type == LV_ARRAY) {
+            if (!strcmp(t, "string[]")) {
+                lang_value *a = lang_array_new();
+                for (size_t i = 0; i < v->u.arr.n; i++)
+                    lang_array_push_take(a, lang_str_take(lang_to_str(v->u.arr.items[i])));
+                *res = a;
+            } else {
+                *res = lang_ref(v);
+            }
+            return LANG_OK;
+        }
+        lang_value *a = lang_array_new();
+        if (v)
+            lang_array_push_take(a, !strcmp(t, "string[]") ? lang_str_take(lang_to_str(v))
+                                                           : lang_ref(v));
+        *res = a;
+        return LANG_OK;
+    }
+    if (!strcmp(t, "hashtable") || !strcmp(t, "ordered")) {
+        if (v && v->type == LV_HASH) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+        return op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
+                        "System.Management.Automation.RuntimeException",
+                        "Cannot convert the \"%s\" value of type \"%s\" to type "
+                        "\"System.Collections.Hashtable\".",
+                        lang_type_name(v), lang_type_name(v));
+    }
+    if (!strcmp(t, "pscustomobject") || !strcmp(t, "psobject")) {
+        if (v && v->type == LV_HASH) {
+            lang_value *o = lang_object_new(NULL);
+            for (size_t i = 0; i < v->u.obj.n; i++)
+                lang_prop_set(o, v->u.obj.props[i].name, v->u.obj.props[i].value);
+            *res = o;
+            return LANG_OK;
+        }
+        *res = lang_ref(v);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "void")) {
+        *res = NULL;
+        return LANG_OK;
+    }
+    if (!strcmp(t, "char")) {
+        if (v && v->type == LV_INT) {
+            char c[2] = {(char)v->u.i, 0};
+            *res = lang_str(c);
+            return LANG_OK;
+        }
+        char *s = lang_to_str(v);
+        if (strlen(s) != 1) {
+            lang_status st = op_error(I, at, "InvalidCastParseTargetInvocation", "InvalidArgument",
+                                      "System.Management.Automation.RuntimeException",
+                                      "Cannot convert value \"%s\" to type \"System.Char\". "
+                                      "Error: \"String must be exactly one character long.\"",
+                                      s);
+            free(s);
+            return st;
+        }
+        *res = lang_str_take(s);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "guid") || !strcmp(t, "regex") || !strcmp(t, "uri") || !strcmp(t, "datetime") ||
+        !strcmp(t, "version")) {
+        if (!strcmp(t, "guid")) {
+            char *s = lang_to_str(v);
+            if (!rs_is_guid(s)) {
+                lang_status st =
+                    op_error(I, at, "InvalidCastParseTargetInvocation", "InvalidArgument",
+                             "System.Management.Automation.RuntimeException",
+                             "Cannot convert value \"%s\" to type \"System.Guid\". "
+                             "Error: \"Guid should contain 32 digits with 4 dashes "
+                             "(xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).\"",
+                             s);
+                free(s);
+                return st;
+            }
+            *res = lang_str_take(s);
+            return LANG_OK;
+        }
+        *res = v ? lang_str_take(lang_to_str(v)) : NULL;
+        return LANG_OK;
+    }
+    if (!strcmp(t, "securestring")) {
+        if (v && v->type == LV_SECURE) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+        return op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
+                        "System.Management.Automation.RuntimeException",
+                        "Cannot convert the \"%s\" value of type \"%s\" to type "
+                        "\"System.Security.SecureString\".",
+                        v && v->type == LV_STRING ? v->u.str.s : lang_type_name(v),
+                        lang_type_name(v));
+    }
+    if (!strcmp(t, "scriptblock")) {
+        if (v && v->type == LV_BLOCK) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+    }
+    if (!strcmp(t, "pscredential")) {
+        if (v && v->type == LV_OBJECT && lang_is_type(v, "pscredential")) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+    }
+    if (!strcmp(t, "actionpreference")) {
+        char *s = lang_to_str(v);
+        lang_action a = lang_action_parse(s);
+        free(s);
+        if (a != ACT_NONE) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+    }
+    return op_error(I, at, "TypeNotFound", "InvalidOperation",
+                    "System.Management.Automation.RuntimeException", "Unable to find type [%s].",
+                    type);
+}
+
+lang_value *lang_make_credential(const char *user, lang_value *password)
+{
+    lang_value *c = lang_object_new("System.Management.Automation.PSCredential");
+    lang_prop_set_take(c, "UserName", lang_str(user));
+    lang_prop_set(c, "Password", password);
+    return c;
+}
+
+/* ---- the binary operator entry ---- */
+
+lang_status lang_binary(lang_interp *I, int op, lang_value *a, lang_value *b, lang_value **res)
+{
+    return lang_binary_at(I, NULL, op, a, b, res);
+}
+
+lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_value *a,
+                           lang_value *b, lang_value **res)
+{
+    *res = NULL;
+    switch (op) {
+    case OP_ADD:
+        return add(I, at, a, b, res);
+    case OP_SUB:
+    case OP_DIV:
+    case OP_MOD:
+        return arith(I, at, op, a, b, res);
+    case OP_MUL:
+        return multiply(I, at, a, b, res);
+    case OP_EQ:
+    case OP_NE:
+    case OP_GT:
+    case OP_GE:
+    case OP_LT:
+    case OP_LE:
+    case OP_CEQ:
+    case OP_CNE:
+    case OP_CGT:
+    case OP_CGE:
+    case OP_CLT:
+    case OP_CLE:
+    case OP_LIKE:
+    case OP_NOTLIKE:
+    case OP_CLIKE:
+    case OP_CNOTLIKE:
+    case OP_MATCH:
+    case OP_NOTMATCH:
+    case OP_CMATCH:
+    case OP_CNOTMATCH: {
+        if (a && a->type == LV_ARRAY) {
+            /* a collection on the left filters it */
+            lang_value *r = lang_array_new();
+            for (size_t i = 0; i < a->u.arr.n; i++) {
+                bool hit;
+                lang_status st = compare_op(I, at, op, a->u.arr.items[i], b, false, &hit);
+                if (st != LANG_OK) {
+                    lang_unref(r);
+                    return st;
+                }
+                if (hit)
+                    lang_array_push(r, a->u.arr.items[i]);
+            }
+            *res = r;
+            return LANG_OK;
+        }
+        bool hit;
+        lang_status st = compare_op(I, at, op, a, b, true, &hit);
+        if (st == LANG_OK)
+            *res = lang_bool(hit);
+        return st;
+    }
+    case OP_CONTAINS:
+        *res = lang_bool(contains(a, b));
+        return LANG_OK;
+    case OP_NOTCONTAINS:
+        *res = lang_bool(!contains(a, b));
+        return LANG_OK;
+    case OP_IN:
+        *res = lang_bool(contains(b, a));
+        return LANG_OK;
+    case OP_NOTIN:
+        *res = lang_bool(!contains(b, a));
+        return LANG_OK;
+    case OP_REPLACE:
+    case OP_CREPLACE:
+        return replace_op(I, at, a, b, op == OP_REPLACE, res);
+    case OP_SPLIT:
+        return split_op(I, at, a, b, res);
+    case OP_JOIN: {
+        char *sep = lang_to_str(b);
+        *res = join_values(a, sep);
+        free(sep);
+        return LANG_OK;
+    }
+    case OP_FORMAT:
+        return format_op(I, at, a, b, res);
+    case OP_RANGE: {
+        int64_t x, y;
+        double d;
+        bool isd;
+        lang_status st = to_num(I, at, a, &x, &d, &isd);
+        if (st != LANG_OK)
+            return st;
+        if (isd)
+            x = (int64_t)nearbyint(d);
+        st = to_num(I, at, b, &y, &d, &isd);
+        if (st != LANG_OK)
+            return st;
+        if (isd)
+            y = (int64_t)nearbyint(d);
+        if ((x > y ? x - y : y - x) > 10000000)
+            return op_error(I, at, "RangeTooLarge", "InvalidOperation",
+                            "System.Management.Automation.RuntimeException",
+                            "The range is too large.");
+        lang_value *r = lang_array_new();
+        for (int64_t i = x;; i += x <= y ? 1 : -1) {
+            lang_array_push_take(r, lang_int(i));
+            if (i == y)
+                break;
+        }
+        *res = r;
+        return LANG_OK;
+    }
+    case OP_IS:
+    case OP_ISNOT: {
+        char *tn = b && b->type == LV_OBJECT && lang_is_type(b, "System.RuntimeType")
+                       ? lang_to_str(lang_prop_get(b, "FullName", NULL))
+                       : lang_to_str(b);
+        bool r = lang_is_type(a, tn);
+        free(tn);
+        *res = lang_bool(op == OP_IS ? r : !r);
+        return LANG_OK;
+    }
+    case OP_AS: {
+        char *tn = b && b->type == LV_OBJECT && lang_is_type(b, "System.RuntimeType")
+                       ? lang_to_str(lang_prop_get(b, "FullName", NULL))
+                       : lang_to_str(b);
+        lang_status st = lang_cast(I, at, tn, a, res);
+        free(tn);
+        if (st == LANG_THROW) {
+            lang_error_free(I->pending);
+            I->pending = NULL;
+            *res = NULL;
+        }
+        return LANG_OK;
+    }
+    case OP_AND:
+        *res = lang_bool(lang_truthy(a) && lang_truthy(b));
+        return LANG_OK;
+    case OP_OR:
+        *res = lang_bool(lang_truthy(a) || lang_truthy(b));
+        return LANG_OK;
+    case OP_XOR:
+        *res = lang_bool(lang_truthy(a) != lang_truthy(b));
+        return LANG_OK;
+    case OP_BAND:
+    case OP_BOR:
+    case OP_BXOR: {
+        int64_t x, y;
+        double d;
+        bool isd;
+        lang_status st = to_num(I, at, a, &x, &d, &isd);
+        if (st == LANG_OK)
+            st = to_num(I, at, b, &y, &d, &isd);
+        if (st != LANG_OK)
+            return st;
+        *res = lang_int(op == OP_BAND ? (x & y) : op == OP_BOR ? (x | y) : (x ^ y));
+        return LANG_OK;
+    }
+    }
+    return op_error(I, at, "OperatorNotSupported", "InvalidOperation",
+                    "System.Management.Automation.RuntimeException",
+                    "The operator is not supported.");
+}
+
+/* ---- members ---- */
+
+static size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
+{
+    (void)I;
+    if (!v)
+        return rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length") ? lang_int(0) : NULL;
+    bool found = false;
+    switch (v->type) {
+    case LV_HASH: {
+        lang_value *r = lang_prop_get(v, name, &found);
+        if (found)
+            return lang_ref(r);
+        if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
+            return lang_int((int64_t)v->u.obj.n);
+        if (rs_streq_ci(name, "Keys") || rs_streq_ci(name, "Values")) {
+            lang_value *a = lang_array_new();
+            for (size_t i = 0; i < v->u.obj.n; i++)
+                lang_array_push_take(a, rs_streq_ci(name, "Keys")
+                                            ? lang_str(v->u.obj.props[i].name)
+                                            : lang_ref(v->u.obj.props[i].value));
+            return a;
+        }
+        return NULL;
+    }
+    case LV_OBJECT: {
+        lang_value *r = lang_prop_get(v, name, &found);
+        if (found)
+            return lang_ref(r);
+        if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
+            return lang_int(1);
+        if (rs_streq_ci(name, "PSTypeNames")) {
+            lang_value *a = lang_array_new();
+            lang_array_push_take(a, lang_str(lang_type_name(v)));
+            return a;
+        }
+        return NULL;
+    }
+    case LV_ARRAY: {
+        if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
+            return lang_int((int64_t)v->u.arr.n);
+        /* member enumeration */
+        lang_list l = {0};
+        for (size_t i = 0; i < v->u.arr.n; i++) {
+            lang_value *m = lang_member(I, v->u.arr.items[i], name);
+            if (m)
+                lang_list_push_enum(&l, m);
+            lang_unref(m);
+        }
+        return lang_list_collapse(&l);
+    }
+    case LV_STRING:
+        if (rs_streq_ci(name, "Length"))
+            return lang_int((int64_t)utf8_len(v->u.str.s));
+        if (rs_streq_ci(name, "Count"))
+            return lang_int(1);
+        return NULL;
+    case LV_SECURE:
+        if (rs_streq_ci(name, "Length"))
+            return lang_int((int64_t)utf8_len(v->u.str.s));
+        return NULL;
+    default:
+        if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
+            return lang_int(1);
+        return NULL;
+    }
+}
+
+static lang_value *static_member(const char *type, const char *name)
+{
+    char buf[128];
+    const char *t = norm_type(type, buf, sizeof buf);
+    if (!strcmp(t, "string") && rs_streq_ci(name, "Empty"))
+        return lang_str("");
+    if (!strcmp(t, "int") && rs_streq_ci(name, "MaxValue"))
+        return lang_int(INT32_MAX);
+    if (!strcmp(t, "int") && rs_streq_ci(name, "MinValue"))
+        return lang_int(INT32_MIN);
+    if (!strcmp(t, "long") && rs_streq_ci(name, "MaxValue"))
+        return lang_int(INT64_MAX);
+    if (!strcmp(t, "environment") && rs_streq_ci(name, "NewLine"))
+        return lang_str("\n");
+    if (!strcmp(t, "environment") && rs_streq_ci(name, "UserName"))
+        return lang_str(getenv("USER") ? getenv("USER") : "");
+    if (!strcmp(t, "environment") && rs_streq_ci(name, "MachineName")) {
+        char h[256] = "";
+        gethostname(h, sizeof h - 1);
+        return lang_str(h);
+    }
+    if (!strcmp(t, "math") && rs_streq_ci(name, "PI"))
+        return lang_double(M_PI);
+    if (!strcmp(t, "datetime") && (rs_streq_ci(name, "Now") || rs_streq_ci(name, "UtcNow"))) {
+        char out[64];
+        rs_time_ps(rs_time_now_ms(), out, sizeof out);
+        return lang_str(out);
+    }
+    return NULL;
+}
+
+/* ---- methods ---- */
+
+static lang_status no_method(lang_interp *I, const lang_node *at, lang_value *v, const char *name)
+{
+    return op_error(I, at, "MethodNotFound", "InvalidOperation",
+                    "System.Management.Automation.RuntimeException",
+                    "Method invocation failed because [%s] does not contain a method named '%s'.",
+                    lang_type_name(v), name);
+}
+
+static char *arg_str(lang_value **args, size_t n, size_t i)
+{
+    return i < n ? lang_to_str(args[i]) : rs_strdup("");
+}
+
+static int64_t arg_int(lang_value **args, size_t n, size_t i, int64_t dflt)
+{
+    int64_t x;
+    double d;
+    bool isd;
+    if (i >= n || !lang_to_number(args[i], &x, &d, &isd))
+        return dflt;
+    return isd ? (int64_t)d : x;
+}
+
+static lang_status string_method(lang_interp *I, const lang_node *at, lang_value *v,
+                                 const char *name, lang_value **args, size_t n, lang_value **res)
+{
+    const char *s = v->u.str.s;
+    size_t len = v->u.str.len;
+    if (rs_streq_ci(name, "ToUpper") || rs_streq_ci(name, "ToUpperInvariant")) {
+        char *r = rs_strdup(s);
+        for (char *p = r; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        *res = lang_str_take(r);
+    } else if (rs_streq_ci(name, "ToLower") || rs_streq_ci(name, "ToLowerInvariant")) {
+        *res = lang_str_take(rs_lower_dup(s));
+    } else if (rs_streq_ci(name, "Trim") || rs_streq_ci(name, "TrimStart") ||
+               rs_streq_ci(name, "TrimEnd")) {
+        char *set = n ? arg_str(args, n, 0) : rs_strdup(" \t\r\n\f\v");
+        size_t a = 0, b = len;
+        if (!rs_streq_ci(name, "TrimEnd"))
+            while (a < b && strchr(set, s[a]))
+                a++;
+        if (!rs_streq_ci(name, "TrimStart"))
+            while (b > a && strchr(set, s[b - 1]))
+                b--;
+        free(set);
+        *res = lang_str_n(s + a, b - a);
+    } else if (rs_streq_ci(name, "Split")) {
+        char *seps = n ? arg_str(args, n, 0) : rs_strdup(" ");
+        lang_value *arr = lang_array_new();
+        size_t start = 0;
+        for (size_t i = 0; i <= len; i++) {
+            if (i == len || strchr(seps, s[i])) {
+                lang_array_push_take(arr, lang_str_n(s + start, i - start));
+                start = i + 1;
+            }
+        }
+        free(seps);
+        *res = arr;
+    } else if (rs_streq_ci(name, "Replace")) {
+        char *from = arg_str(args, n, 0), *to = arg_str(args, n, 1);
+        rs_buf b = {0};
+        size_t fl = strlen(from);
+        for (size_t i = 0; i < len;) {
+            if (fl && !strncmp(s + i, from, fl)) {
+                rs_buf_puts(&b, to);
+                i += fl;
+            } else {
+                rs_buf_putc(&b, s[i++]);
+            }
+        }
+        free(from);
+        free(to);
+        *res = lang_str_take(b.data ? rs_buf_take(&b) : rs_strdup(""));
+    } else if (rs_streq_ci(name, "Contains")) {
+        char *x = arg_str(args, n, 0);
+        *res = lang_bool(strstr(s, x) != NULL);
+        free(x);
+    } else if (rs_streq_ci(name, "StartsWith")) {
+        char *x = arg_str(args, n, 0);
+        *res = lang_bool(!strncmp(s, x, strlen(x)));
+        free(x);
+    } else if (rs_streq_ci(name, "EndsWith")) {
+        char *x = arg_str(args, n, 0);
+        size_t xl = strlen(x);
+        *res = lang_bool(xl <= len && !strcmp(s + len - xl, x));
+        free(x);
+    } else if (rs_streq_ci(name, "IndexOf") || rs_streq_ci(name, "LastIndexOf")) {
+        char *x = arg_str(args, n, 0);
+        const char *p = NULL;
+        if (rs_streq_ci(name, "IndexOf")) {
+            p = strstr(s, x);
+        } else {
+            for (const char *q = strstr(s, x); q; q = strstr(q + 1, x))
+                p = q;
+        }
+        *res = lang_int(p ? (int64_t)(p - s) : -1);
+        free(x);
+    } else if (rs_streq_ci(name, "Substring")) {
+        int64_t a = arg_int(args, n, 0, 0);
+        int64_t l = arg_int(args, n, 1, (int64_t)len - a);
+        if (a < 0 || l < 0 || (size_t)(a + l) > len)
+            return op_error(I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                            "System.ArgumentOutOfRangeException",
+                            "Exception calling \"Substring\" with \"%zu\" argument(s): \"Index and "
+                            "length must refer to a location within the string.\"",
+                            n);
+        *res = lang_str_n(s + a, (size_t)l);
+    } else if (rs_streq_ci(name, "PadLeft") || rs_streq_ci(name, "PadRight")) {
+        int64_t w = arg_int(args, n, 0, 0);
+        char *pc = n > 1 ? arg_str(args, n, 1) : rs_strdup(" ");
+        rs_buf b = {0};
+        int64_t pad = w - (int64_t)utf8_len(s);
+        if (rs_streq_ci(name, "PadRight"))
+            rs_buf_puts(&b, s);
+        for (int64_t i = 0; i < pad; i++)
+            rs_buf_putc(&b, pc[0] ? pc[0] : ' ');
+        if (rs_streq_ci(name, "PadLeft"))
+            rs_buf_puts(&b, s);
+        free(pc);
+        *res = lang_str_take(b.data ? rs_buf_take(&b) : rs_strdup(""));
+    } else if (rs_streq_ci(name, "ToString") || rs_streq_ci(name, "Clone")) {
+        *res = lang_ref(v);
+    } else if (rs_streq_ci(name, "Equals")) {
+        char *x = arg_str(args, n, 0);
+        *res = lang_bool(!strcmp(s, x));
+        free(x);
+    } else if (rs_streq_ci(name, "ToCharArray")) {
+        lang_value *arr = lang_array_new();
+        for (size_t i = 0; i < len; i++)
+            lang_array_push_take(arr, lang_str_n(s + i, 1));
+        *res = arr;
+    } else if (rs_streq_ci(name, "Insert")) {
+        int64_t a = arg_int(args, n, 0, 0);
+        char *x = arg_str(args, n, 1);
+        if (a < 0 || (size_t)a > len)
+            a = (int64_t)len;
+        *res = lang_str_take(rs_asprintf("%.*s%s%s", (int)a, s, x, s + a));
+        free(x);
+    } else {
+        return no_method(I, at, v, name);
+    }
+    return LANG_OK;
+}
+
+static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *v, const char *name,
+                               lang_value **args, size_t n, lang_value **res)
+{
+    *res = NULL;
+    if (!v)
+        return op_error(I, at, "InvokeMethodOnNull", "InvalidOperation",
+                        "System.Management.Automation.RuntimeException",
+                        "You cannot call a method on a null-valued expression.");
+    if (rs_streq_ci(name, "GetType")) {
+        *res = type_object(lang_type_name(v));
+        return LANG_OK;
+    }
+    switch (v->type) {
+    case LV_STRING:
+        return string_method(I, at, v, name, args, n, res);
+    case LV_HASH:
+        if (rs_streq_ci(name, "Add")) {
+            char *k = arg_str(args, n, 0);
+            bool dup;
+            lang_prop_get(v, k, &dup);
+            if (dup) {
+                lang_status st = op_error(I, at, "ArgumentException", "NotSpecified",
+                                          "System.Management.Automation.MethodInvocationException",
+                                          "Exception calling \"Add\" with \"2\" argument(s): "
+                                          "\"Item has already been added. Key in dictionary: '%s'  "
+                                          "Key being added: '%s'\"",
+                                          k, k);
+                free(k);
+                return st;
+            }
+            lang_prop_set(v, k, n > 1 ? args[1] : NULL);
+            free(k);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Remove")) {
+            char *k = arg_str(args, n, 0);
+            lang_prop_remove(v, k);
+            free(k);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "ContainsKey") || rs_streq_ci(name, "Contains")) {
+            char *k = arg_str(args, n, 0);
+            bool f;
+            lang_prop_get(v, k, &f);
+            free(k);
+            *res = lang_bool(f);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Clear")) {
+            while (v->u.obj.n)
+                lang_prop_remove(v, v->u.obj.props[0].name);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "GetEnumerator")) {
+            lang_value *a = lang_array_new();
+            for (size_t i = 0; i < v->u.obj.n; i++) {
+                lang_value *e = lang_object_new("System.Collections.DictionaryEntry");
+                lang_prop_set_take(e, "Name", lang_str(v->u.obj.props[i].name));
+                lang_prop_set_take(e, "Key", lang_str(v->u.obj.props[i].name));
+                lang_prop_set(e, "Value", v->u.obj.props[i].value);
+                lang_array_push_take(a, e);
+            }
+            *res = a;
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Clone")) {
+            lang_value *h = lang_hash_new();
+            for (size_t i = 0; i < v->u.obj.n; i++)
+                lang_prop_set(h, v->u.obj.props[i].name, v->u.obj.props[i].value);
+            *res = h;
+            return LANG_OK;
+        }
+        break;
+    case LV_ARRAY:
+        /* ArrayList-style edits in place ($list.Add(x) returns the new index) */
+        if (rs_streq_ci(name, "Add")) {
+            lang_array_push(v, n ? args[0] : NULL);
+            *res = lang_int((int64_t)v->u.arr.n - 1);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Clear")) {
+            for (size_t i = 0; i < v->u.arr.n; i++)
+                lang_unref(v->u.arr.items[i]);
+            v->u.arr.n = 0;
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Remove")) {
+            bool ok;
+            for (size_t i = 0; i < v->u.arr.n; i++) {
+                if (lang_compare(v->u.arr.items[i], n ? args[0] : NULL, true, &ok) == 0 && ok) {
+                    lang_unref(v->u.arr.items[i]);
+                    memmove(&v->u.arr.items[i], &v->u.arr.items[i + 1],
+                            (v->u.arr.n - i - 1) * sizeof(lang_value *));
+                    v->u.arr.n--;
+                    break;
+                }
+            }
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Contains")) {
+            *res = lang_bool(contains(v, n ? args[0] : NULL));
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "IndexOf")) {
+            bool ok;
+            for (size_t i = 0; i < v->u.arr.n; i++) {
+                if (lang_compare(v->u.arr.items[i], n ? args[0] : NULL, false, &ok) == 0 && ok) {
+                    *res = lang_int((int64_t)i);
+                    return LANG_OK;
+                }
+            }
+            *res = lang_int(-1);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "ForEach") || rs_streq_ci(name, "Where")) {
+            lang_value *blk = n ? args[0] : NULL;
+            lang_list r = {0};
+            for (size_t i = 0; i < v->u.arr.n; i++) {
+                lang_list one = {0};
+                lang_status st = lang_invoke_block(I, blk, v->u.arr.items[i], NULL, 0, false, &one);
+                if (st != LANG_OK) {
+                    lang_list_clear(&one);
+                    lang_list_clear(&r);
+                    return st;
+                }
+                if (rs_streq_ci(name, "ForEach")) {
+                    for (size_t k = 0; k < one.n; k++)
+                        lang_list_push(&r, one.v[k]);
+                } else {
+                    lang_value *c = lang_list_collapse(&one);
+                    if (lang_truthy(c))
+                        lang_list_push(&r, v->u.arr.items[i]);
+                    lang_unref(c);
+                }
+                lang_list_clear(&one);
+            }
+            *res = lang_list_to_array(&r);
+            return LANG_OK;
+        }
+        break;
+    case LV_OBJECT:
+        if (rs_streq_ci(name, "GetNetworkCredential") && lang_is_type(v, "pscredential")) {
+            lang_value *pw = lang_prop_get(v, "Password", NULL);
+            lang_value *nc = lang_object_new("System.Net.NetworkCredential");
+            char *user = lang_to_str(lang_prop_get(v, "UserName", NULL));
+            lang_prop_set_take(nc, "UserName", lang_str(user));
+            lang_prop_set_take(nc, "Password",
+                               pw && pw->type == LV_SECURE ? lang_str_n(pw->u.str.s, pw->u.str.len)
+                                                           : lang_str(""));
+            lang_prop_set_take(nc, "Domain", lang_str(""));
+            free(user);
+            *res = nc;
+            return LANG_OK;
+        }
+        break;
+    case LV_BLOCK:
+        if (rs_streq_ci(name, "Invoke") || rs_streq_ci(name, "InvokeReturnAsIs")) {
+            lang_list r = {0};
+            lang_status st = lang_invoke_block(I, v, NULL, args, n, true, &r);
+            *res = lang_list_collapse(&r);
+            return st;
+        }
+        break;
+    default:
+        break;
+    }
+    if (rs_streq_ci(name, "ToString")) {
+        *res = lang_str_take(lang_to_str(v));
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "Equals")) {
+        bool ok;
+        *res = lang_bool(lang_compare(v, n ? args[0] : NULL, true, &ok) == 0 && ok);
+        return LANG_OK;
+    }
+    return no_method(I, at, v, name);
+}
+
+static lang_status static_method(lang_interp *I, const lang_node *at, const char *type,
+                                 const char *name, lang_value **args, size_t n, lang_value **res)
+{
+    char buf[128];
+    const char *t = norm_type(type, buf, sizeof buf);
+    *res = NULL;
+    if (!strcmp(t, "string")) {
+        if (rs_streq_ci(name, "IsNullOrEmpty")) {
+            *res = lang_bool(!n || !args[0] ||
+                             (args[0]->type == LV_STRING && args[0]->u.str.len == 0));
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "IsNullOrWhiteSpace")) {
+            char *s = arg_str(args, n, 0);
+            bool ws = true;
+            for (char *p = s; *p; p++)
+                if (!isspace((unsigned char)*p))
+                    ws = false;
+            free(s);
+            *res = lang_bool(ws);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Join")) {
+            char *sep = arg_str(args, n, 0);
+            lang_value *items = lang_array_new();
+            for (size_t i = 1; i < n; i++) {
+                if (args[i] && args[i]->type == LV_ARRAY)
+                    for (size_t k = 0; k < args[i]->u.arr.n; k++)
+                        lang_array_push(items, args[i]->u.arr.items[k]);
+                else
+                    lang_array_push(items, args[i]);
+            }
+            *res = join_values(items, sep);
+            lang_unref(items);
+            free(sep);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Format")) {
+            lang_value *rest = lang_array_new();
+            for (size_t i = 1; i < n; i++)
+                lang_array_push(rest, args[i]);
+            lang_status st = format_op(I, at, n ? args[0] : NULL, rest, res);
+            lang_unref(rest);
+            return st;
+        }
+        if (rs_streq_ci(name, "Concat")) {
+            rs_buf b = {0};
+            for (size_t i = 0; i < n; i++) {
+                char *s = lang_to_str(args[i]);
+                rs_buf_puts(&b, s);
+                free(s);
+            }
+            *res = lang_str_take(b.data ? rs_buf_take(&b) : rs_strdup(""));
+            return LANG_OK;
+        }
+    }
+    if (!strcmp(t, "math")) {
+        double x = 0, y = 0;
+        int64_t i;
+        bool isd;
+        if (n > 0 && lang_to_number(args[0], &i, &x, &isd) && !isd)
+            x = (double)i;
+        if (n > 1 && lang_to_number(args[1], &i, &y, &isd) && !isd)
+            y = (double)i;
+        if (rs_streq_ci(name, "Round")) {
+            if (n > 1) {
+                double p = pow(10, y);
+                *res = lang_double(nearbyint(x * p) / p);
+            } else {
+                *res = num_value(nearbyint(x), false);
+            }
+        } else if (rs_streq_ci(name, "Floor"))
+            *res = num_value(floor(x), false);
+        else if (rs_streq_ci(name, "Ceiling"))
+            *res = num_value(ceil(x), false);
+        else if (rs_streq_ci(name, "Abs"))
+            *res = num_value(fabs(x), n && args[0] && args[0]->type == LV_DOUBLE);
+        else if (rs_streq_ci(name, "Max"))
+            *res = num_value(x > y ? x : y, false);
+        else if (rs_streq_ci(name, "Min"))
+            *res = num_value(x < y ? x : y, false);
+        else if (rs_streq_ci(name, "Pow"))
+            *res = lang_double(pow(x, y));
+        else if (rs_streq_ci(name, "Sqrt"))
+            *res = lang_double(sqrt(x));
+        else
+            goto unknown;
+        return LANG_OK;
+    }
+    if ((!strcmp(t, "int") || !strcmp(t, "long") || !strcmp(t, "double")) &&
+        rs_streq_ci(name, "Parse"))
+        return lang_cast(I, at, t, n ? args[0] : NULL, res);
+    if (!strcmp(t, "guid") && rs_streq_ci(name, "NewGuid")) {
+        char g[37];
+        rs_guid(g);
+        *res = lang_str(g);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "environment") && rs_streq_ci(name, "GetEnvironmentVariable")) {
+        char *k = arg_str(args, n, 0);
+        const char *e = getenv(k);
+        free(k);
+        *res = e ? lang_str(e) : NULL;
+        return LANG_OK;
+    }
+    if (!strcmp(t, "pscredential") && rs_streq_ci(name, "new")) {
+        char *user = arg_str(args, n, 0);
+        lang_value *pw = n > 1 ? args[1] : NULL;
+        if (!pw || pw->type != LV_SECURE) {
+            free(user);
+            return op_error(I, at, "MethodException", "NotSpecified",
+                            "System.Management.Automation.MethodException",
+                            "Cannot find an overload for \"PSCredential\" and the argument count: "
+                            "\"%zu\".",
+                            n);
+        }
+        *res = lang_make_credential(user, pw);
+        free(user);
+        return LANG_OK;
+    }
+    if ((!strcmp(t, "pscustomobject") || !strcmp(t, "psobject")) && rs_streq_ci(name, "new")) {
+        *res = lang_object_new(NULL);
+        return LANG_OK;
+    }
+unknown:
+    return op_error(I, at, "MethodNotFound", "InvalidOperation",
+                    "System.Management.Automation.RuntimeException",
+                    "Method invocation failed because [%s] does not contain a method named '%s'.",
+                    type, name);
+}
+
+static lang_status index_value(lang_interp *I, const lang_node *at, lang_value *v, lang_value *idx,
+                               lang_value **res)
+{
+    *res = NULL;
+    if (!v)
+        return op_error(I, at, "NullArray", "InvalidOperation",
+                        "System.Management.Automation.RuntimeException",
+                        "Cannot index into a null array.");
+    if (idx && idx->type == LV_ARRAY) {
+        lang_list l = {0};
+        for (size_t i = 0; i < idx->u.arr.n; i++) {
+            lang_value *r = NULL;
+            lang_status st = index_value(I, at, v, idx->u.arr.items[i], &r);
+            if (st != LANG_OK) {
+                lang_list_clear(&l);
+                return st;
+            }
+            if (r)
+                lang_list_push_take(&l, r);
+        }
+        *res = lang_list_to_array(&l);
+        return LANG_OK;
+    }
+    if (v->type == LV_HASH || (v->type == LV_OBJECT && idx && idx->type == LV_STRING)) {
+        char *k = lang_to_str(idx);
+        *res = lang_ref(lang_prop_get(v, k, NULL));
+        free(k);
+        return LANG_OK;
+    }
+    int64_t i;
+    double d;
+    bool isd;
+    if (!lang_to_number(idx, &i, &d, &isd))
+        return LANG_OK;
+    if (isd)
+        i = (int64_t)d;
+    if (v->type == LV_ARRAY) {
+        *res = lang_ref(lang_array_get(v, i));
+        return LANG_OK;
+    }
+    if (v->type == LV_STRING) {
+        int64_t len = (int64_t)v->u.str.len;
+        if (i < 0)
+            i += len;
+        if (i >= 0 && i < len)
+            *res = lang_str_n(v->u.str.s + i, 1);
+        return LANG_OK;
+    }
+    /* a scalar indexes like a one-element array */
+    if (i == 0 || i == -1)
+        *res = lang_ref(v);
+    return LANG_OK;
+}
+
+/* ---- unary ---- */
+
+static lang_status step(lang_interp *I, const lang_node *n, int delta, bool post, lang_value **res)
+{
+    lang_value *cur = NULL, *one = lang_int(delta), *nv = NULL;
+    lang_status st = lang_eval_expr(I, n->a, &cur);
+    if (st == LANG_OK)
+        st = arith(I, n, OP_ADD, cur ? cur : NULL, one, &nv);
+    if (st == LANG_OK)
+        st = lang_assign(I, n->a, nv);
+    if (st == LANG_OK)
+        *res = post ? NULL : lang_ref(nv); /* as a statement, $i++ outputs nothing */
+    lang_unref(cur);
+    lang_unref(one);
+    lang_unref(nv);
+    return st;
+}
+
+static lang_status eval_unary(lang_interp *I, const lang_node *n, lang_value **res)
+{
+    if (n->op == OP_PREINC || n->op == OP_PREDEC)
+        return step(I, n, n->op == OP_PREINC ? 1 : -1, false, res);
+    if (n->op == OP_POSTINC || n->op == OP_POSTDEC)
+        return step(I, n, n->op == OP_POSTINC ? 1 : -1, true, res);
+    lang_value *v = NULL;
+    lang_status st = lang_eval_expr(I, n->a, &v);
+    if (st != LANG_OK)
+        return st;
+    switch (n->op) {
+    case OP_NOT:
+        *res = lang_bool(!lang_truthy(v));
+        break;
+    case OP_NEG: {
+        lang_value *zero = lang_int(0);
+        st = arith(I, n, OP_SUB, zero, v, res);
+        lang_unref(zero);
+        break;
+    }
+    case OP_PLUS: {
+        int64_t i;
+        double d;
+        bool isd;
+        st = to_num(I, n, v, &i, &d, &isd);
+        if (st == LANG_OK)
+            *res = isd ? lang_double(d) : lang_int(i);
+        break;
+    }
+    case OP_BNOT: {
+        int64_t i;
+        double d;
+        bool isd;
+        st = to_num(I, n, v, &i, &d, &isd);
+        if (st == LANG_OK)
+            *res = lang_int(~(isd ? (int64_t)d : i));
+        break;
+    }
+    case OP_COMMA_UNARY: {
+        lang_value *a = lang_array_new();
+        lang_array_push(a, v);
+        *res = a;
+        break;
+    }
+    case OP_SPLIT:
+        st = split_op(I, n, v, NULL, res);
+        break;
+    case OP_JOIN:
+        *res = join_values(v, "");
+        break;
+    default:
+        st = op_error(I, n, "OperatorNotSupported", "InvalidOperation",
+                      "System.Management.Automation.RuntimeException",
+                      "The operator is not supported.");
+    }
+    lang_unref(v);
+    return st;
+}
+
+static lang_status member_name(lang_interp *I, const lang_node *nn, char **name)
+{
+    if (nn->kind == N_CONST) {
+        *name = lang_to_str(nn->value);
+        return LANG_OK;
+    }
+    lang_value *v = NULL;
+    lang_status st = lang_eval_expr(I, nn, &v);
+    *name = lang_to_str(v);
+    lang_unref(v);
+    return st;
+}
+
+lang_status lang_eval_op(lang_interp *I, const lang_node *n, lang_value **res)
+{
+    *res = NULL;
+    lang_status st = LANG_OK;
+    switch (n->kind) {
+    case N_BINARY: {
+        lang_value *a = NULL, *b = NULL;
+        st = lang_eval_expr(I, n->a, &a);
+        if (st != LANG_OK)
+            return st;
+        if (n->op == OP_AND || n->op == OP_OR) {
+            bool ta = lang_truthy(a);
+            lang_unref(a);
+            if (n->op == OP_AND ? !ta : ta) {
+                *res = lang_bool(ta);
+                return LANG_OK;
+            }
+            st = lang_eval_expr(I, n->b, &b);
+            if (st == LANG_OK)
+                *res = lang_bool(lang_truthy(b));
+            lang_unref(b);
+            return st;
+        }
+        st = lang_eval_expr(I, n->b, &b);
+        if (st == LANG_OK)
+            st = lang_binary_at(I, n, n->op, a, b, res);
+        lang_unref(a);
+        lang_unref(b);
+        return st;
+    }
+    case N_UNARY:
+        return eval_unary(I, n, res);
+    case N_TYPE:
+        *res = type_object(n->name);
+        return LANG_OK;
+    case N_CAST: {
+        lang_value *v = NULL;
+        st = lang_eval_expr(I, n->a, &v);
+        if (st == LANG_OK)
+            st = lang_cast(I, n, n->name, v, res);
+        lang_unref(v);
+        return st;
+    }
+    case N_MEMBER: {
+        char *name = NULL;
+        if (n->flags & NF_STATIC) {
+            st = member_name(I, n->b, &name);
+            if (st == LANG_OK) {
+                const char *tn = n->a->kind == N_TYPE ? n->a->name : "";
+                *res = static_member(tn, name);
+            }
+            free(name);
+            return st;
+        }
+        lang_value *v = NULL;
+        st = lang_eval_expr(I, n->a, &v);
+        if (st == LANG_OK)
+            st = member_name(I, n->b, &name);
+        if (st == LANG_OK)
+            *res = lang_member(I, v, name);
+        free(name);
+        lang_unref(v);
+        return st;
+    }
+    case N_INVOKE: {
+        char *name = NULL;
+        lang_value *target = NULL;
+        lang_value **args = n->nkids ? rs_calloc(n->nkids, sizeof(lang_value *)) : NULL;
+        if (!(n->flags & NF_STATIC))
+            st = lang_eval_expr(I, n->a, &target);
+        if (st == LANG_OK)
+            st = member_name(I, n->b, &name);
+        for (size_t i = 0; i < n->nkids && st == LANG_OK; i++)
+            st = lang_eval_expr(I, n->kids[i], &args[i]);
+        if (st == LANG_OK) {
+            if (n->flags & NF_STATIC)
+                st = static_method(I, n, n->a->kind == N_TYPE ? n->a->name : "", name, args,
+                                   n->nkids, res);
+            else
+                st = call_method(I, n, target, name, args, n->nkids, res);
+        }
+        for (size_t i = 0; i < n->nkids; i++)
+            lang_unref(args[i]);
+        free(args);
+        free(name);
+        lang_unref(target);
+        return st;
+    }
+    case N_INDEX: {
+        lang_value *v = NULL, *idx = NULL;
+        st = lang_eval_expr(I, n->a, &v);
+        if (st == LANG_OK)
+            st = lang_eval_expr(I, n->b, &idx);
+        if (st == LANG_OK)
+            st = index_value(I, n, v, idx, res);
+        lang_unref(v);
+        lang_unref(idx);
+        return st;
+    }
+    default:
+        return op_error(I, n, "UnexpectedNode", "NotSpecified",
+                        "System.Management.Automation.RuntimeException",
+                        "This expression is not supported.");
+    }
+}

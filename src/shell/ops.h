@@ -1,0 +1,36 @@
+/* ops.h - expression evaluation internals: operators, members, methods,
+ * casts and regular expressions (ops.c), and the expression entry point
+ * (eval.c). Private to src/shell.
+ */
+#ifndef LANG_OPS_H
+#define LANG_OPS_H
+
+#include <regex.h>
+#include <stdbool.h>
+
+#include "interp.h"
+
+/* Evaluate an expression node; *res is a new reference. */
+lang_status lang_eval_expr(lang_interp *I, const lang_node *n, lang_value **res);
+/* Operators, member access, method calls, indexing, casts and type literals. */
+lang_status lang_eval_op(lang_interp *I, const lang_node *n, lang_value **res);
+/* Assign v (borrowed) to the lvalue node target. */
+lang_status lang_assign(lang_interp *I, const lang_node *target, lang_value *v);
+/* Binary operator op on a, b (borrowed); errors point at `at` (may be NULL). */
+lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_value *a,
+                           lang_value *b, lang_value **res);
+/* Convert v (borrowed) to the type named `type` ([int], [string], ...). */
+lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lang_value *v,
+                      lang_value **res);
+/* Compile a .NET-style pattern with POSIX regcomp (\d and (?i) translated).
+ * Returns false with *why (malloc'd) on a bad pattern. */
+bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why);
+/* Scalar comparison of a with b converted to a's type: 0 equal, <0, >0.
+ * *ok is false when the values cannot be ordered. */
+int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok);
+/* A PSCredential object (UserName, Password); password is borrowed (a SecureString). */
+lang_value *lang_make_credential(const char *user, lang_value *password);
+/* Is v of the type named `type` (-is)? */
+bool lang_is_type(const lang_value *v, const char *type);
+
+#endif

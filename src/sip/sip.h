@@ -1,0 +1,184 @@
+/* sip.h - roomsys SIP sign-in: registrar pools answering REGISTER with digest
+ * authentication (sign-in.md §1-§8, reliability.md §4-§5).
+ *
+ * Two layers:
+ *   - sip_core: the transport-free registrar. Every transport hands each
+ *     received message as (buf, len, sip_recv_info) to sip_receive(), which
+ *     returns at most one response to send. Pure apart from the provider
+ *     callbacks and the in-memory state (nonce counts, bindings, response
+ *     cache); unit tests and the fuzzer drive it directly.
+ *   - sip_server: UDP sockets (one per pool) with one receive thread each plus
+ *     a sweeper thread, on top of one sip_core.
+ * Parser API: sip_msg.h. Design: docs/internals/sip.md.
+ */
+#ifndef SIP_H
+#define SIP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rs_err.h"
+#include "rs_util.h"
+
+/* ---- provider interface (implemented by the daemon over directory/ and sfb/) ---- */
+
+typedef struct sip_account {
+    int known;        /* 0: no such SIP address -> verify against a dummy HA1 so timing/answers are
+                         identical */
+    char ha1_md5[33]; /* HA1 = MD5(username:realm:password), hex, for the username as given; "" if
+                         none */
+    char ha1_sha256[65]; /* same with SHA-256; "" if none */
+    const char *refusal; /* NULL when gates G1-G7 of sign-in.md §1 pass, else a static reason:
+                            "not_enabled", "not_licensed", "blocked", "password_expired",
+                            "no_credential", "locked" */
+    char home_pool[256]; /* FQDN of the account's home registrar pool */
+    char tenant_id[37];
+} sip_account;
+
+typedef struct sip_provider {
+    void *ud;
+    /* Look up SIP address `aor` ("user@domain", lower-case) for digest username `username` (as
+     * sent) in `realm`. Fill *out (zeroed by caller). Return 0. May block briefly (an SQLite read).
+     */
+    int (*lookup)(void *ud, const char *aor, const char *username, const char *realm,
+                  sip_account *out);
+    /* 1 if `domain` is a SIP domain (realm) of some tenant served here. */
+    int (*domain_served)(void *ud, const char *domain);
+    /* Optional (may be NULL): report a failed digest for lockout accounting. */
+    void (*auth_failed)(void *ud, const char *aor, const char *src_ip);
+} sip_provider;
+
+typedef struct sip_pool_listen {
+    const char *fqdn;
+    const char *address;
+    int udp_port;
+    const char *backup_fqdn;
+} sip_pool_listen;
+
+typedef struct sip_settings {
+    const sip_pool_listen *pools;
+    int npools;
+    int nonce_lifetime_s;
+    int min_expires;
+    int max_expires;
+    int default_expires;
+} sip_settings;
+
+typedef struct sip_server sip_server;
+
+rs_status sip_server_start(const sip_settings *s, const sip_provider *p, sip_server **out,
+                           rs_err *err); /* binds every pool's UDP socket (IPv4 or IPv6 literal),
+                                            starts one receive thread per socket */
+void sip_server_stop(sip_server *srv);   /* NULL-safe; joins threads */
+/* Bindings of an AoR for admin views: calls cb once per binding (contact URI, seconds left, pool
+ * fqdn). Thread-safe. */
+int sip_server_bindings(sip_server *srv, const char *aor,
+                        void (*cb)(void *ud, const char *contact, int expires_in, const char *pool),
+                        void *ud);
+/* Drop every binding of an AoR (account disabled/unlicensed/moved). */
+void sip_server_drop(sip_server *srv, const char *aor);
+
+/* ---- additions ---- */
+
+/* Optional knobs; a zeroed struct (or NULL) means the defaults. Everything is
+ * copied at creation; callbacks and their ud must outlive the core. */
+typedef struct sip_options {
+    const void *secret; /* nonce/tag HMAC key; NULL = 32 random bytes per start */
+    size_t secret_len;
+    const void *log_key; /* key of user_hmac in security logs; NULL = derived from secret */
+    size_t log_key_len;
+    const char *algorithms; /* offered digest algorithms in challenge order, "MD5,SHA-256"
+                               (default: MD5 first, as SIPp 3.6.1 answers only the first) */
+    size_t nc_slots;        /* nonce-count slots (1 byte each); default 4194304 */
+    size_t tx_cache_bytes;  /* response cache budget; default 64 MiB */
+    int tx_lifetime_ms;     /* completed-transaction lifetime on UDP (Timer J); default 32000 */
+    int sweep_interval_ms;  /* server sweeper period; default 1000 */
+    /* Security log sink: one JSON line (no newline) per event. NULL = stderr. */
+    void (*security_log)(void *ud, const char *line);
+    void *security_log_ud;
+    /* Clock override for tests: milliseconds, used as wall and monotonic clock. */
+    int64_t (*clock_ms)(void *ud);
+    void *clock_ud;
+} sip_options;
+
+typedef enum sip_transport {
+    SIP_TRANSPORT_UDP = 0,
+    SIP_TRANSPORT_TCP,
+    SIP_TRANSPORT_TLS
+} sip_transport;
+
+/* Where a message came from; filled by the transport. */
+typedef struct sip_recv_info {
+    sip_transport transport;
+    int pool_index;  /* index in settings.pools of the receiving socket */
+    char src_ip[46]; /* numeric, IPv6 without brackets */
+    int src_port;
+    int local_port; /* port the message arrived on */
+} sip_recv_info;
+
+/* The response to send, if any. `data` is reused across calls: zero the struct
+ * once, pass it to many sip_receive() calls, then sip_reply_free(). */
+typedef struct sip_reply {
+    rs_buf data;     /* the response bytes (data.len == 0 when nothing to send) */
+    char dst_ip[46]; /* UDP destination (RFC 3261 §18.2.2, RFC 3581) */
+    int dst_port;
+    int status;     /* status code of the response, 0 when dropped */
+    int from_cache; /* 1 when answered from the transaction cache */
+} sip_reply;
+
+/* Counters for /metrics (monotonic since start). */
+typedef struct sip_stats {
+    uint64_t received, dropped, malformed, responses;
+    uint64_t challenges, auth_ok, auth_failed, auth_refused, stale, replay, redirects;
+    uint64_t cache_hits, bindings_evicted;
+    uint64_t bindings, aors; /* current */
+} sip_stats;
+
+typedef struct sip_core sip_core;
+
+/* Create a registrar core. s, p and o (o may be NULL) are copied; p->ud is
+ * borrowed and must outlive the core. The provider must be thread-safe when
+ * several transports call sip_receive() concurrently. */
+rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_options *o,
+                       sip_core **out, rs_err *err);
+
+/* Free a core and all its state. NULL-safe. No sip_receive() may be running. */
+void sip_core_free(sip_core *c);
+
+/* The one receive function every transport calls with a whole message
+ * (UDP datagram; TCP/TLS message after framing). buf and ri are borrowed.
+ * Returns 1 and fills *out when a response must be sent, 0 when the message
+ * is dropped (responses, ACK, unaddressable garbage, keep-alives).
+ * Thread-safe. */
+int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *ri, sip_reply *out);
+
+/* Free the buffer of a sip_reply (not the struct). NULL-safe. */
+void sip_reply_free(sip_reply *r);
+
+/* Remove expired bindings and transaction-cache entries. Thread-safe; the
+ * server calls it periodically. */
+void sip_core_sweep(sip_core *c);
+
+/* As sip_server_bindings / sip_server_drop, on a core. aor borrowed. */
+int sip_core_bindings(sip_core *c, const char *aor,
+                      void (*cb)(void *ud, const char *contact, int expires_in, const char *pool),
+                      void *ud);
+void sip_core_drop(sip_core *c, const char *aor);
+
+/* Snapshot of the counters. */
+void sip_core_stats(sip_core *c, sip_stats *out);
+
+/* Tell the core the real port of pool i after binding port 0. */
+void sip_core_set_pool_port(sip_core *c, int pool_index, int port);
+
+/* sip_server_start with options (o may be NULL; copied). */
+rs_status sip_server_start_opts(const sip_settings *s, const sip_provider *p, const sip_options *o,
+                                sip_server **out, rs_err *err);
+
+/* UDP port pool i is bound to (useful after asking for port 0), or -1. */
+int sip_server_port(const sip_server *srv, int pool_index);
+
+/* The server's core (borrowed; lives until sip_server_stop). */
+sip_core *sip_server_core(sip_server *srv);
+
+#endif

@@ -1,0 +1,499 @@
+/* sip_core.c - the transport-free registrar core: creation, the single
+ * receive entry point (method dispatch, RFC 3261 §8.2 checks), response
+ * building (§8.2.6, RFC 3581) and the security log line (sign-in.md §8).
+ * REGISTER itself is in sip_reg.c. Design: docs/internals/sip.md. */
+#include "sip_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rs_log.h"
+
+int64_t sip__now_wall_ms(const sip_core *c)
+{
+    return c->clock_ms ? c->clock_ms(c->clock_ud) : rs_time_now_ms();
+}
+
+int64_t sip__now_mono_ms(const sip_core *c)
+{
+    return c->clock_ms ? c->clock_ms(c->clock_ud) : rs_time_mono_ms();
+}
+
+static char *dup_lower(const char *s)
+{
+    return rs_lower_dup(s);
+}
+
+/* "[::1]" -> "::1" */
+static char *dup_address(const char *s)
+{
+    size_t n = strlen(s);
+    if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
+        return rs_strndup(s + 1, n - 2);
+    return rs_strdup(s);
+}
+
+static rs_status parse_algorithms(sip_core *c, const char *list, rs_err *err)
+{
+    c->nalgs = 0;
+    if (!list || !*list) {
+        c->algs[0] = SIP_DIGEST_MD5;
+        c->algs[1] = SIP_DIGEST_SHA256;
+        c->nalgs = 2;
+        return RS_OK;
+    }
+    sip_str rest = {list, strlen(list)}, tok;
+    while (sip_token_next(&rest, &tok)) {
+        sip_digest_alg a;
+        if (sip__str_ieq(tok, "MD5"))
+            a = SIP_DIGEST_MD5;
+        else if (sip__str_ieq(tok, "SHA-256"))
+            a = SIP_DIGEST_SHA256;
+        else
+            return rs_errf(err, RS_EINVAL, "unknown digest algorithm '%.*s' (MD5, SHA-256)",
+                           (int)tok.len, tok.s);
+        for (int i = 0; i < c->nalgs; i++)
+            if (c->algs[i] == a)
+                return rs_errf(err, RS_EINVAL, "digest algorithm listed twice");
+        c->algs[c->nalgs++] = a;
+    }
+    if (!c->nalgs)
+        return rs_errf(err, RS_EINVAL, "no digest algorithm offered");
+    return RS_OK;
+}
+
+rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_options *o,
+                       sip_core **out, rs_err *err)
+{
+    sip__ctype_init();
+    *out = NULL;
+    if (!s || !p || !p->lookup || !p->domain_served)
+        return rs_errf(err, RS_EINVAL, "sip: settings and provider lookup/domain_served required");
+    if (s->npools < 0 || (s->npools > 0 && !s->pools))
+        return rs_errf(err, RS_EINVAL, "sip: bad pool list");
+    for (int i = 0; i < s->npools; i++)
+        if (!s->pools[i].fqdn || !*s->pools[i].fqdn || !s->pools[i].address ||
+            s->pools[i].udp_port < 0 || s->pools[i].udp_port > 65535)
+            return rs_errf(err, RS_EINVAL, "sip: pool %d needs fqdn, address and a port", i);
+    sip_options none = {0};
+    if (!o)
+        o = &none;
+    sip_core *c = rs_calloc(1, sizeof *c);
+    c->nonce_lifetime_s = s->nonce_lifetime_s > 0 ? s->nonce_lifetime_s : 300;
+    c->min_expires = s->min_expires > 0 ? s->min_expires : 60;
+    c->max_expires = s->max_expires > 0 ? s->max_expires : 3600;
+    c->default_expires = s->default_expires > 0 ? s->default_expires : 3600;
+    if (c->min_expires > c->max_expires || c->default_expires > c->max_expires ||
+        c->default_expires < c->min_expires) {
+        free(c);
+        return rs_errf(err, RS_EINVAL, "sip: need min_expires <= default_expires <= max_expires");
+    }
+    rs_status st = parse_algorithms(c, o->algorithms, err);
+    if (st != RS_OK) {
+        free(c);
+        return st;
+    }
+    c->npools = s->npools;
+    c->pools = rs_calloc((size_t)(s->npools ? s->npools : 1), sizeof *c->pools);
+    for (int i = 0; i < s->npools; i++) {
+        c->pools[i].fqdn = dup_lower(s->pools[i].fqdn);
+        c->pools[i].address = dup_address(s->pools[i].address);
+        rs_lower(c->pools[i].address);
+        c->pools[i].backup = s->pools[i].backup_fqdn && *s->pools[i].backup_fqdn
+                                 ? dup_lower(s->pools[i].backup_fqdn)
+                                 : NULL;
+        c->pools[i].udp_port = s->pools[i].udp_port;
+    }
+    c->prov = *p;
+    if (o->secret && o->secret_len)
+        rs_sha256(o->secret, o->secret_len, c->secret);
+    else
+        rs_random(c->secret, sizeof c->secret);
+    if (o->log_key && o->log_key_len)
+        rs_sha256(o->log_key, o->log_key_len, c->log_key);
+    else
+        rs_hmac_sha256(c->secret, sizeof c->secret, "user_hmac", 9, c->log_key);
+    for (int a = 0; a < 2; a++) {
+        unsigned char r[32];
+        rs_random(r, sizeof r);
+        sip_digest_hash((sip_digest_alg)a, r, sizeof r, c->dummy_ha1[a]);
+    }
+    c->clock_ms = o->clock_ms;
+    c->clock_ud = o->clock_ud;
+    c->logfn = o->security_log;
+    c->log_ud = o->security_log_ud;
+    c->tx_lifetime_ms = o->tx_lifetime_ms > 0 ? o->tx_lifetime_ms : 32000;
+    c->nc_slots = o->nc_slots ? o->nc_slots : 4194304;
+    c->nc = rs_calloc(c->nc_slots, sizeof *c->nc);
+    uint64_t seq0;
+    rs_random(&seq0, sizeof seq0);
+    atomic_init(&c->nonce_seq, (seq0 & 0x3fffffffffffffffULL) + c->nc_slots);
+    c->loc = sip__loc_new();
+    c->txc = sip__txc_new(o->tx_cache_bytes ? o->tx_cache_bytes : (size_t)64 << 20);
+    *out = c;
+    return RS_OK;
+}
+
+void sip_core_free(sip_core *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->npools; i++) {
+        free(c->pools[i].fqdn);
+        free(c->pools[i].address);
+        free(c->pools[i].backup);
+    }
+    free(c->pools);
+    free((void *)c->nc);
+    sip__loc_free(c->loc);
+    sip__txc_free(c->txc);
+    rs_wipe(c->secret, sizeof c->secret);
+    rs_wipe(c->log_key, sizeof c->log_key);
+    free(c);
+}
+
+void sip_core_set_pool_port(sip_core *c, int pool_index, int port)
+{
+    if (pool_index >= 0 && pool_index < c->npools)
+        c->pools[pool_index].udp_port = port;
+}
+
+void sip_reply_free(sip_reply *r)
+{
+    if (r)
+        rs_buf_free(&r->data);
+}
+
+/* ---- responses ---- */
+
+/* Append a raw header value, turning stray CRs into spaces. */
+static void put_value(rs_buf *b, sip_str v)
+{
+    size_t start = b->len;
+    sip__buf_put(b, v);
+    for (size_t i = start; i < b->len; i++)
+        if (b->data[i] == '\r' || b->data[i] == '\n')
+            b->data[i] = ' ';
+}
+
+static void put_top_via(rs_buf *b, const sip_via *v, const sip_recv_info *ri)
+{
+    rs_buf_puts(b, "Via: SIP/");
+    sip__buf_put(b, v->version);
+    rs_buf_putc(b, '/');
+    sip__buf_put(b, v->transport);
+    rs_buf_putc(b, ' ');
+    if (v->host_ipv6)
+        rs_buf_putc(b, '[');
+    sip__buf_put(b, v->host);
+    if (v->host_ipv6)
+        rs_buf_putc(b, ']');
+    if (v->port >= 0)
+        rs_buf_printf(b, ":%d", v->port);
+    sip_str rest = v->params, n, val;
+    int hv;
+    while (sip_param_next(&rest, &n, &val, &hv)) {
+        if (sip__str_ieq(n, "received") || sip__str_ieq(n, "rport"))
+            continue;
+        rs_buf_putc(b, ';');
+        sip__buf_put(b, n);
+        if (hv) {
+            rs_buf_putc(b, '=');
+            sip__buf_put(b, val);
+        }
+    }
+    sip_str src = {ri->src_ip, strlen(ri->src_ip)};
+    /* RFC 3261 §18.2.1 / RFC 3581 §4 */
+    if (v->has_rport || !sip__str_ieq2(src, v->host))
+        rs_buf_printf(b, ";received=%s", ri->src_ip);
+    if (v->has_rport)
+        rs_buf_printf(b, ";rport=%d", ri->src_port);
+    rs_buf_puts(b, "\r\n");
+}
+
+/* A To tag derived from the request so retransmissions get the same one. */
+static void make_tag(const sip_core *c, const sip_msg *m, char out[17])
+{
+    rs_buf k = {0};
+    unsigned char mac[32];
+    sip__buf_put(&k, m->call_id);
+    rs_buf_putc(&k, '\n');
+    sip__buf_put(&k, m->from.tag);
+    rs_buf_putc(&k, '\n');
+    if (m->nvias)
+        sip__buf_put(&k, m->vias[0].branch);
+    rs_buf_putc(&k, '\n');
+    rs_hmac_sha256(c->secret, sizeof c->secret, k.data, k.len, mac);
+    rs_buf_free(&k);
+    rs_hex(mac, 8, out);
+}
+
+void sip__resp_begin(sip_core *c, const sip_msg *m, const sip_recv_info *ri, int code,
+                     const char *reason, sip_reply *out)
+{
+    rs_buf *b = &out->data;
+    rs_buf_reset(b);
+    out->status = code;
+    out->from_cache = 0;
+    snprintf(out->dst_ip, sizeof out->dst_ip, "%s", ri->src_ip);
+    out->dst_port = ri->src_port;
+    rs_buf_printf(b, "SIP/2.0 %d %s\r\n", code, reason);
+    if (m->nvias && !m->via_err) {
+        put_top_via(b, &m->vias[0], ri);
+        for (int i = 1; i < m->nvias; i++) {
+            rs_buf_puts(b, "Via: ");
+            put_value(b, m->vias[i].raw);
+            rs_buf_puts(b, "\r\n");
+        }
+        if (ri->transport == SIP_TRANSPORT_UDP && !m->vias[0].has_rport)
+            out->dst_port = m->vias[0].port > 0 ? m->vias[0].port : 5060;
+    } else {
+        /* unparsable Via: echo it as received, answer the source address */
+        for (int i = 0; i < m->nhdrs; i++) {
+            if (m->hdrs[i].id != SIP_HDR_VIA)
+                continue;
+            rs_buf_puts(b, "Via: ");
+            put_value(b, m->hdrs[i].value);
+            rs_buf_puts(b, "\r\n");
+        }
+    }
+    static const struct {
+        sip_hdr_id id;
+        const char *name;
+    } copy[] = {{SIP_HDR_FROM, "From"},
+                {SIP_HDR_TO, "To"},
+                {SIP_HDR_CALL_ID, "Call-ID"},
+                {SIP_HDR_CSEQ, "CSeq"}};
+    for (size_t i = 0; i < sizeof copy / sizeof *copy; i++) {
+        const sip_header *h = sip_msg_header(m, copy[i].id, NULL);
+        if (!h)
+            continue;
+        rs_buf_printf(b, "%s: ", copy[i].name);
+        put_value(b, h->value);
+        if (copy[i].id == SIP_HDR_TO && m->has_to && !m->to.has_tag && code > 100 &&
+            m->has_call_id) {
+            char tag[17];
+            make_tag(c, m, tag);
+            rs_buf_printf(b, ";tag=%s", tag);
+        }
+        rs_buf_puts(b, "\r\n");
+    }
+}
+
+void sip__resp_end(sip_reply *out)
+{
+    rs_buf_puts(&out->data, "Content-Length: 0\r\n\r\n");
+}
+
+static int simple_reply(sip_core *c, const sip_msg *m, const sip_recv_info *ri, int code,
+                        const char *reason, const char *extra, sip_reply *out)
+{
+    sip__resp_begin(c, m, ri, code, reason, out);
+    if (extra)
+        rs_buf_puts(&out->data, extra);
+    sip__resp_end(out);
+    return 1;
+}
+
+/* ---- security log ---- */
+
+/* JSON string body: printable ASCII as is, everything else \u00XX. */
+static void json_put(rs_buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') {
+            rs_buf_putc(b, '\\');
+            rs_buf_putc(b, (char)ch);
+        } else if (ch < 0x20 || ch >= 0x7f) {
+            rs_buf_printf(b, "\\u%04x", ch);
+        } else {
+            rs_buf_putc(b, (char)ch);
+        }
+    }
+}
+
+void sip__seclog(sip_core *c, const char *level, const char *event, const sip_recv_info *ri,
+                 const char *reason, const char *tenant, const char *realm, const char *username)
+{
+    static const char *const tnames[] = {"udp", "tcp", "tls"};
+    char ts[40], uh[17] = "";
+    rs_time_iso8601_ms(sip__now_wall_ms(c), ts, sizeof ts);
+    if (username && *username) {
+        unsigned char mac[32];
+        rs_hmac_sha256(c->log_key, sizeof c->log_key, username, strlen(username), mac);
+        rs_hex(mac, 8, uh);
+    }
+    rs_buf b = {0};
+    rs_buf_printf(&b, "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":\"%s\",\"src\":\"", ts, level,
+                  event);
+    json_put(&b, ri->src_ip);
+    rs_buf_printf(&b, "\",\"sport\":%d,\"transport\":\"%s\",\"reason\":\"", ri->src_port,
+                  tnames[ri->transport <= SIP_TRANSPORT_TLS ? ri->transport : 0]);
+    json_put(&b, reason);
+    rs_buf_puts(&b, "\",\"pool\":\"");
+    if (ri->pool_index >= 0 && ri->pool_index < c->npools)
+        json_put(&b, c->pools[ri->pool_index].fqdn);
+    rs_buf_puts(&b, "\",\"tenant\":\"");
+    json_put(&b, tenant);
+    rs_buf_puts(&b, "\",\"realm\":\"");
+    json_put(&b, realm);
+    rs_buf_printf(&b, "\",\"user_hmac\":\"%s\"}", uh);
+    if (c->logfn) {
+        c->logfn(c->log_ud, b.data);
+    } else {
+        rs_buf_putc(&b, '\n');
+        /* one write(2) per line keeps lines whole between threads */
+        ssize_t w = write(2, b.data, b.len);
+        (void)w;
+    }
+    rs_buf_free(&b);
+}
+
+/* ---- receive ---- */
+
+static int require_unsupported(const sip_msg *m, rs_buf *unsup)
+{
+    int n = 0;
+    for (int i = 0; i < m->nhdrs; i++) {
+        if (m->hdrs[i].id != SIP_HDR_REQUIRE)
+            continue;
+        sip_str rest = m->hdrs[i].value, tok;
+        while (sip_token_next(&rest, &tok)) {
+            if (sip__str_ieq(tok, "outbound"))
+                continue;
+            rs_buf_puts(unsup, n++ ? ", " : "");
+            sip__buf_put(unsup, tok);
+        }
+    }
+    return n;
+}
+
+static int has_via_header(const sip_msg *m)
+{
+    for (int i = 0; i < m->nhdrs; i++)
+        if (m->hdrs[i].id == SIP_HDR_VIA)
+            return 1;
+    return 0;
+}
+
+static int dispatch(sip_core *c, const sip_msg *m, const sip_recv_info *ri, sip_reply *out)
+{
+    if (m->kind != SIP_MSG_REQUEST || m->method_id == SIP_METHOD_ACK)
+        return 0; /* responses are not ours to absorb; ACK is never answered */
+    if (m->err_status) {
+        atomic_fetch_add(&c->st.malformed, 1);
+        if (!has_via_header(m))
+            return 0; /* RFC 3261 §8.2.6: no Via, no way to address a response */
+        return simple_reply(c, m, ri, m->err_status, m->err_reason, NULL, out);
+    }
+    if (m->method_id != SIP_METHOD_REGISTER && m->method_id != SIP_METHOD_OPTIONS)
+        return simple_reply(c, m, ri, 405, "Method Not Allowed", "Allow: REGISTER, OPTIONS\r\n",
+                            out);
+    if (m->ruri.scheme == SIP_SCHEME_OTHER ||
+        (m->ruri.scheme == SIP_SCHEME_SIPS && ri->transport != SIP_TRANSPORT_TLS))
+        return simple_reply(c, m, ri, 416, "Unsupported URI Scheme", NULL, out);
+    rs_buf unsup = {0};
+    if (require_unsupported(m, &unsup)) {
+        sip__resp_begin(c, m, ri, 420, "Bad Extension", out);
+        rs_buf_printf(&out->data, "Unsupported: %s\r\n", unsup.data);
+        sip__resp_end(out);
+        rs_buf_free(&unsup);
+        return 1;
+    }
+    rs_buf_free(&unsup);
+    if (m->method_id == SIP_METHOD_OPTIONS)
+        return simple_reply(c, m, ri, 200, "OK",
+                            "Allow: REGISTER, OPTIONS\r\nSupported: outbound\r\n", out);
+    sip__handle_register(c, m, ri, out);
+    return out->status != 0;
+}
+
+int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *ri, sip_reply *out)
+{
+    rs_buf_reset(&out->data);
+    out->status = 0;
+    out->from_cache = 0;
+    out->dst_ip[0] = '\0';
+    out->dst_port = 0;
+    atomic_fetch_add(&c->st.received, 1);
+    sip_msg *m = sip_msg_parse(buf, len, ri->transport == SIP_TRANSPORT_UDP ? 0 : SIP_PARSE_STREAM);
+    int r = dispatch(c, m, ri, out);
+    sip_msg_free(m);
+    if (r) {
+        atomic_fetch_add(&c->st.responses, 1);
+    } else {
+        atomic_fetch_add(&c->st.dropped, 1);
+        rs_buf_reset(&out->data);
+        out->status = 0;
+    }
+    return r;
+}
+
+/* ---- maintenance and admin views ---- */
+
+void sip_core_sweep(sip_core *c)
+{
+    int64_t now = sip__now_mono_ms(c);
+    sip__loc_sweep(c->loc, now);
+    sip__txc_sweep(c->txc, now);
+}
+
+static void aor_key(const char *aor, char *out, size_t outsz)
+{
+    size_t n = strlen(aor);
+    sip_username_canon(aor, n, out, outsz);
+}
+
+int sip_core_bindings(sip_core *c, const char *aor,
+                      void (*cb)(void *ud, const char *contact, int expires_in, const char *pool),
+                      void *ud)
+{
+    char key[512];
+    if (!aor)
+        return 0;
+    aor_key(aor, key, sizeof key);
+    sip__binding *list;
+    int64_t now = sip__now_mono_ms(c);
+    int n = sip__loc_get(c->loc, key, now, &list);
+    for (int i = 0; i < n; i++) {
+        int left = (int)((list[i].expires_at - now + 999) / 1000);
+        const char *pool =
+            list[i].pool >= 0 && list[i].pool < c->npools ? c->pools[list[i].pool].fqdn : "";
+        if (cb)
+            cb(ud, list[i].uri, left, pool);
+    }
+    sip__binding_free_list(list, n);
+    return n;
+}
+
+void sip_core_drop(sip_core *c, const char *aor)
+{
+    char key[512];
+    if (!aor)
+        return;
+    aor_key(aor, key, sizeof key);
+    sip__loc_drop(c->loc, key);
+}
+
+void sip_core_stats(sip_core *c, sip_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    out->received = atomic_load(&c->st.received);
+    out->dropped = atomic_load(&c->st.dropped);
+    out->malformed = atomic_load(&c->st.malformed);
+    out->responses = atomic_load(&c->st.responses);
+    out->challenges = atomic_load(&c->st.challenges);
+    out->auth_ok = atomic_load(&c->st.auth_ok);
+    out->auth_failed = atomic_load(&c->st.auth_failed);
+    out->auth_refused = atomic_load(&c->st.auth_refused);
+    out->stale = atomic_load(&c->st.stale);
+    out->replay = atomic_load(&c->st.replay);
+    out->redirects = atomic_load(&c->st.redirects);
+    out->cache_hits = atomic_load(&c->st.cache_hits);
+    out->bindings_evicted = atomic_load(&c->st.bindings_evicted);
+    sip__loc_count(c->loc, &out->bindings, &out->aors);
+}

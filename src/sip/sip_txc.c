@@ -1,0 +1,153 @@
+/* sip_txc.c - completed-transaction cache: final responses to authenticated
+ * REGISTERs, kept for Timer J (32 s on UDP, RFC 3261 §17.2.2) so that a
+ * retransmission is answered with the same bytes without repeating auth, nc
+ * or store work (reliability.md §4.3). Bounded by a byte budget; entries
+ * leave in insertion order, which is also expiry order. */
+#include "sip_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { TXC_BUCKETS = 65536 };
+
+typedef struct txc_ent {
+    struct txc_ent *hnext; /* hash chain */
+    struct txc_ent *fnext; /* FIFO (insertion order) */
+    uint64_t hash;
+    int64_t expires_at;
+    char *key;
+    size_t keylen;
+    char *resp;
+    size_t resplen;
+    char dst_ip[46];
+    int dst_port;
+    int status;
+} txc_ent;
+
+struct sip__txc {
+    pthread_mutex_t mu;
+    txc_ent **buckets;
+    txc_ent *head, *tail;
+    size_t bytes, max_bytes;
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static size_t ent_size(const txc_ent *e)
+{
+    return sizeof *e + e->keylen + e->resplen;
+}
+
+sip__txc *sip__txc_new(size_t max_bytes)
+{
+    sip__txc *t = rs_calloc(1, sizeof *t);
+    pthread_mutex_init(&t->mu, NULL);
+    t->buckets = rs_calloc(TXC_BUCKETS, sizeof *t->buckets);
+    t->max_bytes = max_bytes;
+    return t;
+}
+
+static void ent_free(txc_ent *e)
+{
+    free(e->key);
+    free(e->resp);
+    free(e);
+}
+
+void sip__txc_free(sip__txc *t)
+{
+    if (!t)
+        return;
+    txc_ent *e = t->head;
+    while (e) {
+        txc_ent *n = e->fnext;
+        ent_free(e);
+        e = n;
+    }
+    pthread_mutex_destroy(&t->mu);
+    free(t->buckets);
+    free(t);
+}
+
+/* Remove the oldest entry (lock held). */
+static void pop_head(sip__txc *t)
+{
+    txc_ent *e = t->head;
+    t->head = e->fnext;
+    if (!t->head)
+        t->tail = NULL;
+    txc_ent **pp = &t->buckets[e->hash % TXC_BUCKETS];
+    while (*pp && *pp != e)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = e->hnext;
+    t->bytes -= ent_size(e);
+    ent_free(e);
+}
+
+int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out)
+{
+    uint64_t h = hash_bytes(key, keylen);
+    int hit = 0;
+    pthread_mutex_lock(&t->mu);
+    for (txc_ent *e = t->buckets[h % TXC_BUCKETS]; e; e = e->hnext) {
+        if (e->hash == h && e->keylen == keylen && memcmp(e->key, key, keylen) == 0 &&
+            e->expires_at > now) {
+            rs_buf_reset(&out->data);
+            rs_buf_append(&out->data, e->resp, e->resplen);
+            memcpy(out->dst_ip, e->dst_ip, sizeof out->dst_ip);
+            out->dst_port = e->dst_port;
+            out->status = e->status;
+            hit = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+    return hit;
+}
+
+void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_at,
+                  const sip_reply *r)
+{
+    txc_ent *e = rs_calloc(1, sizeof *e);
+    e->hash = hash_bytes(key, keylen);
+    e->expires_at = expires_at;
+    e->key = rs_malloc(keylen);
+    memcpy(e->key, key, keylen);
+    e->keylen = keylen;
+    e->resp = rs_malloc(r->data.len);
+    memcpy(e->resp, r->data.data, r->data.len);
+    e->resplen = r->data.len;
+    memcpy(e->dst_ip, r->dst_ip, sizeof e->dst_ip);
+    e->dst_port = r->dst_port;
+    e->status = r->status;
+    pthread_mutex_lock(&t->mu);
+    txc_ent **b = &t->buckets[e->hash % TXC_BUCKETS];
+    e->hnext = *b;
+    *b = e;
+    if (t->tail)
+        t->tail->fnext = e;
+    else
+        t->head = e;
+    t->tail = e;
+    t->bytes += ent_size(e);
+    while (t->bytes > t->max_bytes && t->head)
+        pop_head(t);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void sip__txc_sweep(sip__txc *t, int64_t now)
+{
+    pthread_mutex_lock(&t->mu);
+    while (t->head && t->head->expires_at <= now)
+        pop_head(t);
+    pthread_mutex_unlock(&t->mu);
+}
