@@ -421,7 +421,7 @@ rs_status api_tls_ensure_ex(const char *state_dir, const char *cert_file, const 
         goto out;
     (void)chmod(dir, 0700);
 
-    char why[512] = "";
+    char why[sizeof(((rs_err *)0)->msg)] = "";
     bool have_cert = access(cert_path, F_OK) == 0, have_key = access(key_path, F_OK) == 0;
     if ((have_cert || have_key) &&
         load_existing(cert_path, key_path, &cert_pem, &key_pem, why, sizeof why)) {
