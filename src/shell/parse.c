@@ -717,11 +717,13 @@ static lang_node *parse_postfix(parser *P, lang_node *n)
         return n;
     }
 }
-
-static lang_node *parse_primary(parser *P)
+/* The primaries that parse alike in expression and argument mode: variables,
+ * quoted strings, ( ), $( ), @( ), @{ } and script blocks. Sets *handled to
+ * false, and returns NULL, for any other token. */
+static lang_node *parse_common_primary(parser *P, const lang_token *t, bool *handled)
 {
-    lang_token *t = peek(P, LEX_EXPR);
     lang_node *n = NULL;
+    *handled = true;
     switch (t->kind) {
     case T_VAR:
     case T_SPLAT:
@@ -729,10 +731,6 @@ static lang_node *parse_primary(parser *P)
         if (t->kind == T_SPLAT)
             n->flags |= NF_SPLAT;
         n->name = take_text(P);
-        advance(P);
-        break;
-    case T_NUMBER:
-        n = const_node(P, lang_ref(t->num), 0);
         advance(P);
         break;
     case T_STRING:
@@ -754,18 +752,37 @@ static lang_node *parse_primary(parser *P)
     case T_LBRACE:
         n = parse_scriptblock(P);
         break;
-    case T_LBRACKET: {
-        uint32_t start = t->start;
-        char *ty = parse_typename(P);
-        if (!ty)
-            return NULL;
-        n = lang_node_new(N_TYPE, start, P->last);
-        n->name = ty;
+    default:
+        *handled = false;
         break;
     }
-    default:
-        return NULL;
-    }
+    return n;
+}
+
+static lang_node *parse_primary(parser *P)
+{
+    lang_token *t = peek(P, LEX_EXPR);
+    lang_node *n = NULL;
+    bool common;
+    n = parse_common_primary(P, t, &common);
+    if (!common)
+        switch (t->kind) {
+        case T_NUMBER:
+            n = const_node(P, lang_ref(t->num), 0);
+            advance(P);
+            break;
+        case T_LBRACKET: {
+            uint32_t start = t->start;
+            char *ty = parse_typename(P);
+            if (!ty)
+                return NULL;
+            n = lang_node_new(N_TYPE, start, P->last);
+            n->name = ty;
+            break;
+        }
+        default:
+            return NULL;
+        }
     if (!n)
         return NULL;
     return parse_postfix(P, n);
@@ -1017,57 +1034,33 @@ static lang_node *parse_cmd_primary(parser *P)
 {
     lang_token *t = peek(P, LEX_CMD);
     lang_node *n = NULL;
-    switch (t->kind) {
-    case T_GENERIC:
-        n = string_node(P, NF_BAREWORD);
-        return n;
-    case T_NUMBER:
-        n = const_node(P, lang_ref(t->num), NF_BAREWORD);
-        n->name = take_text(P);
-        advance(P);
-        return n;
-    case T_STRING:
-    case T_EXPSTR:
-        n = string_node(P, NF_QUOTED);
-        break;
-    case T_VAR:
-    case T_SPLAT:
-        n = lang_node_new(N_VAR, t->start, t->end);
-        if (t->kind == T_SPLAT)
-            n->flags |= NF_SPLAT;
-        n->name = take_text(P);
-        advance(P);
-        break;
-    case T_LPAREN:
-        n = parse_paren(P);
-        break;
-    case T_DOLLAR_PAREN:
-        n = parse_subexpr(P, N_SUBEXPR);
-        break;
-    case T_AT_PAREN:
-        n = parse_subexpr(P, N_ARRAYEXPR);
-        break;
-    case T_AT_BRACE:
-        n = parse_hash(P);
-        break;
-    case T_LBRACE:
-        n = parse_scriptblock(P);
-        break;
-    case T_DOT:
-        n = const_node(P, lang_str("."), NF_BAREWORD);
-        advance(P);
-        return n;
-    default:
-        if (!P->failed) {
-            if (t->kind == T_EOF)
-                P->err->incomplete = true;
-            if (t->kind == T_COMMA || t->kind == T_EOF || t->kind == T_NEWLINE)
-                perr(P, t->start, "MissingExpression", "Missing argument in parameter list.");
-            else
-                unexpected(P, t);
+    bool common;
+    n = parse_common_primary(P, t, &common);
+    if (!common)
+        switch (t->kind) {
+        case T_GENERIC:
+            n = string_node(P, NF_BAREWORD);
+            return n;
+        case T_NUMBER:
+            n = const_node(P, lang_ref(t->num), NF_BAREWORD);
+            n->name = take_text(P);
+            advance(P);
+            return n;
+        case T_DOT:
+            n = const_node(P, lang_str("."), NF_BAREWORD);
+            advance(P);
+            return n;
+        default:
+            if (!P->failed) {
+                if (t->kind == T_EOF)
+                    P->err->incomplete = true;
+                if (t->kind == T_COMMA || t->kind == T_EOF || t->kind == T_NEWLINE)
+                    perr(P, t->start, "MissingExpression", "Missing argument in parameter list.");
+                else
+                    unexpected(P, t);
+            }
+            return NULL;
         }
-        return NULL;
-    }
     if (!n)
         return NULL;
     return parse_postfix(P, n);
