@@ -168,6 +168,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_max_expires);
         else if (!strcmp(name, "default_expires"))
             return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_default_expires);
+        else if (!strcmp(name, "digest_algorithms"))
+            set_str(&cfg->sip_algorithms, value);
         else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "sync")) {
@@ -240,6 +242,7 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->sip_min_expires = 60;
     out->sip_max_expires = 3600;
     out->sip_default_expires = 3600;
+    out->sip_algorithms = rs_strdup("MD5,SHA-256");
 
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -294,6 +297,7 @@ void rs_config_free(rs_config *cfg)
     free(cfg->https_address);
     free(cfg->tls_cert_file);
     free(cfg->tls_key_file);
+    free(cfg->sip_algorithms);
     for (int i = 0; i < cfg->npools; i++) {
         free(cfg->pools[i].fqdn);
         free(cfg->pools[i].address);

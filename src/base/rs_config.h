@@ -55,6 +55,7 @@ typedef struct rs_config {
     int argon2_t, argon2_m_kib, argon2_p;
     int sip_nonce_lifetime_s;
     int sip_min_expires, sip_max_expires, sip_default_expires;
+    char *sip_algorithms; /* digest algorithms offered, in order: "MD5,SHA-256" */
     rs_pool_conf pools[RS_MAX_POOLS];
     int npools;
     rs_tenant_conf tenants[RS_MAX_TENANTS];

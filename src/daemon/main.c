@@ -157,9 +157,11 @@ int main(int argc, char **argv)
                        cfg.sip_max_expires,
                        cfg.sip_default_expires};
     sip_provider prov = {svc, provider_lookup, provider_domain, NULL};
-    if (sip_server_start(&ss, &prov, &sip, &err) != RS_OK) {
+    sip_options so = {0};
+    so.algorithms = cfg.sip_algorithms;
+    if (sip_server_start_opts(&ss, &prov, &so, &sip, &err) != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start the SIP registrar: %s", err.msg);
-        code = EX_UNAVAILABLE;
+        code = err.code == RS_EINVAL ? EX_CONFIG : EX_UNAVAILABLE;
         goto out;
     }
     rs_registrar_hooks hooks = {sip, hook_drop, hook_bindings};
