@@ -1444,22 +1444,31 @@ fail:
     return NULL;
 }
 
-static lang_node *parse_foreach(parser *P)
+/* After a loop keyword: skip newlines and consume the '(' that must follow.
+ * False (with the parse error set, incomplete at end of input) when missing. */
+static bool expect_keyword_paren(parser *P, const char *kw)
 {
-    lang_node *n = lang_node_new(N_FOREACH, P->tok.start, P->tok.start);
-    advance(P);
     skip_newlines(P);
     lang_token *t = peek(P, LEX_EXPR);
     if (t->kind != T_LPAREN) {
         if (t->kind == T_EOF)
             P->err->incomplete = true;
         perr(P, t->start, "MissingOpenParenthesisAfterKeyword",
-             "Missing opening '(' after keyword 'foreach'.");
-        goto fail;
+             "Missing opening '(' after keyword '%s'.", kw);
+        return false;
     }
     advance(P);
+    return true;
+}
+
+static lang_node *parse_foreach(parser *P)
+{
+    lang_node *n = lang_node_new(N_FOREACH, P->tok.start, P->tok.start);
+    advance(P);
+    if (!expect_keyword_paren(P, "foreach"))
+        goto fail;
     skip_newlines(P);
-    t = peek(P, LEX_EXPR);
+    lang_token *t = peek(P, LEX_EXPR);
     if (t->kind != T_VAR) {
         if (t->kind == T_EOF)
             P->err->incomplete = true;
@@ -1552,19 +1561,11 @@ static lang_node *parse_for(parser *P)
 {
     lang_node *n = lang_node_new(N_FOR, P->tok.start, P->tok.start);
     advance(P);
-    skip_newlines(P);
-    lang_token *t = peek(P, LEX_EXPR);
-    if (t->kind != T_LPAREN) {
-        if (t->kind == T_EOF)
-            P->err->incomplete = true;
-        perr(P, t->start, "MissingOpenParenthesisAfterKeyword",
-             "Missing opening '(' after keyword 'for'.");
+    if (!expect_keyword_paren(P, "for"))
         goto fail;
-    }
-    advance(P);
     for (int part = 0; part < 3; part++) {
         skip_newlines(P);
-        t = peek(P, LEX_EXPR);
+        lang_token *t = peek(P, LEX_EXPR);
         lang_node *e = NULL;
         if (!(t->kind == T_SEMI || t->kind == T_RPAREN)) {
             e = parse_pipeline_stmt(P);
