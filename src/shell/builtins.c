@@ -29,6 +29,16 @@ static void items_of(lang_cmdctx *ctx, const char *param, lang_list *out)
         lang_list_push_enum(out, lang_param(ctx, param));
 }
 
+/* The values to work on: pipeline input when `param` was not given, else
+ * the parameter's one value (borrowed references pushed onto out). */
+static void input_or_param(lang_cmdctx *ctx, const char *param, lang_list *out)
+{
+    if (ctx->input && !lang_param_has(ctx, param))
+        items_of(ctx, NULL, out);
+    else
+        lang_list_push(out, lang_param(ctx, param));
+}
+
 static char *param_str(lang_cmdctx *ctx, const char *name)
 {
     lang_value *v = lang_param(ctx, name);
@@ -186,10 +196,7 @@ static lang_status cmd_get_credential(lang_interp *I, lang_cmdctx *ctx)
 static lang_status cmd_convertto_securestring(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
-    if (ctx->input && !lang_param_has(ctx, "String"))
-        items_of(ctx, NULL, &items);
-    else
-        lang_list_push(&items, lang_param(ctx, "String"));
+    input_or_param(ctx, "String", &items);
     lang_status st = LANG_OK;
     for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
         if (!lang_param_switch(ctx, "AsPlainText")) {
@@ -229,10 +236,7 @@ static lang_status cmd_convertto_securestring(lang_interp *I, lang_cmdctx *ctx)
 static lang_status cmd_convertfrom_securestring(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
-    if (ctx->input && !lang_param_has(ctx, "SecureString"))
-        items_of(ctx, NULL, &items);
-    else
-        lang_list_push(&items, lang_param(ctx, "SecureString"));
+    input_or_param(ctx, "SecureString", &items);
     lang_status st = LANG_OK;
     for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
         lang_value *v = items.v[i];
