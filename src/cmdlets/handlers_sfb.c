@@ -36,6 +36,7 @@ typedef struct list_ctx {
     hctx *c;
     long long limit, count;
     int rooms_only, unassigned;
+    const char *pattern; /* display-name wildcard, or NULL */
 } list_ctx;
 
 static int list_one(void *ud, const char *id, json_t *cs)
@@ -45,6 +46,9 @@ static int list_one(void *ud, const char *id, json_t *cs)
         return 0;
     if (l->unassigned && (!json_is_true(json_object_get(cs, "Enabled")) ||
                           json_is_string(json_object_get(cs, "RegistrarPool"))))
+        return 0;
+    if (l->pattern &&
+        !rs_wildcard_match(l->pattern, json_string_value(json_object_get(cs, "DisplayName"))))
         return 0;
     if (l->limit >= 0 && l->count >= l->limit)
         return 1;
@@ -59,7 +63,10 @@ static int list_one(void *ud, const char *id, json_t *cs)
 static rs_status get_list(hctx *c, int rooms, rs_err *err)
 {
     const char *id = bp_str(c->p, "Identity");
-    list_ctx l = {c, bp_int(c->p, "ResultSize", -1), 0, rooms, bp_bool(c->p, "UnassignedUser", 0)};
+    list_ctx l = {.c = c,
+                  .limit = bp_int(c->p, "ResultSize", -1),
+                  .rooms_only = rooms,
+                  .unassigned = bp_bool(c->p, "UnassignedUser", 0)};
     if (id && !rs_has_wildcard(id)) {
         json_t *cs = NULL;
         rs_status rc = sfb_user_resolve(c->st, c->tid, id, &cs, err);
@@ -70,16 +77,7 @@ static rs_status get_list(hctx *c, int rooms, rs_err *err)
         json_decref(cs);
         return rc;
     }
-    if (id) { /* display-name wildcard */
-        size_t before = json_array_size(c->out);
-        rs_status rc = sfb_user_each(c->st, c->tid, list_one, &l, err);
-        for (size_t i = before; rc == RS_OK && i < json_array_size(c->out); i++) {
-            json_t *o = json_array_get(c->out, i);
-            if (!rs_wildcard_match(id, json_string_value(json_object_get(o, "DisplayName"))))
-                json_array_remove(c->out, i--);
-        }
-        return rc;
-    }
+    l.pattern = id; /* NULL, or a display-name wildcard */
     return sfb_user_each(c->st, c->tid, list_one, &l, err);
 }
 

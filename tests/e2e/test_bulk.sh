@@ -20,6 +20,12 @@ head -4 "$EX/rooms.csv" > "$WORK/good.csv"
 "$ROOMSYS" "$EX/bulk-provision.ps1" -CsvPath "$WORK/good.csv" >"$WORK/run2.out" 2>&1
 check "a second run over the good rows succeeds" test $? -eq 0
 contains "... and changes nothing" "$WORK/run2.out" "3 rows, 0 changes, 0 failures"
+rs query <<'PS'
+$cred = Get-Credential admin@contoso.onmicrosoft.com
+Import-PSSession (New-CsOnlineSession -Credential $cred) -AllowClobber | Out-Null
+Get-CsMeetingRoom -Identity "*Room 12" -ResultSize 1 | fl DisplayName
+PS
+contains "a display-name wildcard finds its room within -ResultSize" "$WORK/query.out" "DisplayName : Conf Room 12"
 sipp_register 200 confrm11 contoso.onmicrosoft.com 'Rm11-pass@word'
 check "a bulk-provisioned room signs in" test $? -eq 0
 finish
