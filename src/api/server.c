@@ -92,6 +92,7 @@ typedef struct req_ctx {
     /* filled by the job before `done`, read by the completion callback */
     char actor[256];
     char cmdlet[API_CMDLET_NAME_MAX + 1];
+    char peer[INET6_ADDRSTRLEN]; /* client address, numeric ("" if unknown) */
 } req_ctx;
 
 /* ------------------------------------------------------------------------- */
@@ -355,8 +356,8 @@ static void job_token(void *arg)
     snprintf(c->actor, sizeof c->actor, "%s", user);
     char *token = NULL;
     int expires = 0;
-    rs_status st = svc_token_issue(c->srv->svc, c->route.tenant, user, api_form_get(&f, "password"),
-                                   scope, &token, &expires, &e);
+    rs_status st = svc_token_issue(c->srv->svc, c->peer, c->route.tenant, user,
+                                   api_form_get(&f, "password"), scope, &token, &expires, &e);
     if (st == RS_OK && token) {
         resp_json(&r, 200, api_token_success_body(scope, expires, token));
         wipe_free(token);
@@ -510,6 +511,13 @@ static req_ctx *ctx_new(api_server *srv, struct MHD_Connection *conn, const char
     pthread_mutex_init(&c->mu, NULL);
     api_route_match(url, &c->route);
     snprintf(c->method, sizeof c->method, "%s", method ? method : "");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr)
+        getnameinfo(ci->client_addr,
+                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
+                    c->peer, sizeof c->peer, NULL, 0, NI_NUMERICHOST);
     rs_guid(c->request_id);
     const char *crid = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "client-request-id");
     if (!crid)

@@ -10,6 +10,7 @@
 
 #include "../base/rs_log.h"
 #include "../base/rs_util.h"
+#include "../sfb/sfb.h"
 #include "../sync/sync.h"
 
 static void *sync_main(void *arg)
@@ -49,6 +50,7 @@ rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err)
                              cfg->sync_lag_s};
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->cond, NULL);
+    svc->lockout = dir_lockout_new();
     char *path = rs_asprintf("%s/roomsys.db", cfg->state_dir);
     rs_status rc = store_open(path, &svc->st, err);
     free(path);
@@ -82,6 +84,7 @@ void rs_services_close(rs_services *svc)
         pthread_join(svc->sync_thread, NULL);
     }
     store_close(svc->st);
+    dir_lockout_free(svc->lockout);
     pthread_mutex_destroy(&svc->lock);
     pthread_cond_destroy(&svc->cond);
     free(svc);
@@ -97,12 +100,40 @@ void rs_services_set_registrar(rs_services *svc, const rs_registrar_hooks *hooks
     svc->reg = *hooks;
 }
 
-rs_status svc_token_issue(rs_services *svc, const char *tenant, const char *upn,
+rs_status svc_token_issue(rs_services *svc, const char *src_ip, const char *tenant, const char *upn,
                           const char *password, const char *scope, char **out_token,
                           int *out_expires_in, rs_err *err)
 {
-    return dir_token_issue(svc->st, &svc->ds, tenant, upn, password, scope, out_token,
-                           out_expires_in, err);
+    return dir_token_issue(svc->st, &svc->ds, svc->lockout, src_ip, tenant, upn, password, scope,
+                           out_token, out_expires_in, err);
+}
+
+void svc_signin_failed(rs_services *svc, const char *aor, const char *src_ip)
+{
+    char tid[37], oid[37];
+    if (sfb_signin_account(svc->st, aor, tid, oid) != RS_OK)
+        return; /* unknown users have no lockout state */
+    json_t *t = NULL;
+    dir_tenant_get(svc->st, tid, &t, NULL);
+    dir_lockout_policy pol;
+    dir_lockout_policy_of(t, &pol);
+    json_decref(t);
+    if (dir_lockout_fail(svc->lockout, &pol, oid, src_ip, NULL, rs_time_now_ms()))
+        rs_log(RS_LOG_WARNING, "\"event\":\"sip.auth.locked\"",
+               "a room account was locked out for one source after repeated failures");
+}
+
+int svc_signin_locked(rs_services *svc, const char *aor, const char *src_ip)
+{
+    char tid[37], oid[37];
+    if (dir_lockout_idle(svc->lockout)) /* nobody has failed: no lookup */
+        return 0;
+    if (sfb_signin_account(svc->st, aor, tid, oid) != RS_OK)
+        return 0;
+    if (dir_lockout_is_locked(svc->lockout, oid, src_ip, rs_time_now_ms()))
+        return 1;
+    dir_lockout_success(svc->lockout, oid, src_ip);
+    return 0;
 }
 
 rs_status svc_token_check(rs_services *svc, const char *token, rs_principal *out, rs_err *err)

@@ -22,16 +22,25 @@ void rs_services_close(rs_services *svc);
 
 const rs_config *rs_services_config(const rs_services *svc);
 
-/* Admin sign-in (OAuth2 resource-owner password grant): verify upn/password in
+/* Admin sign-in (OAuth2 resource-owner password grant) from client address
+ * src_ip (borrowed, numeric; NULL = unknown): verify upn/password in
  * `tenant` (its GUID, one of its domains, or "organizations"/"common" to take
  * the tenant from the UPN's domain) and issue an opaque bearer token for the
  * service that `scope` names. The token (returned in *out_token, malloc'd,
  * caller frees) is stored only as a hash. Wrong user, wrong password, blocked
  * or non-admin accounts all get RS_EAUTH with the same text. Blocking (argon2):
  * worker threads only. */
-rs_status svc_token_issue(rs_services *svc, const char *tenant, const char *upn,
+rs_status svc_token_issue(rs_services *svc, const char *src_ip, const char *tenant, const char *upn,
                           const char *password, const char *scope, char **out_token,
                           int *out_expires_in, rs_err *err);
+
+/* SIP sign-in and smart lockout (directory.md section 6, sign-in.md gate G5).
+ * aor ("user@domain") and src_ip (numeric) are borrowed. svc_signin_failed
+ * counts a wrong digest response against the account's (account, source)
+ * pair; svc_signin_locked says whether that pair is locked (1) and otherwise
+ * records a successful sign-in. Thread-safe; cheap while nobody has failed. */
+void svc_signin_failed(rs_services *svc, const char *aor, const char *src_ip);
+int svc_signin_locked(rs_services *svc, const char *aor, const char *src_ip);
 
 /* Check a bearer token: fills *out and returns RS_OK, or RS_EAUTH when the
  * token is unknown or expired. */

@@ -22,6 +22,7 @@ struct rs_services {
     store_t *st;
     dir_settings ds;
     rs_registrar_hooks reg;
+    dir_lockout *lockout; /* smart lockout, shared by API and SIP sign-in */
     pthread_t sync_thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;

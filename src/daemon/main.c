@@ -67,6 +67,16 @@ static int provider_domain(void *ud, const char *domain)
     return sfb_domain_served(svc->st, domain);
 }
 
+static void provider_auth_failed(void *ud, const char *aor, const char *src_ip)
+{
+    svc_signin_failed(ud, aor, src_ip);
+}
+
+static int provider_locked(void *ud, const char *aor, const char *src_ip)
+{
+    return svc_signin_locked(ud, aor, src_ip);
+}
+
 static void hook_drop(void *ud, const char *aor)
 {
     sip_server_drop(ud, aor);
@@ -156,7 +166,11 @@ int main(int argc, char **argv)
                        cfg.sip_min_expires,
                        cfg.sip_max_expires,
                        cfg.sip_default_expires};
-    sip_provider prov = {svc, provider_lookup, provider_domain, NULL};
+    sip_provider prov = {.ud = svc,
+                         .lookup = provider_lookup,
+                         .domain_served = provider_domain,
+                         .auth_failed = provider_auth_failed,
+                         .locked = provider_locked};
     sip_options so = {0};
     so.algorithms = cfg.sip_algorithms;
     if (sip_server_start_opts(&ss, &prov, &so, &sip, &err) != RS_OK) {

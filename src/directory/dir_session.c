@@ -77,9 +77,9 @@ static unsigned rights_of(json_t *user)
     return r;
 }
 
-rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant, const char *upn,
-                          const char *password, const char *scope, char **out_token,
-                          int *out_expires_in, rs_err *err)
+rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, const char *src_ip,
+                          const char *tenant, const char *upn, const char *password,
+                          const char *scope, char **out_token, int *out_expires_in, rs_err *err)
 {
     *out_token = NULL;
     const char *service = scope_service(scope);
@@ -105,7 +105,25 @@ rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenan
         dummy = dir_password_hash(ds, "roomsys-dummy-password");
     pthread_mutex_unlock(&dummy_lock);
     const char *phc = user ? json_string_value(json_object_get(user, "PasswordVerifier")) : NULL;
+    const char *oid = user ? json_string_value(json_object_get(user, "ObjectId")) : NULL;
+    int64_t now = rs_time_now_ms();
+    bool locked = lo && oid && dir_lockout_is_locked(lo, oid, src_ip, now);
     bool ok = dir_password_verify(phc ? phc : dummy, password ? password : "") && phc;
+    /* directory.md section 6: wrong passwords count per (account, source); a
+     * locked pair gets the same answer whatever the password */
+    if (lo && oid && phc && !locked) {
+        if (ok)
+            dir_lockout_success(lo, oid, src_ip);
+        else {
+            dir_lockout_policy pol;
+            dir_lockout_policy_of(t, &pol);
+            if (dir_lockout_fail(lo, &pol, oid, src_ip, password ? password : "", now))
+                rs_log(RS_LOG_WARNING, "\"event\":\"api.auth.locked\"",
+                       "an account was locked out for one source after repeated failures");
+        }
+    }
+    if (locked)
+        ok = false;
     if (ok && (json_is_true(json_object_get(user, "BlockCredential")) ||
                !json_is_true(json_object_get(user, "AccountEnabled")) || !roles_of(user) ||
                dir_password_expired(t, user, rs_time_now_ms())))
@@ -113,7 +131,11 @@ rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenan
     if (!ok) {
         json_decref(user);
         json_decref(t);
-        rs_log(RS_LOG_WARNING, "\"event\":\"api.auth.failed\"", "admin sign-in failed");
+        char extra[128];
+        snprintf(extra, sizeof extra, "\"event\":\"api.auth.failed\",\"src\":\"%s\"",
+                 src_ip && strspn(src_ip, "0123456789abcdefABCDEF.:") == strlen(src_ip) ? src_ip
+                                                                                        : "");
+        rs_log(RS_LOG_WARNING, extra, "admin sign-in failed");
         return rs_errf(err, RS_EAUTH,
                        "AADSTS50126: Error validating credentials due to invalid username or "
                        "password.");

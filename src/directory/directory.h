@@ -17,6 +17,7 @@
 #include "../base/rs_config.h"
 #include "../base/rs_err.h"
 #include "../store/store.h"
+#include "dir_lockout.h"
 #include "principal.h"
 
 typedef struct dir_settings {
@@ -106,9 +107,12 @@ json_t *dir_user_msol_view(json_t *tenant, json_t *user);
 json_t *dir_sku_msol_view(json_t *tenant, json_t *sub);
 
 /* ---- admin sessions ---- */
-rs_status dir_token_issue(store_t *st, const dir_settings *ds, const char *tenant, const char *upn,
-                          const char *password, const char *scope, char **out_token,
-                          int *out_expires_in, rs_err *err);
+/* Password grant for `upn` from client address `src_ip` (borrowed; NULL =
+ * unknown). Wrong passwords count towards smart lockout in `lo` (borrowed, may
+ * be NULL); a locked (account, source) gets the wrong-password answer. */
+rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, const char *src_ip,
+                          const char *tenant, const char *upn, const char *password,
+                          const char *scope, char **out_token, int *out_expires_in, rs_err *err);
 rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_err *err);
 
 #endif

@@ -276,6 +276,25 @@ bool sfb_domain_served(store_t *st, const char *domain)
     return dir_tenant_resolve(st, domain, tid, NULL) == RS_OK;
 }
 
+rs_status sfb_signin_account(store_t *st, const char *aor, char tenant_id[37], char user_id[37])
+{
+    char *key = rs_asprintf("sip:%s", aor), *tid = NULL, *oid = NULL;
+    rs_lower(key);
+    rs_status rc = store_key_get(st, "", "sipaddr", key, &tid, NULL);
+    if (rc == RS_OK)
+        rc = store_key_get(st, tid, "csuser", key, &oid, NULL);
+    if (rc == RS_OK && (strlen(tid) > 36 || strlen(oid) > 36))
+        rc = RS_EINTERNAL;
+    if (rc == RS_OK) {
+        memcpy(tenant_id, tid, strlen(tid) + 1);
+        memcpy(user_id, oid, strlen(oid) + 1);
+    }
+    free(key);
+    free(tid);
+    free(oid);
+    return rc;
+}
+
 rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username, const char *realm,
                             sfb_signin *out)
 {

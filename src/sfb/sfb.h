@@ -47,6 +47,9 @@ typedef struct sfb_signin {
 /* Look up SIP address `aor` (without sip:) across tenants. out zeroed first. */
 rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username, const char *realm,
                             sfb_signin *out);
+/* The tenant and account (user ObjectId) of SIP address `aor` (without sip:,
+ * borrowed): two key reads. RS_ENOTFOUND when no online user has it. */
+rs_status sfb_signin_account(store_t *st, const char *aor, char tenant_id[37], char user_id[37]);
 /* Is `domain` a SIP domain of some tenant? */
 bool sfb_domain_served(store_t *st, const char *domain);
 

@@ -46,6 +46,12 @@ typedef struct sip_provider {
     int (*domain_served)(void *ud, const char *domain);
     /* Optional (may be NULL): report a failed digest for lockout accounting. */
     void (*auth_failed)(void *ud, const char *aor, const char *src_ip);
+    /* Optional (may be NULL): gate G5, smart lockout. Called after a correct
+     * digest whose account passed the other gates: return 1 when the account is
+     * locked out for this source (the REGISTER is then refused like a wrong
+     * password and the AoR's bindings are dropped), 0 otherwise (a successful
+     * sign-in: the provider may forget this source's failures). */
+    int (*locked)(void *ud, const char *aor, const char *src_ip);
 } sip_provider;
 
 typedef struct sip_pool_listen {

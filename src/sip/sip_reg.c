@@ -266,8 +266,13 @@ static int verify(sip_core *c, const sip_msg *m, const sip_recv_info *ri, const 
         challenge(c, m, ri, realm, 1, out);
         goto out;
     }
-    /* gates G1-G7: refused exactly like a wrong password */
+    /* gate G5 (smart lockout) after the others, which need no lookup */
+    if (!acct.refusal && c->prov.locked && c->prov.locked(c->prov.ud, aor, ri->src_ip))
+        acct.refusal = "locked";
+    /* gates G1-G7: refused exactly like a wrong password; the account's
+     * bindings go (disabled, expired, locked... it must not stay reachable) */
     if (acct.refusal) {
+        sip_core_drop(c, aor);
         sip__seclog(c, "warning", "sip.auth.refused", ri, acct.refusal, acct.tenant_id, realm,
                     username);
         atomic_fetch_add(&c->st.auth_refused, 1);

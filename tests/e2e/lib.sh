@@ -120,14 +120,30 @@ rs() {
 
 # sipp_register CODE USER DOMAIN PASSWORD [PORT] [AUTHUSER]: one sign-in with
 # digest whose authenticated REGISTER must get the final response CODE (200
-# signed in, 401 refused, 301 redirected to the home pool).
+# signed in, 401 refused, 301 redirected to the home pool). SIPP_SRC sets the
+# source address (default 127.0.0.1; all of 127/8 is loopback).
 sipp_register() {
     code=$1; user=$2; domain=$3; pw=$4; port=${5:-$SIP_PORT}; auth=${6:-$user@$domain}
     printf 'SEQUENTIAL\n%s;%s;[authentication username=%s password=%s]\n' "$user" "$domain" "$auth" "$pw" \
         > "$WORK/users.csv"
     sed "s|<recv response=\"200\"/>|<recv response=\"$code\"/>|" "$E2E_DIR/sipp/register.xml" \
         > "$WORK/register_$code.xml"
-    timeout 20 sipp -sf "$WORK/register_$code.xml" -inf "$WORK/users.csv" -m 1 -l 1 -i 127.0.0.1 \
+    timeout 20 sipp -sf "$WORK/register_$code.xml" -inf "$WORK/users.csv" -m 1 -l 1 -i "${SIPP_SRC:-127.0.0.1}" \
         -p "$(free_port udp)" -timeout 10s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
         -trace_err -error_file "$WORK/sipp_errors.log" >/dev/null 2>&1 </dev/null
+}
+
+# provision_room NAME UPN PASSWORD: the seed's flow for one room (mailbox with
+# an enabled account, usage location, license, meeting room on the default pool).
+provision_room() {
+    rs "provision_$2" <<PS
+\$cred = Get-Credential admin@contoso.onmicrosoft.com
+Connect-ExchangeOnline -Credential \$cred
+Connect-MsolService -Credential \$cred
+Import-PSSession (New-CsOnlineSession -Credential \$cred) -AllowClobber
+New-Mailbox -Name "$1" -MicrosoftOnlineServicesID $2 -Room -EnableRoomMailboxAccount \$true -RoomMailboxPassword (ConvertTo-SecureString '$3' -AsPlainText -Force)
+Set-MsolUser -UserPrincipalName $2 -UsageLocation US
+Set-MsolUserLicense -UserPrincipalName $2 -AddLicenses contoso:MCOSTANDARD
+Enable-CsMeetingRoom -Identity $2 -SipAddressType EmailAddress
+PS
 }

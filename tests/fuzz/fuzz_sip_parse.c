@@ -51,7 +51,7 @@ static sip_core *core(void)
             {"pool01.contoso.com", "127.0.0.1", 5060, "pool01b.contoso.com"},
             {"pool02.contoso.com", "::1", 5060, NULL}};
         sip_settings s = {pools, 2, 300, 60, 3600, 3600};
-        sip_provider p = {NULL, lookup, served, NULL};
+        sip_provider p = {.lookup = lookup, .domain_served = served};
         sip_options o;
         memset(&o, 0, sizeof o);
         o.secret = "fuzz";

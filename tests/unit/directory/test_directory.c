@@ -138,12 +138,102 @@ static void test_catalog_and_countries(void **state)
     assert_false(dir_valid_country("USA"));
 }
 
+/* Smart lockout (directory.md section 6): per (account, source), 10 failures
+ * lock for 60 s, each later failure locks again for twice as long, a repeated
+ * wrong password counts once, success forgets, admins unlock. */
+static void test_lockout(void **state)
+{
+    (void)state;
+    const char *u = "aaaaaaaa-0000-4000-8000-000000000001";
+    const char *v = "aaaaaaaa-0000-4000-8000-000000000002";
+    dir_lockout *lo = dir_lockout_new();
+    dir_lockout_policy p;
+    dir_lockout_policy_of(NULL, &p);
+    assert_int_equal(p.threshold, 10);
+    assert_int_equal(p.duration_s, 60);
+    json_t *t = json_pack("{s:i,s:i}", "LockoutThreshold", 3, "LockoutDurationInSeconds", 120);
+    dir_lockout_policy_of(t, &p);
+    assert_int_equal(p.threshold, 3);
+    assert_int_equal(p.duration_s, 120);
+    json_decref(t);
+    t = json_pack("{s:i,s:i}", "LockoutThreshold", 50, "LockoutDurationInSeconds", 5);
+    dir_lockout_policy_of(t, &p); /* out of bounds: defaults */
+    assert_int_equal(p.threshold, 10);
+    assert_int_equal(p.duration_s, 60);
+    json_decref(t);
+
+    int64_t now = 1767604443000LL;
+    assert_true(dir_lockout_idle(lo));
+    assert_false(dir_lockout_is_locked(lo, u, "203.0.113.7", now));
+    /* the same wrong password again and again counts once */
+    for (int i = 0; i < 20; i++)
+        assert_false(dir_lockout_fail(lo, &p, u, "203.0.113.7", "Wrong-1", now));
+    assert_false(dir_lockout_idle(lo));
+    char pw[32];
+    for (int i = 2; i <= 9; i++) {
+        snprintf(pw, sizeof pw, "Wrong-%d", i);
+        assert_false(dir_lockout_fail(lo, &p, u, "203.0.113.7", pw, now));
+    }
+    assert_false(dir_lockout_is_locked(lo, u, "203.0.113.7", now));
+    assert_true(dir_lockout_fail(lo, &p, u, "203.0.113.7", "Wrong-10", now)); /* 10th */
+    assert_true(dir_lockout_is_locked(lo, u, "203.0.113.7", now));
+    /* other sources and other accounts are not affected */
+    assert_false(dir_lockout_is_locked(lo, u, "198.51.100.1", now));
+    assert_false(dir_lockout_is_locked(lo, v, "203.0.113.7", now));
+    /* failures while locked are not counted; the lock ends after 60 s */
+    assert_false(dir_lockout_fail(lo, &p, u, "203.0.113.7", "Wrong-11", now + 1000));
+    assert_true(dir_lockout_is_locked(lo, u, "203.0.113.7", now + 59999));
+    assert_false(dir_lockout_is_locked(lo, u, "203.0.113.7", now + 60000));
+    int64_t until = 0;
+    assert_int_equal(dir_lockout_status(lo, u, now + 30000, &until), 1);
+    assert_true(until == now + 60000);
+    /* a later failure locks again at once, for 120 s, then 240 s */
+    now += 61000;
+    assert_true(dir_lockout_fail(lo, &p, u, "203.0.113.7", NULL, now));
+    assert_true(dir_lockout_is_locked(lo, u, "203.0.113.7", now + 119999));
+    assert_false(dir_lockout_is_locked(lo, u, "203.0.113.7", now + 120000));
+    now += 120000;
+    assert_true(dir_lockout_fail(lo, &p, u, "203.0.113.7", NULL, now));
+    assert_true(dir_lockout_is_locked(lo, u, "203.0.113.7", now + 239999));
+    /* admins unlock every source of an account */
+    assert_int_equal(dir_lockout_unlock(lo, u, now), 1);
+    assert_false(dir_lockout_is_locked(lo, u, "203.0.113.7", now));
+    assert_true(dir_lockout_idle(lo));
+
+    /* IPv6 sources count per /64; IPv4-mapped addresses count as IPv4 */
+    dir_lockout_policy_of(NULL, &p);
+    p.threshold = 2;
+    assert_false(dir_lockout_fail(lo, &p, v, "2001:db8:1:2::10", NULL, now));
+    assert_true(dir_lockout_fail(lo, &p, v, "2001:db8:1:2::99", NULL, now));
+    assert_true(dir_lockout_is_locked(lo, v, "2001:db8:1:2:ffff::1", now));
+    assert_false(dir_lockout_is_locked(lo, v, "2001:db8:1:3::10", now));
+    assert_false(dir_lockout_fail(lo, &p, v, "192.0.2.5", NULL, now));
+    assert_true(dir_lockout_fail(lo, &p, v, "::ffff:192.0.2.5", NULL, now));
+    assert_true(dir_lockout_is_locked(lo, v, "192.0.2.5", now));
+    /* success forgets a pair's failures */
+    assert_false(dir_lockout_fail(lo, &p, u, "192.0.2.9", NULL, now));
+    dir_lockout_success(lo, u, "192.0.2.9");
+    assert_false(dir_lockout_fail(lo, &p, u, "192.0.2.9", NULL, now));
+    assert_false(dir_lockout_is_locked(lo, u, "192.0.2.9", now));
+
+    /* bounded: a flood of sources never grows the table or drops a lock */
+    char ip[32];
+    for (int i = 0; i < 100000; i++) {
+        snprintf(ip, sizeof ip, "10.%d.%d.%d", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+        dir_lockout_fail(lo, &p, u, ip, NULL, now);
+    }
+    assert_true(dir_lockout_is_locked(lo, v, "192.0.2.5", now));
+    dir_lockout_free(lo);
+    dir_lockout_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_ha1),
         cmocka_unit_test(test_argon2),          cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_licenses),        cmocka_unit_test(test_catalog_and_countries),
+        cmocka_unit_test(test_lockout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,6 +82,18 @@ static T_UNUSED void t_auth_failed(void *ud, const char *aor, const char *src_ip
     t_auth_failed_calls++;
 }
 
+/* Gate G5: the AoR named here is locked out for every source. */
+static const char *t_locked_aor = "";
+static int t_locked_calls;
+
+static T_UNUSED int t_locked(void *ud, const char *aor, const char *src_ip)
+{
+    (void)ud;
+    (void)src_ip;
+    t_locked_calls++;
+    return strcmp(aor, t_locked_aor) == 0;
+}
+
 /* ---- clock and log capture ---- */
 static int64_t t_now = 1767604443000LL; /* 2026-01-05T09:14:03Z */
 
@@ -116,7 +128,10 @@ static const sip_pool_listen t_pools[] = {
 static T_UNUSED sip_core *t_core_opts(const char *algorithms, int nonce_lifetime)
 {
     sip_settings s = {t_pools, 2, nonce_lifetime, 60, 3600, 3600};
-    sip_provider p = {NULL, t_lookup, t_domain_served, t_auth_failed};
+    sip_provider p = {.lookup = t_lookup,
+                      .domain_served = t_domain_served,
+                      .auth_failed = t_auth_failed,
+                      .locked = t_locked};
     sip_options o;
     memset(&o, 0, sizeof o);
     o.secret = "unit-test-secret";

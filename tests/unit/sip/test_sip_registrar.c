@@ -272,7 +272,7 @@ static void test_challenge_format(void **state)
 
     /* configuration errors */
     sip_settings s = {t_pools, 2, 300, 60, 3600, 3600};
-    sip_provider p = {NULL, t_lookup, t_domain_served, NULL};
+    sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_options o;
     memset(&o, 0, sizeof o);
     o.algorithms = "SHA-512-256";
@@ -875,6 +875,45 @@ static void test_outbound(void **state)
     assert_int_equal(b.n, 2); /* the reg-id flow and one instance-only binding */
 }
 
+/* Gate G5: a locked-out account is refused exactly like a wrong password, is
+ * not counted as a failed attempt, and loses its bindings. */
+static void test_lockout_gate(void **state)
+{
+    fx *f = *state;
+    t_ua u;
+    t_ua_init(&u, ROOM, PW);
+    sip_msg *r = signin(f, &u);
+    assert_int_equal(r->status_code, 200);
+    sip_msg_free(r);
+    assert_int_equal(bindings(f, ROOM).n, 1);
+    int calls = t_locked_calls, failed = t_auth_failed_calls;
+    assert_true(calls >= 1); /* asked on every accepted digest */
+
+    char locked_shape[2048], wrong_shape[2048];
+    t_locked_aor = "room00042@contoso.onmicrosoft.com";
+    t_ua_init(&u, ROOM, PW);
+    r = signin(f, &u);
+    assert_int_equal(r->status_code, 401);
+    shape(r, locked_shape, sizeof locked_shape);
+    sip_msg_free(r);
+    assert_non_null(strstr(t_last_log(), "\"reason\":\"locked\""));
+    assert_int_equal(bindings(f, ROOM).n, 0);
+    assert_int_equal(t_auth_failed_calls, failed);
+
+    t_ua_init(&u, ROOM, "wrong");
+    r = signin(f, &u);
+    shape(r, wrong_shape, sizeof wrong_shape);
+    sip_msg_free(r);
+    assert_string_equal(locked_shape, wrong_shape);
+
+    t_locked_aor = "";
+    t_ua_init(&u, ROOM, PW);
+    r = signin(f, &u);
+    assert_int_equal(r->status_code, 200);
+    sip_msg_free(r);
+    assert_int_equal(bindings(f, ROOM).n, 1);
+}
+
 static void test_drop_and_sweep(void **state)
 {
     fx *f = *state;
@@ -953,6 +992,7 @@ int main(void)
         T(test_cseq_order_and_query),
         T(test_contact_limits),
         T(test_outbound),
+        T(test_lockout_gate),
         T(test_drop_and_sweep),
         T(test_security_log_line),
     };

@@ -58,7 +58,7 @@ static void test_server_register(void **state)
     sip_pool_listen pools[] = {{"pool01.contoso.com", "127.0.0.1", 0, NULL},
                                {"pool02.contoso.com", "127.0.0.1", 0, NULL}};
     sip_settings s = {pools, 2, 300, 60, 3600, 3600};
-    sip_provider p = {NULL, t_lookup, t_domain_served, NULL};
+    sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_options o;
     memset(&o, 0, sizeof o);
     o.security_log = t_logfn;
@@ -145,7 +145,7 @@ static void test_server_register(void **state)
 static void test_server_errors(void **state)
 {
     (void)state;
-    sip_provider p = {NULL, t_lookup, t_domain_served, NULL};
+    sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_server *srv = NULL;
     rs_err err;
     sip_pool_listen bad[] = {{"pool01.contoso.com", "not-an-ip", 0, NULL}};
