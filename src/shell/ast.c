@@ -31,14 +31,14 @@ lang_source *lang_source_new(const char *name, const char *text, size_t len)
 
 lang_source *lang_source_ref(lang_source *s)
 {
-    if (s)
-        s->refs++;
+    if (s) /* atomic: ForEach-Object -Parallel runspaces share programs (parallel.c) */
+        __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
     return s;
 }
 
 void lang_source_unref(lang_source *s)
 {
-    if (!s || --s->refs > 0)
+    if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     free(s->name);
     free(s->text);
@@ -73,14 +73,14 @@ char *lang_source_line(const lang_source *s, int line)
 
 lang_program *lang_program_ref(lang_program *p)
 {
-    if (p)
-        p->refs++;
+    if (p) /* atomic: ForEach-Object -Parallel runspaces share programs (parallel.c) */
+        __atomic_add_fetch(&p->refs, 1, __ATOMIC_RELAXED);
     return p;
 }
 
 void lang_program_unref(lang_program *p)
 {
-    if (!p || --p->refs > 0)
+    if (!p || __atomic_sub_fetch(&p->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     lang_node_free(p->root);
     lang_source_unref(p->src);

@@ -13,6 +13,7 @@
 #include "format.h"
 #include "interp.h"
 #include "ops.h"
+#include "parallel.h"
 #include "rs_util.h"
 
 /* ---- helpers ---- */
@@ -827,6 +828,8 @@ static lang_status cmd_where_object(lang_interp *I, lang_cmdctx *ctx)
 
 static lang_status cmd_foreach_object(lang_interp *I, lang_cmdctx *ctx)
 {
+    if (lang_parallel_requested(ctx))
+        return lang_foreach_parallel(I, ctx); /* parallel.c */
     lang_value *begin = lang_param(ctx, "Begin");
     lang_value *process = lang_param(ctx, "Process");
     lang_value *end = lang_param(ctx, "End");

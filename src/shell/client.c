@@ -51,6 +51,11 @@ const char *shell_client_server(const shell_client *c)
     return c->server;
 }
 
+const char *shell_client_ca_file(const shell_client *c)
+{
+    return c->ca_file;
+}
+
 void shell_http_clear(shell_http *r)
 {
     json_decref(r->json);

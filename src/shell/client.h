@@ -19,6 +19,8 @@ shell_client *shell_client_new(const char *server, const char *ca_file);
 void shell_client_free(shell_client *c);
 /* The server base URL (borrowed). */
 const char *shell_client_server(const shell_client *c);
+/* The CA bundle given to shell_client_new, or NULL (borrowed). */
+const char *shell_client_ca_file(const shell_client *c);
 
 /* The result of one HTTP exchange. Free with shell_http_clear. */
 typedef struct shell_http {

@@ -94,6 +94,11 @@ lang_value *lang_var_get(lang_interp *I, const char *name, bool *found)
         *found = e != NULL;
         return e ? lang_str(e) : NULL;
     }
+    if (rs_streq_ci(scope, "using")) { /* $using:x: copied in by ForEach-Object -Parallel */
+        lang_var *u = scope_find(I->global, name);
+        *found = u != NULL;
+        return u ? lang_ref(u->value) : NULL;
+    }
     if (rs_streq_ci(bare, "true"))
         return lang_bool(true);
     if (rs_streq_ci(bare, "false"))

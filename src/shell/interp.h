@@ -115,6 +115,14 @@ typedef struct lang_remote_ops {
     int (*invoke)(void *ud, lang_interp *I, const cmdlet_def_t *def, json_t *params,
                   json_t **out_body, lang_error **out_err);
     void *ud;
+    /* ForEach-Object -Parallel (parallel.c); NULL when not supported. thread_new
+     * (called on the caller's thread) makes a view of the caller's imported
+     * sessions with its own connection, for one worker thread (owned; release with
+     * thread_free on that thread); thread_install routes a runspace's server
+     * cmdlets and session cmdlets through such a view. */
+    void *(*thread_new)(void *ud);
+    void (*thread_install)(void *tud, lang_interp *I);
+    void (*thread_free)(void *tud);
 } lang_remote_ops;
 
 typedef struct lang_function {

@@ -1,6 +1,7 @@
 /* remote.c - sessions and the InvokeCommand transport (see remote.h). */
 #include "remote.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,13 @@ struct shell_remote {
     shell_client *client;
     shell_session **sessions;
     size_t n, cap;
-    shell_session *imported[SVC_COUNT];
+    shell_session *imported[SVC_COUNT]; /* in a thread view: borrowed from the caller */
     int next_id;
 };
+
+/* Guards every session's token and expiry: the worker threads of ForEach-Object
+ * -Parallel (thread views below) share the caller's sessions. */
+static pthread_mutex_t session_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *shell_remote_scope(const char *service)
 {
@@ -250,6 +255,23 @@ static int sign_in(shell_remote *R, shell_session *s, char **why, bool *unreacha
     s->token = token;
     s->expires_at_ms = rs_time_now_ms() + (expires > 0 ? expires : 3599) * 1000;
     return 0;
+}
+
+/* A copy of s's token (caller wipes and frees), signing in again first when it
+ * is about to expire or is `stale` (the token the server just refused). NULL
+ * with *why (malloc'd, may stay NULL) when that fails or s is closed. */
+static char *session_token(shell_remote *R, shell_session *s, const char *stale, char **why,
+                           bool *unreachable)
+{
+    pthread_mutex_lock(&session_lock);
+    int rc = 0;
+    if (!s->open || !s->token)
+        rc = -1;
+    else if (rs_time_now_ms() + 30000 >= s->expires_at_ms || (stale && !strcmp(stale, s->token)))
+        rc = sign_in(R, s, why, unreachable);
+    char *t = rc == 0 ? rs_strdup(s->token) : NULL;
+    pthread_mutex_unlock(&session_lock);
+    return t;
 }
 
 /* Credential from a bound value, or asked for as Get-Credential does. Sets
@@ -656,8 +678,10 @@ static int remote_invoke(void *ud, lang_interp *I, const cmdlet_def_t *def, json
     }
     char *why = NULL;
     bool unreachable = false;
-    if (rs_time_now_ms() + 30000 >= s->expires_at_ms && sign_in(R, s, &why, &unreachable) != 0) {
-        *out_err = signin_error(def->name, why, unreachable, shell_client_server(R->client));
+    char *token = session_token(R, s, NULL, &why, &unreachable);
+    if (!token) {
+        *out_err = signin_error(def->name, why ? why : "the session is closed", unreachable,
+                                shell_client_server(R->client));
         free(why);
         return -1;
     }
@@ -672,7 +696,7 @@ static int remote_invoke(void *ud, lang_interp *I, const cmdlet_def_t *def, json
     int rc = -1;
     for (;;) {
         shell_http r;
-        if (shell_client_post_json(R->client, url, s->token, def->name, body, &r) != 0) {
+        if (shell_client_post_json(R->client, url, token, def->name, body, &r) != 0) {
             lang_error *e = signin_error(def->name, r.error ? r.error : "connection failed", true,
                                          shell_client_server(R->client));
             *out_err = e;
@@ -682,12 +706,15 @@ static int remote_invoke(void *ud, lang_interp *I, const cmdlet_def_t *def, json
         if (r.status == 401 && !reauthed) {
             shell_http_clear(&r);
             reauthed = true;
-            if (sign_in(R, s, &why, &unreachable) != 0) {
-                *out_err =
-                    signin_error(def->name, why, unreachable, shell_client_server(R->client));
+            char *fresh = session_token(R, s, token, &why, &unreachable);
+            if (!fresh) {
+                *out_err = signin_error(def->name, why ? why : "the session is closed", unreachable,
+                                        shell_client_server(R->client));
                 free(why);
                 break;
             }
+            wipe_free(token);
+            token = fresh;
             continue;
         }
         if (r.status == 429 && throttled < 5) {
@@ -733,9 +760,35 @@ static int remote_invoke(void *ud, lang_interp *I, const cmdlet_def_t *def, json
     json_decref(values);
     json_decref(warnings);
     json_decref(body);
+    wipe_free(token);
     free(url);
     free(path);
     return rc;
+}
+
+/* ---- thread views (ForEach-Object -Parallel) ---- */
+
+/* A view of R's imported sessions with its own HTTPS connection (new; freed by
+ * thread_free). Sessions opened inside the view belong to the view. */
+static void *thread_new(void *ud)
+{
+    shell_remote *R = ud;
+    shell_remote *V =
+        shell_remote_new(shell_client_server(R->client), shell_client_ca_file(R->client));
+    for (int k = 0; k < SVC_COUNT; k++)
+        V->imported[k] = R->imported[k];
+    V->next_id = 1000;
+    return V;
+}
+
+static void thread_install(void *tud, lang_interp *I)
+{
+    shell_remote_install(tud, I);
+}
+
+static void thread_free(void *tud)
+{
+    shell_remote_free(tud);
 }
 
 void shell_remote_install(shell_remote *R, lang_interp *I)
@@ -743,6 +796,9 @@ void shell_remote_install(shell_remote *R, lang_interp *I)
     I->remote.available = remote_available;
     I->remote.invoke = remote_invoke;
     I->remote.ud = R;
+    I->remote.thread_new = thread_new;
+    I->remote.thread_install = thread_install;
+    I->remote.thread_free = thread_free;
     lang_register(I, "New-PSSession", cmd_new_pssession, R);
     lang_register(I, "New-CsOnlineSession", cmd_new_csonlinesession, R);
     lang_register(I, "Import-PSSession", cmd_import_pssession, R);
