@@ -22,8 +22,8 @@ static lang_value *alloc_value(lang_vtype t)
 
 lang_value *lang_ref(lang_value *v)
 {
-    if (v)
-        v->refs++;
+    if (v) /* atomic: parallel.c's runspaces share the constants of a parsed program */
+        __atomic_add_fetch(&v->refs, 1, __ATOMIC_RELAXED);
     return v;
 }
 
@@ -41,7 +41,7 @@ static void free_props(lang_value *v)
 
 void lang_unref(lang_value *v)
 {
-    if (!v || --v->refs > 0)
+    if (!v || __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
     switch (v->type) {
     case LV_STRING:
