@@ -809,6 +809,8 @@ bool lang_lex(const lang_lexer *lx, uint32_t pos, lang_lexmode mode, lang_token 
     int c = ch(lx, p);
     int c1 = ch(lx, p + 1);
     switch (c) {
+    case '\0': /* a NUL byte inside the text (lang_parse refuses it first) */
+        return lex_error(tok, p, "UnrecognizedToken", "Unrecognized token in source text.", false);
     case '\r':
         return simple(tok, T_NEWLINE, c1 == '\n' ? p + 2 : p + 1);
     case '\n':

@@ -1903,6 +1903,15 @@ static lang_node *parse_stmts(parser *P, lang_tok term)
 lang_program *lang_parse(lang_source *src, lang_parse_error *err)
 {
     memset(err, 0, sizeof *err);
+    /* A NUL byte is no PowerShell character; the lexer treats it as the end
+     * of the text, so refuse it here rather than parse half a script. */
+    const char *nul = memchr(src->text, '\0', src->len);
+    if (nul) {
+        err->errid = "UnrecognizedToken";
+        snprintf(err->msg, sizeof err->msg, "Unrecognized token in source text.");
+        err->pos = (uint32_t)(nul - src->text);
+        return NULL;
+    }
     parser P;
     parser_init(&P, src, err);
     /* a script may start with [CmdletBinding()] param(...) */
