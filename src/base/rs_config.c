@@ -2,6 +2,7 @@
 #include "rs_config.h"
 #include "rs_util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -93,6 +94,70 @@ static int parse_subs(load_ctx *c, rs_tenant_conf *t, const char *v)
 
 static int on_entry(void *user, const char *section, const char *name, const char *value);
 
+/* Split a pool address list into out (numeric, no brackets); count or 0 when malformed. */
+static int split_addresses(const char *v, char out[8][46])
+{
+    int n = 0;
+    const char *p = v;
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            return n;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ' && *e != '\t')
+            e++;
+        size_t len = (size_t)(e - p);
+        if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+            p++;
+            len -= 2;
+        }
+        unsigned char bin[16];
+        if (n == 8 || len == 0 || len >= 46)
+            return 0;
+        memcpy(out[n], p, len);
+        out[n][len] = '\0';
+        if (inet_pton(AF_INET, out[n], bin) != 1 && inet_pton(AF_INET6, out[n], bin) != 1)
+            return 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(out[i], out[n]))
+                return 0;
+        n++;
+        p = e;
+    }
+}
+
+static int addresses_ok(const char *v)
+{
+    char a[8][46];
+    return split_addresses(v, a) > 0;
+}
+
+/* Two pools that share an address may not share a port of one protocol
+ * (TCP and TLS both take TCP ports). */
+static int pools_clash(const rs_pool_conf *x, const rs_pool_conf *y, char *why, size_t whysz)
+{
+    char ax[8][46], ay[8][46];
+    int nx = split_addresses(x->address, ax), ny = split_addresses(y->address, ay);
+    for (int i = 0; i < nx; i++)
+        for (int j = 0; j < ny; j++) {
+            if (strcmp(ax[i], ay[j]))
+                continue;
+            int tx[2] = {x->tcp_port, x->tls_port}, ty[2] = {y->tcp_port, y->tls_port};
+            if (x->udp_port == y->udp_port) {
+                snprintf(why, whysz, "udp port %d on %s", x->udp_port, ax[i]);
+                return 1;
+            }
+            for (int a = 0; a < 2; a++)
+                for (int b = 0; b < 2; b++)
+                    if (tx[a] && tx[a] == ty[b]) {
+                        snprintf(why, whysz, "tcp port %d on %s", tx[a], ax[i]);
+                        return 1;
+                    }
+        }
+    return 0;
+}
+
 static int on_entry(void *user, const char *section, const char *name, const char *value)
 {
     load_ctx *c = user;
@@ -114,6 +179,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             rs_pool_conf *p = &cfg->pools[cfg->npools++];
             p->fqdn = rs_lower_dup(section + 5);
             p->udp_port = 5060;
+            p->tcp_port = -1; /* unset: resolved after parsing */
+            p->tls_port = -1;
             p->address = rs_strdup("127.0.0.1");
         } else if (!strncmp(section, "tenant ", 7)) {
             if (cfg->ntenants >= RS_MAX_TENANTS)
@@ -170,6 +237,24 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_default_expires);
         else if (!strcmp(name, "digest_algorithms"))
             set_str(&cfg->sip_algorithms, value);
+        else if (!strcmp(name, "tls_cert"))
+            set_str(&cfg->sip_tls_cert, value);
+        else if (!strcmp(name, "tls_key"))
+            set_str(&cfg->sip_tls_key, value);
+        else if (!strcmp(name, "max_connections_per_ip"))
+            return parse_int(c, name, value, 1, 1000000, &cfg->sip_max_conn_per_ip);
+        else if (!strcmp(name, "max_connections"))
+            return parse_int(c, name, value, 1, 10000000, &cfg->sip_max_conn);
+        else if (!strcmp(name, "idle_timeout_seconds"))
+            return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_idle_timeout_s);
+        else if (!strcmp(name, "unauthenticated_timeout_seconds"))
+            return parse_int(c, name, value, 1, 3600, &cfg->sip_unauth_timeout_s);
+        else if (!strcmp(name, "tls_handshake_timeout_seconds"))
+            return parse_int(c, name, value, 1, 300, &cfg->sip_tls_handshake_s);
+        else if (!strcmp(name, "udp_threads"))
+            return parse_int(c, name, value, 1, 256, &cfg->sip_udp_threads);
+        else if (!strcmp(name, "stream_threads"))
+            return parse_int(c, name, value, 1, 256, &cfg->sip_stream_threads);
         else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "sync")) {
@@ -188,10 +273,19 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strncmp(section, "pool ", 5)) {
         rs_pool_conf *p = &cfg->pools[cfg->npools - 1];
-        if (!strcmp(name, "address"))
+        if (!strcmp(name, "address")) {
+            if (!addresses_ok(value))
+                return fail(c,
+                            "address must be one to 8 IPv4/IPv6 literals, comma-separated, each "
+                            "once (e.g. 127.0.0.1, ::1), not '%s'",
+                            value, NULL);
             set_str(&p->address, value);
-        else if (!strcmp(name, "udp_port"))
+        } else if (!strcmp(name, "udp_port"))
             return parse_int(c, name, value, 1, 65535, &p->udp_port);
+        else if (!strcmp(name, "tcp_port"))
+            return parse_int(c, name, value, 0, 65535, &p->tcp_port);
+        else if (!strcmp(name, "tls_port"))
+            return parse_int(c, name, value, 0, 65535, &p->tls_port);
         else if (!strcmp(name, "backup"))
             set_str(&p->backup, value);
         else
@@ -279,6 +373,30 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
         if (!t->display_name)
             t->display_name = rs_strdup(t->domain);
     }
+    for (int i = 0; i < out->npools; i++) {
+        rs_pool_conf *p = &out->pools[i];
+        if (p->tcp_port < 0)
+            p->tcp_port = p->udp_port;
+        if (p->tls_port < 0)
+            p->tls_port = p->udp_port < 65535 ? p->udp_port + 1 : 0;
+        if (p->tcp_port && p->tcp_port == p->tls_port) {
+            rs_errf(err, RS_EINVAL, "%s: [pool %s] tcp_port and tls_port are both %d", path,
+                    p->fqdn, p->tcp_port);
+            goto bad;
+        }
+        for (int j = 0; j < i; j++) {
+            char why[128];
+            if (pools_clash(&out->pools[j], p, why, sizeof why)) {
+                rs_errf(err, RS_EINVAL, "%s: [pool %s] and [pool %s] both listen on %s", path,
+                        out->pools[j].fqdn, p->fqdn, why);
+                goto bad;
+            }
+        }
+    }
+    if ((out->sip_tls_cert != NULL) != (out->sip_tls_key != NULL)) {
+        rs_errf(err, RS_EINVAL, "%s: [sip] tls_cert and tls_key must be set together", path);
+        goto bad;
+    }
     if (out->sip_min_expires > out->sip_max_expires) {
         rs_errf(err, RS_EINVAL, "%s: [sip] min_expires is above max_expires", path);
         goto bad;
@@ -298,6 +416,8 @@ void rs_config_free(rs_config *cfg)
     free(cfg->tls_cert_file);
     free(cfg->tls_key_file);
     free(cfg->sip_algorithms);
+    free(cfg->sip_tls_cert);
+    free(cfg->sip_tls_key);
     for (int i = 0; i < cfg->npools; i++) {
         free(cfg->pools[i].fqdn);
         free(cfg->pools[i].address);

@@ -18,6 +18,9 @@ typedef struct rs_pool_conf {
     char *address; /* IP address to listen on for this pool */
     int udp_port;  /* SIP UDP port */
     char *backup;  /* FQDN of the backup pool, or NULL */
+    /* address may list several IPv4/IPv6 literals: "127.0.0.1, ::1" */
+    int tcp_port; /* SIP TCP port, 0 = none; default: udp_port */
+    int tls_port; /* SIP TLS port, 0 = none; default: udp_port + 1 (5061) */
 } rs_pool_conf;
 
 typedef struct rs_sub_conf {
@@ -56,6 +59,15 @@ typedef struct rs_config {
     int sip_nonce_lifetime_s;
     int sip_min_expires, sip_max_expires, sip_default_expires;
     char *sip_algorithms; /* digest algorithms offered, in order: "MD5,SHA-256" */
+    char *sip_tls_cert;   /* SIP-TLS certificate/key files; NULL: the HTTPS one */
+    char *sip_tls_key;
+    int sip_max_conn_per_ip;  /* TCP+TLS connections per source IP (1024) */
+    int sip_max_conn;         /* TCP+TLS connections in total (65536) */
+    int sip_idle_timeout_s;   /* 0: max_expires + 5 */
+    int sip_unauth_timeout_s; /* idle limit before the first 2xx REGISTER (30) */
+    int sip_tls_handshake_s;  /* TLS handshake limit (10) */
+    int sip_udp_threads;      /* 0: online CPUs */
+    int sip_stream_threads;   /* 0: online CPUs */
     rs_pool_conf pools[RS_MAX_POOLS];
     int npools;
     rs_tenant_conf tenants[RS_MAX_TENANTS];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../api/api.h"
+#include "../api/api_internal.h"
 #include "../base/rs_config.h"
 #include "../base/rs_log.h"
 #include "../base/rs_util.h"
@@ -157,15 +158,46 @@ int main(int argc, char **argv)
         goto out;
     }
     sip_pool_listen pools[RS_MAX_POOLS];
-    for (int i = 0; i < cfg.npools; i++)
-        pools[i] = (sip_pool_listen){cfg.pools[i].fqdn, cfg.pools[i].address, cfg.pools[i].udp_port,
-                                     cfg.pools[i].backup};
-    sip_settings ss = {pools,
-                       cfg.npools,
-                       cfg.sip_nonce_lifetime_s,
-                       cfg.sip_min_expires,
-                       cfg.sip_max_expires,
-                       cfg.sip_default_expires};
+    int want_tls = 0;
+    for (int i = 0; i < cfg.npools; i++) {
+        pools[i] = (sip_pool_listen){.fqdn = cfg.pools[i].fqdn,
+                                     .address = cfg.pools[i].address,
+                                     .udp_port = cfg.pools[i].udp_port,
+                                     .backup_fqdn = cfg.pools[i].backup,
+                                     .tcp_port = cfg.pools[i].tcp_port,
+                                     .tls_port = cfg.pools[i].tls_port};
+        want_tls |= cfg.pools[i].tls_port != 0;
+    }
+    /* SIP-TLS: [sip] tls_cert/tls_key, else the self-signed pair in
+     * <state_dir>/tls that the HTTPS API uses too (made here when missing,
+     * naming the pool FQDNs) */
+    char *sip_cert = NULL, *sip_key = NULL;
+    if (want_tls) {
+        const char *names[RS_MAX_POOLS + 2] = {cfg.https_address};
+        for (int i = 0; i < cfg.npools; i++)
+            names[i + 1] = cfg.pools[i].fqdn;
+        if (api_tls_ensure_ex(cfg.state_dir, cfg.sip_tls_cert, cfg.sip_tls_key, names, &sip_cert,
+                              &sip_key, NULL, &err) != RS_OK) {
+            rs_log(RS_LOG_ERROR, NULL, "cannot load the SIP-TLS certificate: %s", err.msg);
+            code = err.code == RS_EINVAL ? EX_CONFIG : EX_IOERR;
+            goto out;
+        }
+    }
+    sip_settings ss = {.pools = pools,
+                       .npools = cfg.npools,
+                       .nonce_lifetime_s = cfg.sip_nonce_lifetime_s,
+                       .min_expires = cfg.sip_min_expires,
+                       .max_expires = cfg.sip_max_expires,
+                       .default_expires = cfg.sip_default_expires,
+                       .tls_cert_pem = sip_cert,
+                       .tls_key_pem = sip_key,
+                       .max_connections_per_ip = cfg.sip_max_conn_per_ip,
+                       .max_connections = cfg.sip_max_conn,
+                       .idle_timeout_s = cfg.sip_idle_timeout_s,
+                       .unauth_timeout_s = cfg.sip_unauth_timeout_s,
+                       .tls_handshake_timeout_s = cfg.sip_tls_handshake_s,
+                       .udp_threads = cfg.sip_udp_threads,
+                       .stream_threads = cfg.sip_stream_threads};
     sip_provider prov = {.ud = svc,
                          .lookup = provider_lookup,
                          .domain_served = provider_domain,
@@ -173,7 +205,12 @@ int main(int argc, char **argv)
                          .locked = provider_locked};
     sip_options so = {0};
     so.algorithms = cfg.sip_algorithms;
-    if (sip_server_start_opts(&ss, &prov, &so, &sip, &err) != RS_OK) {
+    rs_status sst = sip_server_start_opts(&ss, &prov, &so, &sip, &err);
+    if (sip_key)
+        rs_wipe(sip_key, strlen(sip_key));
+    free(sip_key);
+    free(sip_cert);
+    if (sst != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start the SIP registrar: %s", err.msg);
         code = err.code == RS_EINVAL ? EX_CONFIG : EX_UNAVAILABLE;
         goto out;

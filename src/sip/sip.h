@@ -7,8 +7,9 @@
  *     returns at most one response to send. Pure apart from the provider
  *     callbacks and the in-memory state (nonce counts, bindings, response
  *     cache); unit tests and the fuzzer drive it directly.
- *   - sip_server: UDP sockets (one per pool) with one receive thread each plus
- *     a sweeper thread, on top of one sip_core.
+ *   - sip_server: per pool and address a UDP socket (udp_threads receive
+ *     threads each) and TCP/TLS listeners served by a few epoll I/O threads
+ *     (sip_stream.c), plus a sweeper thread, on top of one sip_core.
  * Parser API: sip_msg.h. Design: docs/internals/sip.md.
  */
 #ifndef SIP_H
@@ -59,6 +60,10 @@ typedef struct sip_pool_listen {
     const char *address;
     int udp_port;
     const char *backup_fqdn;
+    /* Stream listeners on the same address(es): 0 = none, SIP_PORT_ANY = an
+     * ephemeral port (tests; see sip_server_tcp_port), else the port. */
+    int tcp_port;
+    int tls_port;
 } sip_pool_listen;
 
 typedef struct sip_settings {
@@ -68,13 +73,31 @@ typedef struct sip_settings {
     int min_expires;
     int max_expires;
     int default_expires;
+    /* ---- transports (sip_udp.c, sip_stream.c); 0/NULL = the default ---- */
+    /* TLS certificate and key (PEM text, borrowed during sip_server_start, which
+     * copies what it needs); required when a pool has a tls_port. */
+    const char *tls_cert_pem;
+    const char *tls_key_pem;
+    int max_connections_per_ip;  /* TCP+TLS connections from one source IP; default 1024 */
+    int max_connections;         /* TCP+TLS connections in total; default 65536 */
+    int idle_timeout_s;          /* close a signed-in connection idle this long; default
+                                    max_expires + 5 (sign-in.md §6) */
+    int unauth_timeout_s;        /* close a connection idle this long before its first 2xx
+                                    REGISTER; default 30 */
+    int tls_handshake_timeout_s; /* TLS handshake must finish within; default 10 */
+    int udp_threads;             /* receive threads per UDP socket; default online CPUs */
+    int stream_threads;          /* epoll I/O threads for TCP/TLS; default online CPUs */
 } sip_settings;
+
+/* sip_pool_listen.tcp_port/tls_port: bind an ephemeral port. */
+#define SIP_PORT_ANY (-1)
 
 typedef struct sip_server sip_server;
 
 rs_status sip_server_start(const sip_settings *s, const sip_provider *p, sip_server **out,
-                           rs_err *err); /* binds every pool's UDP socket (IPv4 or IPv6 literal),
-                                            starts one receive thread per socket */
+                           rs_err *err); /* binds every pool's UDP socket(s) (IPv4 or IPv6
+                                            literals, comma-separated) with udp_threads receive
+                                            threads each, and its TCP/TLS listeners */
 void sip_server_stop(sip_server *srv);   /* NULL-safe; joins threads */
 /* Bindings of an AoR for admin views: calls cb once per binding (contact URI, seconds left, pool
  * fqdn). Thread-safe. */
@@ -186,5 +209,14 @@ int sip_server_port(const sip_server *srv, int pool_index);
 
 /* The server's core (borrowed; lives until sip_server_stop). */
 sip_core *sip_server_core(sip_server *srv);
+
+/* TCP / TLS port pool i listens on, or -1 when it has none. A pool whose
+ * address lists several addresses ("127.0.0.1, ::1") uses the same ports on
+ * each; these return the first one's. */
+int sip_server_tcp_port(const sip_server *srv, int pool_index);
+int sip_server_tls_port(const sip_server *srv, int pool_index);
+
+/* Number of open TCP+TLS connections (for tests and metrics). */
+int sip_server_connections(const sip_server *srv);
 
 #endif

@@ -236,4 +236,38 @@ void sip__resp_end(sip_reply *out);
 void sip__seclog(sip_core *c, const char *level, const char *event, const sip_recv_info *ri,
                  const char *reason, const char *tenant, const char *realm, const char *username);
 
+/* ---- server internals (sip_udp.c owns the server, sip_stream.c TCP/TLS) ---- */
+#include <sys/socket.h>
+
+enum { SIP__MAX_ADDRS = 8 }; /* addresses per pool */
+
+/* Split a pool's address list ("127.0.0.1, [::1]") into numeric literals
+ * without brackets; returns how many (0 when empty or malformed, too many, or
+ * one is not an IPv4/IPv6 literal). out has SIP__MAX_ADDRS slots. */
+int sip__split_addresses(const char *list, char out[][46]);
+
+/* Fill *ss for ip:port; returns AF_INET, AF_INET6, or -1 when ip is not a
+ * numeric address. */
+int sip__sockaddr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len);
+
+/* Numeric address and port of a socket address into ip (46 bytes) / *port;
+ * returns 0, or -1 for another family. */
+int sip__addr_str(const struct sockaddr_storage *ss, char *ip, int *port);
+
+/* The TCP/TLS side of a server: listeners and epoll I/O threads. */
+typedef struct sip__stream sip__stream;
+
+/* Bind the TCP/TLS listeners of every pool that has a tcp_port/tls_port and
+ * start the I/O threads, which stop when wake_fd becomes readable. c and
+ * wake_fd are borrowed (must outlive the stream); s is read during the call.
+ * *out is NULL (and RS_OK returned) when no pool has a stream listener. */
+rs_status sip__stream_start(sip_core *c, const sip_settings *s, int wake_fd, sip__stream **out,
+                            rs_err *err);
+/* Join the threads (the caller made wake_fd readable), close everything. NULL-safe. */
+void sip__stream_free(sip__stream *st);
+/* Port of pool i's first TCP (tls = 0) or TLS (tls = 1) listener, or -1. */
+int sip__stream_port(const sip__stream *st, int pool_index, int tls);
+/* Open connections. */
+int sip__stream_connections(const sip__stream *st);
+
 #endif

@@ -1,8 +1,7 @@
-/* sip_udp.c - the UDP transport: one socket and one receive thread per pool,
- * plus a sweeper thread, around one sip_core. Every datagram goes to
- * sip_receive(); its answer is sent back from the same socket. TCP/TLS will
- * plug in the same way (framing, then sip_receive()). Design:
- * docs/internals/sip.md. */
+/* sip_udp.c - the server: one sip_core, per pool and address a UDP socket
+ * with udp_threads receive threads, the TCP/TLS side (sip_stream.c) and a
+ * sweeper thread. Every datagram goes to sip_receive(); its answer is sent
+ * back from the same socket. Design: docs/internals/sip.md. */
 #include "sip_int.h"
 
 #include <arpa/inet.h>
@@ -24,21 +23,23 @@ typedef struct udp_sock {
     int family;
     int pool;
     int port;
-    pthread_t th;
-    int started;
+    char ip[46];
+    pthread_t *th; /* nth receive threads sharing fd */
+    int nth;
 } udp_sock;
 
 struct sip_server {
     sip_core *core;
-    udp_sock *socks;
+    udp_sock *socks; /* one per (pool, address) */
     int nsocks;
     int wake[2];
     pthread_t sweeper;
     int sweeper_started;
     int sweep_ms;
+    sip__stream *stream; /* NULL when no pool has TCP/TLS */
 };
 
-static int fill_addr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len)
+int sip__sockaddr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
     memset(ss, 0, sizeof *ss);
     struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
@@ -105,7 +106,7 @@ static void *recv_loop(void *arg)
                 continue;
             struct sockaddr_storage dst;
             socklen_t dl;
-            if (fill_addr(rep.dst_ip, rep.dst_port, &dst, &dl) != s->family)
+            if (sip__sockaddr(rep.dst_ip, rep.dst_port, &dst, &dl) != s->family)
                 continue;
             ssize_t w = sendto(s->fd, rep.data.data, rep.data.len, MSG_DONTWAIT,
                                (struct sockaddr *)&dst, dl);
@@ -130,14 +131,65 @@ static void *sweep_loop(void *arg)
     return NULL;
 }
 
-static rs_status open_socket(udp_sock *s, const sip__pool *p, rs_err *err)
+int sip__addr_str(const struct sockaddr_storage *ss, char *ip, int *port)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &a->sin_addr, ip, 46);
+        *port = ntohs(a->sin_port);
+        return 0;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &a->sin6_addr, ip, 46);
+        *port = ntohs(a->sin6_port);
+        return 0;
+    }
+    return -1;
+}
+
+int sip__split_addresses(const char *list, char out[][46])
+{
+    int n = 0;
+    const char *p = list ? list : "";
+    for (;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ' && *e != '\t')
+            e++;
+        size_t len = (size_t)(e - p);
+        if (len >= 2 && p[0] == '[' && p[len - 1] == ']') {
+            p++;
+            len -= 2;
+        }
+        if (n == SIP__MAX_ADDRS || len == 0 || len >= 46)
+            return 0;
+        memcpy(out[n], p, len);
+        out[n][len] = '\0';
+        struct sockaddr_storage ss;
+        socklen_t sl;
+        if (sip__sockaddr(out[n], 0, &ss, &sl) < 0)
+            return 0;
+        for (int i = 0; i < n; i++)
+            if (!strcmp(out[i], out[n]))
+                return 0;
+        n++;
+        p = e;
+    }
+    return n;
+}
+
+static rs_status open_socket(udp_sock *s, const char *fqdn, int port, rs_err *err)
 {
     struct sockaddr_storage ss;
     socklen_t sl;
-    s->family = fill_addr(p->address, p->udp_port, &ss, &sl);
+    s->family = sip__sockaddr(s->ip, port, &ss, &sl);
     if (s->family < 0)
-        return rs_errf(err, RS_EINVAL, "sip: pool %s: '%s' is not an IPv4 or IPv6 address", p->fqdn,
-                       p->address);
+        return rs_errf(err, RS_EINVAL, "sip: pool %s: '%s' is not an IPv4 or IPv6 address", fqdn,
+                       s->ip);
     s->fd = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (s->fd < 0)
         return rs_errf(err, RS_EIO, "sip: socket: %s", strerror(errno));
@@ -146,64 +198,122 @@ static rs_status open_socket(udp_sock *s, const sip__pool *p, rs_err *err)
         setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     }
     if (bind(s->fd, (struct sockaddr *)&ss, sl) < 0)
-        return rs_errf(err, RS_EIO, "sip: pool %s: bind %s port %d: %s", p->fqdn, p->address,
-                       p->udp_port, strerror(errno));
+        return rs_errf(err, RS_EIO, "sip: pool %s: bind udp %s port %d: %s", fqdn, s->ip, port,
+                       strerror(errno));
     struct sockaddr_storage got;
     socklen_t gl = sizeof got;
     getsockname(s->fd, (struct sockaddr *)&got, &gl);
-    s->port = ntohs(got.ss_family == AF_INET ? ((struct sockaddr_in *)&got)->sin_port
-                                             : ((struct sockaddr_in6 *)&got)->sin6_port);
+    char ip[46];
+    sip__addr_str(&got, ip, &s->port);
     return RS_OK;
+}
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
 rs_status sip_server_start_opts(const sip_settings *s, const sip_provider *p, const sip_options *o,
                                 sip_server **out, rs_err *err)
 {
     *out = NULL;
-    if (!s || s->npools < 1)
+    if (!s || s->npools < 1 || !s->pools)
         return rs_errf(err, RS_EINVAL, "sip: at least one pool is needed");
+    /* the core knows each pool by its first address (Request-URI matching) */
+    sip_pool_listen *cp = rs_calloc((size_t)s->npools, sizeof *cp);
+    char(*addrs)[SIP__MAX_ADDRS][46] = rs_calloc((size_t)s->npools, sizeof *addrs);
+    int *naddrs = rs_calloc((size_t)s->npools, sizeof *naddrs);
+    int total = 0;
+    for (int i = 0; i < s->npools; i++) {
+        cp[i] = s->pools[i];
+        naddrs[i] = sip__split_addresses(s->pools[i].address, addrs[i]);
+        if (!naddrs[i]) {
+            rs_status st = rs_errf(err, RS_EINVAL,
+                                   "sip: pool %s: address '%s' must be one to %d IPv4/IPv6 "
+                                   "literals, comma-separated, each once",
+                                   s->pools[i].fqdn ? s->pools[i].fqdn : "?",
+                                   s->pools[i].address ? s->pools[i].address : "", SIP__MAX_ADDRS);
+            free(cp);
+            free(addrs);
+            free(naddrs);
+            return st;
+        }
+        cp[i].address = addrs[i][0];
+        total += naddrs[i];
+    }
+    sip_settings cs = *s;
+    cs.pools = cp;
     sip_server *srv = rs_calloc(1, sizeof *srv);
     srv->wake[0] = srv->wake[1] = -1;
     srv->sweep_ms = o && o->sweep_interval_ms > 0 ? o->sweep_interval_ms : 1000;
-    rs_status st = sip_core_new(s, p, o, &srv->core, err);
+    rs_status st = sip_core_new(&cs, p, o, &srv->core, err);
     if (st != RS_OK) {
         free(srv);
+        free(cp);
+        free(addrs);
+        free(naddrs);
         return st;
     }
-    srv->nsocks = s->npools;
-    srv->socks = rs_calloc((size_t)srv->nsocks, sizeof *srv->socks);
-    for (int i = 0; i < srv->nsocks; i++)
-        srv->socks[i].fd = -1;
+    int nth = s->udp_threads > 0 ? s->udp_threads : online_cpus();
+    srv->nsocks = total;
+    srv->socks = rs_calloc((size_t)total, sizeof *srv->socks);
+    for (int i = 0, k = 0; i < s->npools; i++)
+        for (int a = 0; a < naddrs[i]; a++, k++) {
+            srv->socks[k].fd = -1;
+            srv->socks[k].pool = i;
+            srv->socks[k].srv = srv;
+            memcpy(srv->socks[k].ip, addrs[i][a], 46);
+        }
     if (pipe2(srv->wake, O_CLOEXEC) < 0) {
         st = rs_errf(err, RS_EIO, "sip: pipe: %s", strerror(errno));
         goto fail;
     }
-    for (int i = 0; i < srv->nsocks; i++) {
-        udp_sock *u = &srv->socks[i];
-        u->srv = srv;
-        u->pool = i;
-        st = open_socket(u, &srv->core->pools[i], err);
+    for (int k = 0; k < srv->nsocks; k++) {
+        udp_sock *u = &srv->socks[k];
+        const sip__pool *pl = &srv->core->pools[u->pool];
+        /* the pool's later addresses reuse the port the first one got */
+        int port =
+            k > 0 && srv->socks[k - 1].pool == u->pool ? srv->socks[k - 1].port : pl->udp_port;
+        st = open_socket(u, pl->fqdn, port, err);
         if (st != RS_OK)
             goto fail;
-        sip_core_set_pool_port(srv->core, i, u->port);
+        if (port == 0)
+            sip_core_set_pool_port(srv->core, u->pool, u->port);
     }
-    for (int i = 0; i < srv->nsocks; i++) {
-        if (pthread_create(&srv->socks[i].th, NULL, recv_loop, &srv->socks[i]) != 0) {
-            st = rs_errf(err, RS_EIO, "sip: cannot start a receive thread");
-            goto fail;
+    for (int k = 0; k < srv->nsocks; k++) {
+        udp_sock *u = &srv->socks[k];
+        u->th = rs_calloc((size_t)nth, sizeof *u->th);
+        for (int t = 0; t < nth; t++) {
+            if (pthread_create(&u->th[t], NULL, recv_loop, u) != 0) {
+                st = rs_errf(err, RS_EIO, "sip: cannot start a receive thread");
+                goto fail;
+            }
+            u->nth++;
         }
-        srv->socks[i].started = 1;
-        rs_log(RS_LOG_INFO, NULL, "sip: pool %s listening on udp %s port %d",
-               srv->core->pools[i].fqdn, srv->core->pools[i].address, srv->socks[i].port);
+        rs_log(RS_LOG_INFO, NULL, "sip: pool %s listening on udp %s port %d (%d threads)",
+               srv->core->pools[u->pool].fqdn, u->ip, u->port, nth);
     }
+    /* stream listeners: the pools as configured, with the UDP ports now known */
+    for (int i = 0; i < s->npools; i++)
+        cp[i].address = s->pools[i].address;
+    st = sip__stream_start(srv->core, &cs, srv->wake[0], &srv->stream, err);
+    if (st != RS_OK)
+        goto fail;
     if (pthread_create(&srv->sweeper, NULL, sweep_loop, srv) != 0) {
         st = rs_errf(err, RS_EIO, "sip: cannot start the sweeper thread");
         goto fail;
     }
     srv->sweeper_started = 1;
+    free(cp);
+    free(addrs);
+    free(naddrs);
     *out = srv;
     return RS_OK;
 fail:
+    free(cp);
+    free(addrs);
+    free(naddrs);
     sip_server_stop(srv);
     return st;
 }
@@ -223,13 +333,16 @@ void sip_server_stop(sip_server *srv)
         (void)w;
     }
     for (int i = 0; i < srv->nsocks; i++)
-        if (srv->socks[i].started)
-            pthread_join(srv->socks[i].th, NULL);
+        for (int t = 0; t < srv->socks[i].nth; t++)
+            pthread_join(srv->socks[i].th[t], NULL);
     if (srv->sweeper_started)
         pthread_join(srv->sweeper, NULL);
-    for (int i = 0; i < srv->nsocks; i++)
+    sip__stream_free(srv->stream);
+    for (int i = 0; i < srv->nsocks; i++) {
         if (srv->socks[i].fd >= 0)
             close(srv->socks[i].fd);
+        free(srv->socks[i].th);
+    }
     if (srv->wake[0] >= 0)
         close(srv->wake[0]);
     if (srv->wake[1] >= 0)
@@ -254,9 +367,27 @@ void sip_server_drop(sip_server *srv, const char *aor)
 
 int sip_server_port(const sip_server *srv, int pool_index)
 {
-    if (!srv || pool_index < 0 || pool_index >= srv->nsocks)
+    if (!srv)
         return -1;
-    return srv->socks[pool_index].port;
+    for (int i = 0; i < srv->nsocks; i++)
+        if (srv->socks[i].pool == pool_index)
+            return srv->socks[i].port;
+    return -1;
+}
+
+int sip_server_tcp_port(const sip_server *srv, int pool_index)
+{
+    return srv ? sip__stream_port(srv->stream, pool_index, 0) : -1;
+}
+
+int sip_server_tls_port(const sip_server *srv, int pool_index)
+{
+    return srv ? sip__stream_port(srv->stream, pool_index, 1) : -1;
+}
+
+int sip_server_connections(const sip_server *srv)
+{
+    return srv ? sip__stream_connections(srv->stream) : 0;
 }
 
 sip_core *sip_server_core(sip_server *srv)

@@ -48,9 +48,17 @@ static sip_core *core(void)
     static sip_core *c;
     if (!c) {
         static const sip_pool_listen pools[] = {
-            {"pool01.contoso.com", "127.0.0.1", 5060, "pool01b.contoso.com"},
-            {"pool02.contoso.com", "::1", 5060, NULL}};
-        sip_settings s = {pools, 2, 300, 60, 3600, 3600};
+            {.fqdn = "pool01.contoso.com",
+             .address = "127.0.0.1",
+             .udp_port = 5060,
+             .backup_fqdn = "pool01b.contoso.com"},
+            {.fqdn = "pool02.contoso.com", .address = "::1", .udp_port = 5060}};
+        sip_settings s = {.pools = pools,
+                          .npools = 2,
+                          .nonce_lifetime_s = 300,
+                          .min_expires = 60,
+                          .max_expires = 3600,
+                          .default_expires = 3600};
         sip_provider p = {.lookup = lookup, .domain_served = served};
         sip_options o;
         memset(&o, 0, sizeof o);

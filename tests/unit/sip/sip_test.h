@@ -121,13 +121,21 @@ static T_UNUSED const char *t_last_log(void)
 
 /* Two pools: pool01 on 127.0.0.1:5060 (backup pool01b), pool02 on 127.0.0.2:5060. */
 static const sip_pool_listen t_pools[] = {
-    {"pool01.contoso.com", "127.0.0.1", 5060, "pool01b.contoso.com"},
-    {"pool02.contoso.com", "127.0.0.2", 5060, NULL},
+    {.fqdn = "pool01.contoso.com",
+     .address = "127.0.0.1",
+     .udp_port = 5060,
+     .backup_fqdn = "pool01b.contoso.com"},
+    {.fqdn = "pool02.contoso.com", .address = "127.0.0.2", .udp_port = 5060},
 };
 
 static T_UNUSED sip_core *t_core_opts(const char *algorithms, int nonce_lifetime)
 {
-    sip_settings s = {t_pools, 2, nonce_lifetime, 60, 3600, 3600};
+    sip_settings s = {.pools = t_pools,
+                      .npools = 2,
+                      .nonce_lifetime_s = nonce_lifetime,
+                      .min_expires = 60,
+                      .max_expires = 3600,
+                      .default_expires = 3600};
     sip_provider p = {.lookup = t_lookup,
                       .domain_served = t_domain_served,
                       .auth_failed = t_auth_failed,

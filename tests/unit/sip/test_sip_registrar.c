@@ -271,7 +271,12 @@ static void test_challenge_format(void **state)
     sip_msg_free(r);
 
     /* configuration errors */
-    sip_settings s = {t_pools, 2, 300, 60, 3600, 3600};
+    sip_settings s = {.pools = t_pools,
+                      .npools = 2,
+                      .nonce_lifetime_s = 300,
+                      .min_expires = 60,
+                      .max_expires = 3600,
+                      .default_expires = 3600};
     sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_options o;
     memset(&o, 0, sizeof o);

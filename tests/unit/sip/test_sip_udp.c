@@ -55,9 +55,14 @@ static void test_server_register(void **state)
 {
     (void)state;
     t_now = 1767604443000LL;
-    sip_pool_listen pools[] = {{"pool01.contoso.com", "127.0.0.1", 0, NULL},
-                               {"pool02.contoso.com", "127.0.0.1", 0, NULL}};
-    sip_settings s = {pools, 2, 300, 60, 3600, 3600};
+    sip_pool_listen pools[] = {{.fqdn = "pool01.contoso.com", .address = "127.0.0.1"},
+                               {.fqdn = "pool02.contoso.com", .address = "127.0.0.1"}};
+    sip_settings s = {.pools = pools,
+                      .npools = 2,
+                      .nonce_lifetime_s = 300,
+                      .min_expires = 60,
+                      .max_expires = 3600,
+                      .default_expires = 3600};
     sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_options o;
     memset(&o, 0, sizeof o);
@@ -148,28 +153,49 @@ static void test_server_errors(void **state)
     sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_server *srv = NULL;
     rs_err err;
-    sip_pool_listen bad[] = {{"pool01.contoso.com", "not-an-ip", 0, NULL}};
-    sip_settings s = {bad, 1, 300, 60, 3600, 3600};
+    sip_pool_listen bad[] = {{.fqdn = "pool01.contoso.com", .address = "not-an-ip"}};
+    sip_settings s = {.pools = bad,
+                      .npools = 1,
+                      .nonce_lifetime_s = 300,
+                      .min_expires = 60,
+                      .max_expires = 3600,
+                      .default_expires = 3600};
     assert_int_equal(sip_server_start(&s, &p, &srv, &err), RS_EINVAL);
     assert_null(srv);
     s.npools = 0;
     assert_int_equal(sip_server_start(&s, &p, &srv, &err), RS_EINVAL);
 
     /* the same port twice: the second bind fails and everything is released */
-    sip_pool_listen one[] = {{"pool01.contoso.com", "127.0.0.1", 0, NULL}};
-    sip_settings s1 = {one, 1, 300, 60, 3600, 3600};
+    sip_pool_listen one[] = {{.fqdn = "pool01.contoso.com", .address = "127.0.0.1", .udp_port = 0}};
+    sip_settings s1 = {.pools = one,
+                       .npools = 1,
+                       .nonce_lifetime_s = 300,
+                       .min_expires = 60,
+                       .max_expires = 3600,
+                       .default_expires = 3600};
     sip_server *a = NULL;
     assert_int_equal(sip_server_start(&s1, &p, &a, &err), RS_OK);
-    sip_pool_listen same[] = {{"pool01.contoso.com", "127.0.0.1", sip_server_port(a, 0), NULL}};
-    sip_settings s2 = {same, 1, 300, 60, 3600, 3600};
+    sip_pool_listen same[] = {
+        {.fqdn = "pool01.contoso.com", .address = "127.0.0.1", .udp_port = sip_server_port(a, 0)}};
+    sip_settings s2 = {.pools = same,
+                       .npools = 1,
+                       .nonce_lifetime_s = 300,
+                       .min_expires = 60,
+                       .max_expires = 3600,
+                       .default_expires = 3600};
     assert_int_equal(sip_server_start(&s2, &p, &srv, &err), RS_EIO);
     assert_null(srv);
     assert_non_null(strstr(err.msg, "bind"));
     sip_server_stop(a);
 
     /* IPv6 literal, when the host has ::1 */
-    sip_pool_listen v6[] = {{"pool01.contoso.com", "[::1]", 0, NULL}};
-    sip_settings s6 = {v6, 1, 300, 60, 3600, 3600};
+    sip_pool_listen v6[] = {{.fqdn = "pool01.contoso.com", .address = "[::1]", .udp_port = 0}};
+    sip_settings s6 = {.pools = v6,
+                       .npools = 1,
+                       .nonce_lifetime_s = 300,
+                       .min_expires = 60,
+                       .max_expires = 3600,
+                       .default_expires = 3600};
     if (sip_server_start(&s6, &p, &srv, &err) == RS_OK) {
         assert_true(sip_server_port(srv, 0) > 0);
         sip_server_stop(srv);
