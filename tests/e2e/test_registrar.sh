@@ -1,0 +1,106 @@
+#!/bin/bash
+# Registrar rules (RFC 3261 section 10, sign-in.md section 4) against the real
+# roomsysd: one SIPp scenario per rule (tests/e2e/sipp/reg_*.xml), each signed
+# in as its own provisioned room, plus sipcheck.py for what SIPp cannot
+# express (exact header sets, byte-identical retransmission answers, silence
+# after ACK). The last part restarts the daemon with [sip] min_expires = 1 to
+# watch a 2-second binding expire.
+. "$(dirname "$0")/lib.sh"
+DOMAIN=contoso.onmicrosoft.com
+PW='Pw-Reg-4242!'
+ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12"
+
+# provision_rooms NAME...: one shell session creating each room the seed's way
+# (room mailbox with an enabled account and password, licence, meeting room).
+provision_rooms() {
+    {
+        printf '%s\n' '$cred = Get-Credential admin@contoso.onmicrosoft.com' \
+            'Connect-ExchangeOnline -Credential $cred' 'Connect-MsolService -Credential $cred' \
+            'Import-PSSession (New-CsOnlineSession -Credential $cred) -AllowClobber'
+        for r in "$@"; do
+            printf '%s\n' \
+                "New-Mailbox -Name \"Room $r\" -MicrosoftOnlineServicesID $r@$DOMAIN -Room -EnableRoomMailboxAccount \$true -RoomMailboxPassword (ConvertTo-SecureString '$PW' -AsPlainText -Force)" \
+                "Set-MsolUser -UserPrincipalName $r@$DOMAIN -UsageLocation US" \
+                "Set-MsolUserLicense -UserPrincipalName $r@$DOMAIN -AddLicenses contoso:MCOSTANDARD" \
+                "Enable-CsMeetingRoom -Identity $r@$DOMAIN -SipAddressType EmailAddress"
+        done
+    } >"$WORK/provision.ps1"
+    rs provision <"$WORK/provision.ps1"
+}
+
+# scn SCENARIO_FILE ROOM [PORT]: run the scenario once, signed in as ROOM;
+# succeeds when SIPp saw every expected answer and every check held. The
+# SIPp error and message logs are kept in $WORK/<scenario>_<room>.*.
+scn() {
+    f=$1; room=$2; port=${3:-$SIP_PORT}
+    base="$WORK/$(basename "$f" .xml)_$room"
+    printf 'SEQUENTIAL\n%s;%s;[authentication username=%s@%s password=%s]\n' \
+        "$room" "$DOMAIN" "$room" "$DOMAIN" "$PW" >"$base.csv"
+    rm -f "$base.err" "$base.msg"
+    timeout 60 sipp -sf "$f" -inf "$base.csv" -m 1 -l 1 -i 127.0.0.1 -p "$(free_port udp)" \
+        -timeout 30s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
+        -trace_err -error_file "$base.err" -trace_msg -message_file "$base.msg" \
+        >/dev/null 2>&1 </dev/null
+}
+# rule TITLE SCENARIO ROOM [PORT]: one check per scenario run.
+rule() {
+    t=$1; shift
+    if scn "$@"; then
+        ok "$t"
+    else
+        b="$WORK/$(basename "$1" .xml)_$2"
+        not_ok "$t" "$(cat "$b.err" 2>/dev/null; tail -n 40 "$b.msg" 2>/dev/null)"
+    fi
+}
+S="$E2E_DIR/sipp"
+
+start_daemon || exit 1
+provision_rooms $ROOMS
+check "the rooms are provisioned" test "$RS_RC" -eq 0
+[ "$RS_RC" -eq 0 ] || cat "$WORK/provision.err"
+
+# The checking machinery itself can fail: a wrong expectation of each kind
+# (expected header value, forbidden header, response code) fails the run.
+sed 's/;expires=120\[\[:space:\]\]/;expires=121[[:space:]]/' "$S/reg_expires.xml" >"$WORK/neg_value.xml"
+if scn "$WORK/neg_value.xml" rx01; then not_ok "control: a wrong expected header value fails the scenario"
+else ok "control: a wrong expected header value fails the scenario"; fi
+sed 's/regexp="Contact:\.\*Contact:" search_in="msg" check_it_inverse/regexp="Contact:" search_in="msg" check_it_inverse/' \
+    "$S/reg_expires.xml" >"$WORK/neg_absent.xml"
+if scn "$WORK/neg_absent.xml" rx01; then not_ok "control: a header that must be absent fails the scenario"
+else ok "control: a header that must be absent fails the scenario"; fi
+sed '0,/<recv response="423">/s//<recv response="200">/' "$S/reg_min_expires.xml" >"$WORK/neg_code.xml"
+if scn "$WORK/neg_code.xml" rx01; then not_ok "control: a wrong response code fails the scenario"
+else ok "control: a wrong response code fails the scenario"; fi
+
+rule "Expires header sets the expiry; absent -> 3600; above max -> 3600; Expires: 0 removes" "$S/reg_expires.xml" rx01
+rule "contact ;expires wins over Expires; ;expires=0 removes only that contact" "$S/reg_expires_param.xml" rx02
+rule "0 < expiry < 60 -> 423 + Min-Expires: 60, nothing stored; 60 accepted" "$S/reg_min_expires.xml" rx03
+rule "Contact: * with Expires: 0 removes every binding" "$S/reg_star.xml" rx04
+rule "Contact: * with Expires != 0, without Expires or with other contacts -> 400, nothing changes" "$S/reg_star_invalid.xml" rx05
+rule "several contacts per room, added and removed one by one, all listed" "$S/reg_multi.xml" rx06
+rule "more than 10 contacts in a request -> 403; past 10 bindings an older one is evicted" "$S/reg_max_contacts.xml" rx07
+rule "query REGISTER (no Contact) -> 200 listing the bindings with expires and Date" "$S/reg_query.xml" rx08
+rule "a higher CSeq of the same Call-ID updates the binding" "$S/reg_cseq.xml" rx09
+rule "another Call-ID replaces the binding even with a lower CSeq" "$S/reg_cseq_newcallid.xml" rx09
+rule "OPTIONS -> 200 + Allow: REGISTER, OPTIONS, no challenge" "$S/reg_options.xml" rx01
+rule "INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, BYE -> 405 + Allow; ACK unanswered" "$S/reg_methods.xml" rx01
+
+# What SIPp cannot express.
+SC="python3 $E2E_DIR/sipcheck.py"
+if $SC methods --port "$SIP_PORT" >"$WORK/methods.out" 2>&1; then
+    ok "exact header sets of the OPTIONS 200 and of the 405 for 12 methods; ACK gets nothing"
+else not_ok "exact header sets of the OPTIONS 200 and of the 405 for 12 methods; ACK gets nothing" "$(cat "$WORK/methods.out")"; fi
+if $SC retrans --port "$SIP_PORT" --user "rx11@$DOMAIN" --password "$PW" >"$WORK/retrans.out" 2>&1; then
+    ok "a retransmitted authenticated REGISTER gets the identical bytes, without redoing auth"
+else not_ok "a retransmitted authenticated REGISTER gets the identical bytes, without redoing auth" "$(cat "$WORK/retrans.out")"; fi
+
+if $SC cseq --port "$SIP_PORT" --user "rx12@$DOMAIN" --password "$PW" >"$WORK/cseq.out" 2>&1; then
+    ok "same Call-ID with an equal or lower CSeq -> 400, binding unchanged; another Call-ID replaces"
+else not_ok "same Call-ID with an equal or lower CSeq -> 400, binding unchanged; another Call-ID replaces" "$(cat "$WORK/cseq.out")"; fi
+
+# Expiry on time: restart with min_expires = 1 (state and rooms persist).
+stop_daemon
+sed -i 's/^\[sync\]/[sip]\nmin_expires = 1\n[sync]/' "$WORK/roomsysd.conf"
+start_daemon || exit 1
+rule "a 2 s binding is gone from a query 3 s later" "$S/reg_expiry.xml" rx10
+finish
