@@ -373,6 +373,27 @@ static const cmdlet_param_t move_csroom_params[] = {
     P_DC,
 };
 
+static const cmdlet_param_t test_room_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
+     PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The room: name, alias, email address or user principal name; omitted tests every room "
+     "mailbox.",
+     0, 0},
+    {"SignIn", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Also sign in as the room: a real SIP REGISTER (a query, which changes no registration) at "
+     "its home pool, with -Password.",
+     0, 0},
+    {"Password", PT_SECURESTRING, "System.Security.SecureString", NAMED, PF_SECRET, NULL,
+     "The room's password, for -SignIn. Never stored or logged.", 0, 0},
+};
+static const char *const check_view[] = {"Result", "Check", "Detail", NULL};
+
+static const cmdlet_param_t unlock_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Online.Administration.User", 0,
+     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The account: user principal name, object id, or the room mailbox's identity.", 0, 0},
+};
+
 /* Shell-local parameter arrays. */
 #include "cmdlet_params_local.inc"
 
@@ -461,6 +482,17 @@ const cmdlet_def_t cmdlet_table[] = {
         move_csroom_params, NULL, NULL,
         "Move-CsMeetingRoom -Identity confrm2 -Target \"sippool2.infra.lync.com\""),
 
+    DEF("Test-RoomSystemAccount", "sfb", CF_REPORT,
+        "Checks every step of a room's provisioning and says how to fix what is wrong "
+        "(roomsys).",
+        test_room_params, "Roomsys.RoomSystemAccountCheck", check_view,
+        "Test-RoomSystemAccount -Identity confrm2@contoso.onmicrosoft.com -SignIn -Password "
+        "(ConvertTo-SecureString 'pass@word1' -AsPlainText -Force)"),
+    DEF("Unlock-RoomSystemAccount", "msol", CF_CHANGES,
+        "Ends an account's smart lockout for every source address, audited (roomsys).",
+        unlock_params, NULL, NULL,
+        "Unlock-RoomSystemAccount -Identity confrm2@contoso.onmicrosoft.com"),
+
 #include "cmdlet_table_local.inc"
 };
 
@@ -518,4 +550,46 @@ const char *cmdlet_service_path(const char *service)
     if (!strcmp(service, "msol"))
         return "/msol/adminapi/beta";
     return "/adminapi/beta";
+}
+
+/* ShouldProcess texts of the cmdlets that change something (CF_CHANGES):
+ * "What if: Performing the operation "<action>" on target "<target>"." and the
+ * -Confirm prompt. The target is the value of target_param. PowerShell's own
+ * cmdlets keep their texts (Set-Content "Set Content", Out-File "Output to
+ * File"); a cmdlet missing here uses its name, as ShouldProcess(target) does. */
+static const struct {
+    const char *cmdlet, *action, *target_param;
+} should_process[] = {
+    {"New-Mailbox", "Create Mailbox", "Name"},
+    {"Set-Mailbox", "Set Mailbox", "Identity"},
+    {"Remove-Mailbox", "Remove Mailbox", "Identity"},
+    {"Set-CalendarProcessing", "Set Calendar Processing", "Identity"},
+    {"New-MsolUser", "Create User", "UserPrincipalName"},
+    {"Set-MsolUser", "Set User", "UserPrincipalName"},
+    {"Set-MsolUserPassword", "Set User Password", "UserPrincipalName"},
+    {"Set-MsolUserLicense", "Set User License", "UserPrincipalName"},
+    {"Enable-CsMeetingRoom", "Enable Meeting Room", "Identity"},
+    {"Set-CsMeetingRoom", "Set Meeting Room", "Identity"},
+    {"Disable-CsMeetingRoom", "Disable Meeting Room", "Identity"},
+    {"Move-CsMeetingRoom", "Move Meeting Room", "Identity"},
+    {"Unlock-RoomSystemAccount", "Unlock Account", "Identity"},
+    {"Export-Csv", "Export-Csv", "Path"},
+    {"Set-Content", "Set Content", "Path"},
+    {"Out-File", "Output to File", "FilePath"},
+};
+
+const char *cmdlet_action(const cmdlet_def_t *def)
+{
+    for (size_t i = 0; i < N(should_process); i++)
+        if (!strcmp(should_process[i].cmdlet, def->name))
+            return should_process[i].action;
+    return def->name;
+}
+
+const char *cmdlet_target_param(const cmdlet_def_t *def)
+{
+    for (size_t i = 0; i < N(should_process); i++)
+        if (!strcmp(should_process[i].cmdlet, def->name))
+            return should_process[i].target_param;
+    return cmdlet_param_find(def, "Identity") ? "Identity" : NULL;
 }

@@ -52,10 +52,13 @@ typedef struct cmdlet_param {
 
 /* Cmdlet flags. */
 enum {
-    CF_CHANGES = 1u << 0,    /* changes state: supports -WhatIf and -Confirm */
-    CF_CONFIRM = 1u << 1,    /* confirms by default (ConfirmImpact High) */
-    CF_LOCAL = 1u << 2,      /* runs in the shell, never sent to the server */
-    CF_NULL_ID_ALL = 1u << 3 /* -Identity $null returns all objects (Get-Mailbox) */
+    CF_CHANGES = 1u << 0,     /* changes state: supports -WhatIf and -Confirm */
+    CF_CONFIRM = 1u << 1,     /* confirms by default (ConfirmImpact High) */
+    CF_LOCAL = 1u << 2,       /* runs in the shell, never sent to the server */
+    CF_NULL_ID_ALL = 1u << 3, /* -Identity $null returns all objects (Get-Mailbox) */
+    CF_REPORT = 1u << 4       /* outputs check results {Identity, Check, Result, Detail, Fix}:
+                                 the shell prints them as a report with a summary line and
+                                 reports an error when any Result is "Fail" */
 };
 
 typedef struct cmdlet_def {
@@ -92,5 +95,13 @@ const cmdlet_param_t *cmdlet_param_resolve(const cmdlet_def_t *def, const char *
  * "exchange" -> "/adminapi/beta", "sfb" -> "/sfb/adminapi/beta", "msol" -> "/msol/adminapi/beta".
  */
 const char *cmdlet_service_path(const char *service);
+
+/* ShouldProcess texts of a cmdlet that changes something (CF_CHANGES), for
+ * -WhatIf ("What if: Performing the operation "<action>" on target
+ * "<target>".") and -Confirm, in the server and the shell alike: the action
+ * (static; the cmdlet's name when the table has none) and the name of the
+ * parameter whose value is the target (static; NULL when there is none). */
+const char *cmdlet_action(const cmdlet_def_t *def);
+const char *cmdlet_target_param(const cmdlet_def_t *def);
 
 #endif

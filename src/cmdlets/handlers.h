@@ -27,7 +27,13 @@ typedef struct hctx {
     json_t *out;       /* output objects: append */
     json_t *warnings;  /* warning texts: append */
     json_t *drop_aors; /* SIP addresses whose registrations must go after commit */
-    char dc[300];      /* "domain controller" named in E1 texts */
+    /* Optional: runs after a successful commit (never for -WhatIf or on
+     * error), outside the store lock, before the result is returned: for work
+     * that must not hold the store or must not happen before the change is
+     * durable. May append to out/warnings. after_data is owned by invoke. */
+    void (*after)(struct hctx *c);
+    json_t *after_data;
+    char dc[300]; /* "domain controller" named in E1 texts */
 } hctx;
 
 typedef rs_status (*handler_fn)(hctx *c, rs_err *err);
@@ -41,6 +47,10 @@ typedef struct handler_entry {
 extern const handler_entry exchange_handlers[];
 extern const handler_entry msol_handlers[];
 extern const handler_entry sfb_handlers[];
+
+/* roomsys's own room cmdlets (handlers_validate.c). */
+rs_status h_test_room(hctx *c, rs_err *err);
+rs_status h_unlock_account(hctx *c, rs_err *err);
 
 /* Append a warning (printf-style). */
 void h_warn(hctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -234,5 +234,6 @@ const handler_entry msol_handlers[] = {
     {"Set-MsolUser", h_set_user, USER_ROLES},
     {"Set-MsolUserPassword", h_set_password, USER_ROLES},
     {"Set-MsolUserLicense", h_set_license, ROLE_LICENSE_ADMIN | USER_ROLES},
+    {"Unlock-RoomSystemAccount", h_unlock_account, USER_ROLES},
     {NULL, NULL, 0},
 };

@@ -404,5 +404,6 @@ const handler_entry sfb_handlers[] = {
     {"Set-CsMeetingRoom", h_set_room, CS_ROLES},
     {"Disable-CsMeetingRoom", h_disable_room, CS_ROLES},
     {"Move-CsMeetingRoom", h_move_room, CS_ROLES},
+    {"Test-RoomSystemAccount", h_test_room, CS_ROLES | ROLE_EXCHANGE_ADMIN | ROLE_GLOBAL_READER},
     {NULL, NULL, 0},
 };

@@ -166,7 +166,7 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     json_t *hashes = json_object();
     for (size_t i = 0; i < def->nparams; i++) {
         const char *pw = bp_str(bound, def->params[i].name);
-        if ((def->params[i].flags & PF_SECRET) && pw && *pw) {
+        if ((def->flags & CF_CHANGES) && (def->params[i].flags & PF_SECRET) && pw && *pw) {
             struct timespec h0, h1; /* reported in the request's log line (hash_s) */
             clock_gettime(CLOCK_MONOTONIC, &h0);
             char *phc = dir_password_hash(&svc->ds, pw);
@@ -217,16 +217,15 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     if (rc || whatif) {
         store_rollback(svc->st);
         if (rc == RS_OK) { /* -WhatIf: report, change nothing */
-            const char *target = bp_str(bound, "Identity");
-            if (!target)
-                target = bp_str(bound, "UserPrincipalName");
-            if (!target)
-                target = bp_str(bound, "Name");
+            /* PowerShell's ShouldProcess text; the shell prints warnings that start
+             * with "What if: " as host lines, as PowerShell does */
+            const char *tp = cmdlet_target_param(def);
+            const char *target = tp ? bp_str(bound, tp) : NULL;
             json_decref(c.out);
             c.out = json_array();
             json_array_clear(c.warnings);
-            h_warn(&c, "What if: Performing the operation \"%s\" on target \"%s\".", def->name,
-                   target ? target : "");
+            h_warn(&c, "What if: Performing the operation \"%s\" on target \"%s\".",
+                   cmdlet_action(def), target ? target : "");
         }
     } else {
         rc = store_commit(svc->st, err);
@@ -235,6 +234,8 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
         size_t i;
         json_array_foreach(c.drop_aors, i, v) svc->reg.drop(svc->reg.ud, json_string_value(v));
     }
+    if (rc == RS_OK && !whatif && c.after)
+        c.after(&c);
 done:
     rs_log(rc ? RS_LOG_WARNING : RS_LOG_INFO, NULL, "cmdlet %s by %s: %s", def->name, who->upn,
            rc ? rs_strerror(rc) : "ok");
@@ -246,6 +247,7 @@ done:
         json_decref(c.warnings);
     }
     json_decref(c.drop_aors);
+    json_decref(c.after_data);
     json_decref(c.tenant);
     json_decref(hashes);
     json_decref(bound);

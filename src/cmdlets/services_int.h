@@ -15,6 +15,12 @@ typedef struct rs_registrar_hooks {
     int (*bindings)(void *ud, const char *aor,
                     void (*cb)(void *cbud, const char *contact, int expires_in, const char *pool),
                     void *cbud);
+    /* Optional: a real sign-in probe of `aor` with `password` at registrar
+     * pool `pool` (Test-RoomSystemAccount -SignIn). Returns the final SIP
+     * status (0: no answer) and fills reason. Blocking; never called with the
+     * store locked. */
+    int (*probe)(void *ud, const char *pool, const char *aor, const char *password, char *reason,
+                 size_t reason_sz);
 } rs_registrar_hooks;
 
 struct rs_services {

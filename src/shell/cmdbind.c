@@ -568,22 +568,107 @@ static int culprit(const cmdlet_def_t *def, json_t *params, const rs_err *err)
     return -1;
 }
 
-static bool confirm(lang_interp *I, lang_cmdctx *ctx, json_t *params)
+static const char confirm_choices[] =
+    "[Y] Yes  [A] Yes to All  [N] No  [L] No to All  [S] Suspend  [?] Help (default is \"Y\"): ";
+static const char confirm_help[] =
+    "Y - Continue with only the next step of the operation.\n"
+    "A - Continue with all the steps of the operation.\n"
+    "N - Skip this operation and proceed with the next operation.\n"
+    "L - Skip this operation and all subsequent operations.\n"
+    "S - Pause the current pipeline and return to the command prompt. Type \"exit\" to resume "
+    "the pipeline.\n";
+
+/* Is $name's value true (preference variables such as $WhatIfPreference)? */
+static bool pref_true(lang_interp *I, const char *name)
 {
-    if (!(ctx->def->flags & CF_CONFIRM) || ctx->b->confirm == 0 || ctx->b->whatif == 1)
-        return true;
-    if (!I->host.interactive || !I->host.read_line)
-        return true;
-    const char *target = json_string_value(json_object_get(params, "Identity"));
+    bool found = false;
+    lang_value *v = lang_var_get(I, name, &found);
+    bool t = found && lang_truthy(v);
+    lang_unref(v);
+    return t;
+}
+
+/* Does $ConfirmPreference ask before a CF_CONFIRM (ConfirmImpact High) cmdlet? */
+static bool confirm_pref_high(lang_interp *I)
+{
+    bool found = false;
+    lang_value *v = lang_var_get(I, "ConfirmPreference", &found);
+    char *s = found ? lang_to_str(v) : rs_strdup("High");
+    lang_unref(v);
+    bool ask = !rs_streq_ci(s, "None");
+    free(s);
+    return ask;
+}
+
+lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *target, bool *go)
+{
+    *go = true;
+    if (!ctx->def || !(ctx->def->flags & CF_CHANGES))
+        return LANG_OK;
+    const char *action = cmdlet_action(ctx->def);
+    if (!target)
+        target = "";
+    if (ctx->b->whatif == 1 || (ctx->b->whatif < 0 && pref_true(I, "WhatIfPreference"))) {
+        char *text =
+            rs_asprintf("What if: Performing the operation \"%s\" on target \"%s\".\n", action,
+                        target);
+        lang_host_text(I, text, NULL);
+        free(text);
+        *go = false;
+        return LANG_OK;
+    }
+    bool ask = ctx->b->confirm == 1 ||
+               (ctx->b->confirm < 0 && (ctx->def->flags & CF_CONFIRM) && confirm_pref_high(I));
+    if (!ask || ctx->confirm_all > 0)
+        return LANG_OK;
+    if (ctx->confirm_all < 0) {
+        *go = false;
+        return LANG_OK;
+    }
     char *text = rs_asprintf("\nConfirm\nAre you sure you want to perform this action?\n"
                              "Performing the operation \"%s\" on target \"%s\".\n",
-                             ctx->name, target ? target : "");
+                             action, target);
     lang_host_text(I, text, NULL);
     free(text);
-    char *ans = I->host.read_line(I->host.ud, "[Y] Yes  [N] No  (default is \"Y\"): ", false);
-    bool yes = !ans || !*ans || ans[0] == 'y' || ans[0] == 'Y' || ans[0] == 'a' || ans[0] == 'A';
-    free(ans);
-    return yes;
+    for (;;) {
+        char *ans = I->host.read_line ? I->host.read_line(I->host.ud, confirm_choices, false)
+                                      : NULL;
+        if (!ans) {
+            /* nobody can answer: do nothing, as PowerShell's NonInteractive mode */
+            *go = false;
+            lang_error *e = lang_error_new(
+                "The operation was not confirmed: there is no terminal or standard input to "
+                "answer the Confirm prompt. Run the command with -Confirm:$false to perform it "
+                "without asking.");
+            lang_error_set(&e->category, "InvalidOperation");
+            lang_error_set_exception(e, "System.Management.Automation.Host.HostException");
+            lang_error_set_fqid(e, "ConfirmNotAnswered", ctx->name);
+            return lang_cmd_error(I, ctx, e);
+        }
+        char c = ans[0];
+        size_t n = strlen(ans);
+        free(ans);
+        if (n > 1)
+            c = '\x01'; /* a word is no choice: ask again */
+        if (c == '\0' || c == 'y' || c == 'Y')
+            return LANG_OK;
+        if (c == 'a' || c == 'A') {
+            ctx->confirm_all = 1;
+            return LANG_OK;
+        }
+        if (c == 'n' || c == 'N') {
+            *go = false;
+            return LANG_OK;
+        }
+        if (c == 'l' || c == 'L') {
+            ctx->confirm_all = -1;
+            *go = false;
+            return LANG_OK;
+        }
+        if (c == '?')
+            lang_host_text(I, confirm_help, NULL);
+        /* S (Suspend: no nested prompt in roomsys) and anything else: ask again */
+    }
 }
 
 static lang_status run_one(lang_interp *I, lang_cmdctx *ctx, json_t *base, lang_value *item,
@@ -610,9 +695,15 @@ static lang_status run_one(lang_interp *I, lang_cmdctx *ctx, json_t *base, lang_
         json_object_set_new(bound, "WhatIf", json_boolean(ctx->b->whatif));
     if (ctx->b->confirm >= 0)
         json_object_set_new(bound, "Confirm", json_boolean(ctx->b->confirm));
-    if (!confirm(I, ctx, bound)) {
-        json_decref(bound);
-        return LANG_OK;
+    if (ctx->b->whatif != 1) { /* the server answers -WhatIf itself */
+        const char *tp = cmdlet_target_param(ctx->def);
+        bool go = true;
+        lang_status st = lang_should_process(
+            I, ctx, tp ? json_string_value(json_object_get(bound, tp)) : NULL, &go);
+        if (st != LANG_OK || !go) {
+            json_decref(bound);
+            return st;
+        }
     }
     json_t *body = NULL;
     lang_error *e = NULL;
@@ -630,15 +721,32 @@ static lang_status run_one(lang_interp *I, lang_cmdctx *ctx, json_t *base, lang_
     json_t *w;
     json_array_foreach(warnings, i, w)
     {
-        if (json_is_string(w))
-            lang_warning(I, ctx, json_string_value(w));
+        const char *text = json_string_value(w);
+        if (text && !strncmp(text, "What if: ", 9)) { /* -WhatIf: a host line, as PowerShell */
+            char *line = rs_asprintf("%s\n", text);
+            lang_host_text(I, line, NULL);
+            free(line);
+        } else if (text) {
+            lang_warning(I, ctx, text);
+        }
     }
     json_t *values = json_object_get(body, "value");
+    int failed = 0;
     json_array_foreach(values, i, w)
     {
         lang_list_push_take(ctx->out, lang_from_json(w, ctx->def->output_type));
+        const char *result = json_string_value(json_object_get(w, "Result"));
+        failed += (ctx->def->flags & CF_REPORT) && result && !strcmp(result, "Fail");
     }
     json_decref(body);
+    if (failed) { /* a report with failures is a (non-terminating) error: $? and exit status */
+        char *msg = rs_asprintf("%d check%s failed; each failed check above shows the command "
+                                "that fixes it.",
+                                failed, failed == 1 ? "" : "s");
+        lang_error *fe = lang_error_new(msg);
+        free(msg);
+        return lang_cmd_error(I, ctx, fe);
+    }
     return LANG_OK;
 }
 

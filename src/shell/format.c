@@ -27,6 +27,10 @@ struct fmt_state {
     bool hash_rows; /* Name/Value rows of hashtables */
     lang_list pending;
     int64_t pending_since;
+    /* an open check report (cmdlets flagged CF_REPORT): counts for the summary */
+    bool report_open;
+    int rep_pass, rep_warn, rep_fail;
+    char *rep_identity;
 };
 
 static void put(fmt_state *f, const char *s, size_t n)
@@ -495,8 +499,73 @@ void fmt_tick(fmt_state *f)
         flush_pending(f);
 }
 
+/* ---- check reports (Test-RoomSystemAccount) ---- */
+
+static bool is_report(const lang_value *v)
+{
+    if (!v || v->type != LV_OBJECT || !v->u.obj.type_name)
+        return false;
+    for (size_t i = 0; i < cmdlet_table_len; i++) {
+        const cmdlet_def_t *d = &cmdlet_table[i];
+        if ((d->flags & CF_REPORT) && d->output_type && !strcmp(d->output_type, v->u.obj.type_name))
+            return true;
+    }
+    return false;
+}
+
+static char *prop_text(const lang_value *o, const char *name)
+{
+    bool found = false;
+    lang_value *v = lang_prop_get(o, name, &found);
+    return found && v ? lang_to_str(v) : rs_strdup("");
+}
+
+/* One check: "  [Fail]    Check: detail" and, unless it passed, the fix. */
+static void report_line(fmt_state *f, const lang_value *v)
+{
+    char *id = prop_text(v, "Identity"), *check = prop_text(v, "Check");
+    char *result = prop_text(v, "Result"), *detail = prop_text(v, "Detail");
+    char *fix = prop_text(v, "Fix");
+    rs_buf b = {0};
+    if (!f->rep_identity || strcmp(f->rep_identity, id)) {
+        rs_buf_printf(&b, "\n%s\n", id);
+        free(f->rep_identity);
+        f->rep_identity = rs_strdup(id);
+    }
+    bool pass = !strcmp(result, "Pass"), warn = !strcmp(result, "Warning");
+    f->rep_pass += pass;
+    f->rep_warn += warn;
+    f->rep_fail += !pass && !warn;
+    char tag[16];
+    snprintf(tag, sizeof tag, "[%s]", result);
+    rs_buf_printf(&b, "  %-10s%s: %s\n", tag, check, detail);
+    if (!pass && *fix)
+        rs_buf_printf(&b, "            Fix: %s\n", fix);
+    put(f, b.data, b.len);
+    rs_buf_free(&b);
+    free(id), free(check), free(result), free(detail), free(fix);
+}
+
+/* The summary line SHAccountValidate.ps1 ends with, counted once per check. */
+static void report_end(fmt_state *f)
+{
+    if (!f->report_open)
+        return;
+    char line[160];
+    int n =
+        snprintf(line, sizeof line, "\n%d tests executed: %d failures %d warnings %d passes\n\n",
+                 f->rep_pass + f->rep_warn + f->rep_fail, f->rep_fail, f->rep_warn, f->rep_pass);
+    put(f, line, (size_t)n);
+    f->report_open = false;
+    f->rep_pass = f->rep_warn = f->rep_fail = 0;
+    free(f->rep_identity);
+    f->rep_identity = NULL;
+}
+
 void fmt_end(fmt_state *f)
 {
+    if (f)
+        report_end(f);
     if (!f || !f->table_open)
         return;
     flush_pending(f);
@@ -595,6 +664,16 @@ void fmt_push(fmt_state *f, lang_value **items, size_t n)
             i++;
             continue;
         }
+        if (is_report(v)) {
+            if (!f->report_open) {
+                fmt_end(f);
+                f->report_open = true;
+            }
+            report_line(f, v);
+            i++;
+            continue;
+        }
+        report_end(f);
         const char *txt = fmt_text_of(v);
         if (txt) {
             fmt_end(f);
