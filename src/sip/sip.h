@@ -111,6 +111,8 @@ void sip_server_drop(sip_server *srv, const char *aor);
 
 /* Optional knobs; a zeroed struct (or NULL) means the defaults. Everything is
  * copied at creation; callbacks and their ud must outlive the core. */
+struct sip_core; /* typedef'd below */
+
 typedef struct sip_options {
     const void *secret; /* nonce/tag HMAC key; NULL = 32 random bytes per start */
     size_t secret_len;
@@ -128,6 +130,14 @@ typedef struct sip_options {
     /* Clock override for tests: milliseconds, used as wall and monotonic clock. */
     int64_t (*clock_ms)(void *ud);
     void *clock_ud;
+    /* Binding persistence (optional; docs/internals/sip.md). When either is
+     * set the core tracks changed AoRs for sip_core_take_dirty(). persist_load
+     * runs once at the end of sip_core_new (before any transport starts) to
+     * restore saved bindings with sip_core_load(); persist_final runs once in
+     * sip_core_free after every transport stopped, for the last write. */
+    void (*persist_load)(void *ud, struct sip_core *c);
+    void (*persist_final)(void *ud, struct sip_core *c);
+    void *persist_ud;
 } sip_options;
 
 typedef enum sip_transport {
@@ -218,5 +228,48 @@ int sip_server_tls_port(const sip_server *srv, int pool_index);
 
 /* Number of open TCP+TLS connections (for tests and metrics). */
 int sip_server_connections(const sip_server *srv);
+
+/* ---- binding persistence (write-behind soft state) ---- */
+
+/* One binding as saved: strings borrowed for the call they appear in. */
+typedef struct sip_binding_rec {
+    const char *uri;      /* Contact URI as received */
+    const char *call_id;  /* Call-ID of the REGISTER that made it */
+    const char *instance; /* +sip.instance, or NULL */
+    uint32_t cseq;
+    int reg_id;         /* -1: none */
+    int q;              /* q x 1000, -1: none */
+    const char *pool;   /* FQDN of the pool that accepted it */
+    int64_t expires_ms; /* absolute wall-clock expiry (Unix ms) */
+    const char *src_ip; /* where the REGISTER came from */
+    int src_port;
+    int transport; /* sip_transport */
+} sip_binding_rec;
+
+typedef void (*sip_bindings_cb)(void *ud, const char *aor, const sip_binding_rec *b, int n);
+
+/* Hand every AoR changed since the last call to cb with its current
+ * unexpired bindings (n == 0: the AoR has none left, delete its saved copy).
+ * Copies are taken under the stripe locks; cb runs with no lock held, so it
+ * may block (a database write). Only useful when the options set persist_*.
+ * Returns the number of AoRs handed over. Thread-safe; one caller at a time. */
+size_t sip_core_take_dirty(sip_core *c, sip_bindings_cb cb, void *ud);
+
+/* Restore saved bindings of aor (canonical "user@domain"; borrowed, as is b):
+ * expired ones, those of a pool this core does not serve and those past the
+ * 10-contact limit are skipped; the AoR is not marked changed. Call from
+ * persist_load, before traffic. Returns the number restored. */
+int sip_core_load(sip_core *c, const char *aor, const sip_binding_rec *b, int n);
+
+/* A real sign-in probe (Test-RoomSystemAccount -SignIn): send a query
+ * REGISTER (no Contact: no binding changes) for `aor` ("user@domain", also the
+ * digest username) to ip:port over UDP, answer one digest challenge with
+ * `password`, and return the final status code (200 signed in, 401 refused,
+ * 301 homed elsewhere ...), or 0 when nothing usable came back within
+ * timeout_ms per request. *reason gets "200 OK"-style text or why it failed.
+ * Blocking; all strings borrowed. Never call it while holding a lock the
+ * registrar's provider needs. */
+int sip_probe_register(const char *ip, int port, const char *aor, const char *password,
+                       int timeout_ms, char *reason, size_t reason_sz);
 
 #endif
