@@ -78,9 +78,17 @@ static int provider_locked(void *ud, const char *aor, const char *src_ip)
     return svc_signin_locked(ud, aor, src_ip);
 }
 
+/* ---- what cmdlets may ask of the registrar (rs_registrar_hooks) ---- */
+
+typedef struct registrar_ctx {
+    sip_server *sip;
+    const rs_config *cfg;
+} registrar_ctx;
+
 static void hook_drop(void *ud, const char *aor)
 {
-    sip_server_drop(ud, aor);
+    registrar_ctx *r = ud;
+    sip_server_drop(r->sip, aor);
 }
 
 static int hook_bindings(void *ud, const char *aor,
@@ -88,7 +96,35 @@ static int hook_bindings(void *ud, const char *aor,
                                     const char *pool),
                          void *cbud)
 {
-    return sip_server_bindings(ud, aor, cb, cbud);
+    registrar_ctx *r = ud;
+    return sip_server_bindings(r->sip, aor, cb, cbud);
+}
+
+/* Test-RoomSystemAccount -SignIn: a real REGISTER over UDP to the pool's
+ * first listen address (a wildcard address means loopback). */
+static int hook_probe(void *ud, const char *pool, const char *aor, const char *password,
+                      char *reason, size_t reason_sz)
+{
+    registrar_ctx *r = ud;
+    for (int i = 0; i < r->cfg->npools; i++) {
+        const rs_pool_conf *pc = &r->cfg->pools[i];
+        if (!rs_streq_ci(pc->fqdn, pool))
+            continue;
+        char ip[64];
+        snprintf(ip, sizeof ip, "%.*s", (int)strcspn(pc->address, ", "), pc->address);
+        if (!strcmp(ip, "0.0.0.0") || !*ip)
+            snprintf(ip, sizeof ip, "127.0.0.1");
+        else if (!strcmp(ip, "::"))
+            snprintf(ip, sizeof ip, "::1");
+        else if (ip[0] == '[') { /* "[::1]" */
+            memmove(ip, ip + 1, strlen(ip));
+            ip[strcspn(ip, "]")] = '\0';
+        }
+        return sip_probe_register(ip, sip_server_port(r->sip, i), aor, password, 2000, reason,
+                                  reason_sz);
+    }
+    snprintf(reason, reason_sz, "The registrar pool %s is not served by this daemon.", pool);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -215,7 +251,9 @@ int main(int argc, char **argv)
         code = err.code == RS_EINVAL ? EX_CONFIG : EX_UNAVAILABLE;
         goto out;
     }
-    rs_registrar_hooks hooks = {sip, hook_drop, hook_bindings};
+    registrar_ctx reg = {.sip = sip, .cfg = &cfg};
+    rs_registrar_hooks hooks = {
+        .ud = &reg, .drop = hook_drop, .bindings = hook_bindings, .probe = hook_probe};
     rs_services_set_registrar(svc, &hooks);
     if (api_start(&cfg, svc, &api, &err) != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start the HTTPS admin API: %s", err.msg);
