@@ -1264,6 +1264,10 @@ static lang_value *static_member(const char *type, const char *name)
         gethostname(h, sizeof h - 1);
         return lang_str(h);
     }
+    if (!strcmp(t, "environment") && rs_streq_ci(name, "ProcessorCount")) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN); /* for ForEach-Object -Parallel -ThrottleLimit */
+        return lang_int(n > 0 ? n : 1);
+    }
     if (!strcmp(t, "math") && rs_streq_ci(name, "PI"))
         return lang_double(M_PI);
     if (!strcmp(t, "datetime") && (rs_streq_ci(name, "Now") || rs_streq_ci(name, "UtcNow"))) {

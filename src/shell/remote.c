@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "client.h"
@@ -35,7 +36,50 @@ struct shell_remote {
     size_t n, cap;
     shell_session *imported[SVC_COUNT]; /* in a thread view: borrowed from the caller */
     int next_id;
+    bool view; /* a thread view (thread_new) */
 };
+
+/* ROOMSYS_TIMING=FILE: per server cmdlet, calls, wall time of the InvokeCommand
+ * exchanges and the CPU time the calling thread spent in them (JSON, TLS,
+ * libcurl), written to FILE as JSON when the shell exits (bench/provision). */
+typedef struct cmd_timing {
+    long calls;
+    double wall_s, cpu_s;
+} cmd_timing;
+static pthread_mutex_t timing_lock = PTHREAD_MUTEX_INITIALIZER;
+static cmd_timing *timings; /* indexed like cmdlet_table; NULL when not timing */
+
+static double clock_s(clockid_t id)
+{
+    struct timespec t;
+    clock_gettime(id, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void timing_write(void)
+{
+    const char *path = getenv("ROOMSYS_TIMING");
+    if (!timings || !path || !*path)
+        return;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+    double sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    fprintf(f, "{\"process_user_s\":%.3f,\"process_sys_s\":%.3f,\"cmdlets\":{", user, sys);
+    bool first = true;
+    for (size_t i = 0; i < cmdlet_table_len; i++) {
+        if (!timings[i].calls)
+            continue;
+        fprintf(f, "%s\"%s\":{\"calls\":%ld,\"wall_s\":%.6f,\"cpu_s\":%.6f}", first ? "" : ",",
+                cmdlet_table[i].name, timings[i].calls, timings[i].wall_s, timings[i].cpu_s);
+        first = false;
+    }
+    fprintf(f, "}}\n");
+    fclose(f);
+}
 
 /* Guards every session's token and expiry: the worker threads of ForEach-Object
  * -Parallel (thread views below) share the caller's sessions. */
@@ -91,6 +135,9 @@ shell_remote *shell_remote_new(const char *server, const char *ca_file)
     shell_remote *R = rs_calloc(1, sizeof *R);
     R->client = shell_client_new(server, ca_file);
     R->next_id = 1;
+    const char *timing = getenv("ROOMSYS_TIMING");
+    if (timing && *timing && !timings)
+        timings = rs_calloc(cmdlet_table_len, sizeof(cmd_timing));
     return R;
 }
 
@@ -98,6 +145,11 @@ void shell_remote_free(shell_remote *R)
 {
     if (!R)
         return;
+    if (!R->view) {
+        timing_write();
+        free(timings);
+        timings = NULL;
+    }
     for (size_t i = 0; i < R->n; i++)
         session_free(R->sessions[i]);
     free(R->sessions);
@@ -662,11 +714,36 @@ static void sleep_seconds(long s)
     nanosleep(&ts, NULL);
 }
 
+static int remote_invoke_timed(shell_remote *R, const cmdlet_def_t *def, json_t *params,
+                               json_t **out_body, lang_error **out_err);
+
 static int remote_invoke(void *ud, lang_interp *I, const cmdlet_def_t *def, json_t *params,
                          json_t **out_body, lang_error **out_err)
 {
     (void)I;
-    shell_remote *R = ud;
+    if (!timings)
+        return remote_invoke_timed(ud, def, params, out_body, out_err);
+    double w0 = clock_s(CLOCK_MONOTONIC), c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    int rc = remote_invoke_timed(ud, def, params, out_body, out_err);
+    double w1 = clock_s(CLOCK_MONOTONIC), c1 = clock_s(CLOCK_THREAD_CPUTIME_ID);
+    size_t k = 0;
+    while (k < cmdlet_table_len && &cmdlet_table[k] != def)
+        k++;
+    if (k < cmdlet_table_len) {
+        pthread_mutex_lock(&timing_lock);
+        timings[k].calls++;
+        timings[k].wall_s += w1 - w0;
+        timings[k].cpu_s += c1 - c0;
+        pthread_mutex_unlock(&timing_lock);
+    }
+    return rc;
+}
+
+/* One InvokeCommand (following next-page links, signing in again once on 401,
+ * waiting on 429). */
+static int remote_invoke_timed(shell_remote *R, const cmdlet_def_t *def, json_t *params,
+                               json_t **out_body, lang_error **out_err)
+{
     *out_body = NULL;
     *out_err = NULL;
     int k = svc_index(def->service);
@@ -778,6 +855,7 @@ static void *thread_new(void *ud)
     for (int k = 0; k < SVC_COUNT; k++)
         V->imported[k] = R->imported[k];
     V->next_id = 1000;
+    V->view = true;
     return V;
 }
 

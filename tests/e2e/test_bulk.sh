@@ -1,7 +1,7 @@
 #!/bin/bash
-# Bulk provisioning from a CSV (examples/bulk-provision.ps1): every row
-# provisioned end to end, a bad row reported without stopping the others,
-# a second run changes nothing, and a provisioned room signs in.
+# Bulk provisioning from a CSV (examples/bulk-provision.ps1, rows in parallel):
+# every row provisioned end to end, a bad row reported without stopping the
+# others, a second run changes nothing, and a provisioned room signs in.
 . "$(dirname "$0")/lib.sh"
 start_daemon || exit 1
 EX="$E2E_DIR/../../examples"
@@ -20,6 +20,11 @@ head -4 "$EX/rooms.csv" > "$WORK/good.csv"
 "$ROOMSYS" "$EX/bulk-provision.ps1" -CsvPath "$WORK/good.csv" >"$WORK/run2.out" 2>&1
 check "a second run over the good rows succeeds" test $? -eq 0
 contains "... and changes nothing" "$WORK/run2.out" "3 rows, 0 changes, 0 failures"
+contains "... and says so" "$WORK/run2.out" "Nothing to change: every room is already provisioned."
+"$ROOMSYS" "$EX/bulk-provision.ps1" -CsvPath "$WORK/rooms.csv" -ThrottleLimit 1 >"$WORK/run3.out" 2>&1
+check "a rerun of every row, one at a time, exits 1 again" test $? -eq 1
+contains "... changes nothing and reports the same two rows" "$WORK/run3.out" "5 rows, 0 changes, 2 failures"
+lacks "... and creates nothing twice" "$WORK/run3.out" "Successfully created"
 rs query <<'PS'
 $cred = Get-Credential admin@contoso.onmicrosoft.com
 Import-PSSession (New-CsOnlineSession -Credential $cred) -AllowClobber | Out-Null
