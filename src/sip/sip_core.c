@@ -133,6 +133,12 @@ rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_o
     atomic_init(&c->nonce_seq, (seq0 & 0x3fffffffffffffffULL) + c->nc_slots);
     c->loc = sip__loc_new();
     c->txc = sip__txc_new(o->tx_cache_bytes ? o->tx_cache_bytes : (size_t)64 << 20);
+    c->persist_final = o->persist_final;
+    c->persist_ud = o->persist_ud;
+    if (o->persist_load || o->persist_final)
+        sip__loc_track(c->loc);
+    if (o->persist_load)
+        o->persist_load(o->persist_ud, c);
     *out = c;
     return RS_OK;
 }
@@ -141,6 +147,8 @@ void sip_core_free(sip_core *c)
 {
     if (!c)
         return;
+    if (c->persist_final)
+        c->persist_final(c->persist_ud, c);
     for (int i = 0; i < c->npools; i++) {
         free(c->pools[i].fqdn);
         free(c->pools[i].address);
@@ -496,4 +504,78 @@ void sip_core_stats(sip_core *c, sip_stats *out)
     out->cache_hits = atomic_load(&c->st.cache_hits);
     out->bindings_evicted = atomic_load(&c->st.bindings_evicted);
     sip__loc_count(c->loc, &out->bindings, &out->aors);
+}
+
+/* ---- binding persistence ---- */
+
+/* LOC_SNAP_MAX bounds one AoR's bindings in a snapshot (the location store
+ * keeps at most 10 after a REGISTER); AOR_MAX_CONTACTS is sip_reg.c's limit. */
+enum { LOC_SNAP_MAX = 64, AOR_MAX_CONTACTS = 10 };
+
+typedef struct take_ctx {
+    sip_core *c;
+    int64_t mono, wall;
+    sip_bindings_cb cb;
+    void *ud;
+} take_ctx;
+
+static void take_one(void *ud, const char *aor, const sip__binding *b, int n)
+{
+    take_ctx *t = ud;
+    sip_binding_rec rec[LOC_SNAP_MAX];
+    if (n > LOC_SNAP_MAX)
+        n = LOC_SNAP_MAX;
+    for (int i = 0; i < n; i++)
+        rec[i] = (sip_binding_rec){
+            .uri = b[i].uri,
+            .call_id = b[i].call_id,
+            .instance = b[i].instance,
+            .cseq = b[i].cseq,
+            .reg_id = b[i].reg_id,
+            .q = b[i].q,
+            .pool = b[i].pool >= 0 && b[i].pool < t->c->npools ? t->c->pools[b[i].pool].fqdn : "",
+            .expires_ms = t->wall + (b[i].expires_at - t->mono),
+            .src_ip = b[i].src_ip,
+            .src_port = b[i].src_port,
+            .transport = b[i].transport,
+        };
+    t->cb(t->ud, aor, rec, n);
+}
+
+size_t sip_core_take_dirty(sip_core *c, sip_bindings_cb cb, void *ud)
+{
+    take_ctx t = {
+        .c = c, .mono = sip__now_mono_ms(c), .wall = sip__now_wall_ms(c), .cb = cb, .ud = ud};
+    return sip__loc_take_dirty(c->loc, t.mono, take_one, &t);
+}
+
+int sip_core_load(sip_core *c, const char *aor, const sip_binding_rec *b, int n)
+{
+    sip__binding w[AOR_MAX_CONTACTS];
+    int64_t mono = sip__now_mono_ms(c), wall = sip__now_wall_ms(c);
+    int k = 0;
+    for (int i = 0; i < n && k < AOR_MAX_CONTACTS; i++) {
+        int pool = -1;
+        for (int p = 0; p < c->npools && b[i].pool; p++)
+            if (rs_streq_ci(c->pools[p].fqdn, b[i].pool))
+                pool = p;
+        if (pool < 0 || !b[i].uri || !b[i].call_id || b[i].expires_ms <= wall)
+            continue;
+        memset(&w[k], 0, sizeof w[k]);
+        w[k].uri = (char *)b[i].uri; /* borrowed: sip__loc_load copies */
+        w[k].call_id = (char *)b[i].call_id;
+        w[k].instance = (char *)b[i].instance;
+        w[k].cseq = b[i].cseq;
+        w[k].reg_id = b[i].reg_id;
+        w[k].q = b[i].q;
+        w[k].pool = pool;
+        w[k].expires_at = mono + (b[i].expires_ms - wall);
+        snprintf(w[k].src_ip, sizeof w[k].src_ip, "%s", b[i].src_ip ? b[i].src_ip : "");
+        w[k].src_port = b[i].src_port;
+        w[k].transport = b[i].transport;
+        k++;
+    }
+    if (k)
+        sip__loc_load(c->loc, aor, w, k, mono, AOR_MAX_CONTACTS);
+    return k;
 }

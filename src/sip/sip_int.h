@@ -140,6 +140,10 @@ struct sip_core {
         _Atomic uint64_t received, dropped, malformed, responses, challenges, auth_ok, auth_failed,
             auth_refused, stale, replay, redirects, cache_hits, bindings_evicted;
     } st;
+
+    /* binding persistence (sip_options.persist_*) */
+    void (*persist_final)(void *ud, sip_core *c);
+    void *persist_ud;
 };
 
 /* Wall-clock and monotonic milliseconds; both come from options.clock_ms
@@ -201,6 +205,22 @@ void sip__loc_sweep(sip__loc *l, int64_t now);
 void sip__loc_count(sip__loc *l, uint64_t *bindings, uint64_t *aors);
 /* Free n bindings' strings and the array (taken). NULL-safe. */
 void sip__binding_free_list(sip__binding *list, int n);
+/* Write-behind persistence (docs/internals/sip.md "Binding persistence").
+ * sip__loc_track turns dirty tracking on (before any traffic): from then on
+ * every AoR whose bindings change (REGISTER, drop) is queued once.
+ * sip__loc_take_dirty empties the queues and calls cb, with no lock held,
+ * once per queued AoR with copies of its unexpired bindings (n == 0: none
+ * left); b and aor are borrowed for the call. Returns the number of AoRs. */
+typedef void (*sip__loc_dirty_cb)(void *ud, const char *aor, const sip__binding *b, int n);
+void sip__loc_track(sip__loc *l);
+size_t sip__loc_take_dirty(sip__loc *l, int64_t now, sip__loc_dirty_cb cb, void *ud);
+/* Add saved bindings to aor (start-up): expired ones and those past
+ * max_contacts are skipped; nothing is queued. b borrowed (strings copied). */
+void sip__loc_load(sip__loc *l, const char *aor, const sip__binding *b, int n, int64_t now,
+                   int max_contacts);
+/* Unexpired bindings accepted by pool index `pool`, and AoRs holding at least
+ * one of them (a full scan, for admin views). */
+void sip__loc_pool_counts(sip__loc *l, int64_t now, int pool, uint64_t *bindings, uint64_t *aors);
 
 /* Transaction cache: one mutex; keys and responses are copied in and out. */
 /* New cache holding at most max_bytes (caller frees with sip__txc_free, NULL-safe). */

@@ -1,7 +1,9 @@
 /* sip_loc.c - in-memory location store: AoR -> up to 10 bindings, in a hash
  * table with striped mutexes (RFC 3261 §10.3 steps 6-8, RFC 5626 §6).
  * One REGISTER is applied to a working copy and committed only when every
- * contact change is valid, so it is atomic. Design: docs/internals/sip.md. */
+ * contact change is valid, so it is atomic. With tracking on, every AoR whose
+ * bindings change is queued on its stripe's dirty list for the write-behind
+ * persister (sip__loc_take_dirty). Design: docs/internals/sip.md. */
 #include "sip_int.h"
 
 #include <stdlib.h>
@@ -15,12 +17,21 @@ typedef struct loc_rec {
     char *aor;
     sip__binding *b;
     int n;
+    int dirty; /* queued on its stripe's dirty list */
 } loc_rec;
+
+/* AoRs changed since the last sip__loc_take_dirty (each string owned). */
+typedef struct loc_dirty {
+    char **v;
+    size_t n, cap;
+} loc_dirty;
 
 struct sip__loc {
     loc_rec **buckets;
     pthread_mutex_t locks[LOC_LOCKS];
     _Atomic uint64_t nbindings, naors;
+    int track;                  /* dirty tracking on (set before any traffic) */
+    loc_dirty dirty[LOC_LOCKS]; /* one list per stripe, guarded by its lock */
 };
 
 static uint64_t fnv1a(const char *s)
@@ -76,10 +87,35 @@ void sip__loc_free(sip__loc *l)
             r = n;
         }
     }
-    for (int i = 0; i < LOC_LOCKS; i++)
+    for (int i = 0; i < LOC_LOCKS; i++) {
         pthread_mutex_destroy(&l->locks[i]);
+        for (size_t k = 0; k < l->dirty[i].n; k++)
+            free(l->dirty[i].v[k]);
+        free(l->dirty[i].v);
+    }
     free(l->buckets);
     free(l);
+}
+
+void sip__loc_track(sip__loc *l)
+{
+    l->track = 1;
+}
+
+/* Queue aor on stripe s's dirty list unless its record already is (stripe
+ * lock held; r may be NULL when the AoR has no record any more). */
+static void mark_dirty(sip__loc *l, size_t s, loc_rec *r, const char *aor)
+{
+    if (!l->track || (r && r->dirty))
+        return;
+    loc_dirty *d = &l->dirty[s];
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = rs_realloc(d->v, d->cap * sizeof *d->v);
+    }
+    d->v[d->n++] = rs_strdup(aor);
+    if (r)
+        r->dirty = 1;
 }
 
 static void binding_copy(sip__binding *dst, const sip__binding *src)
@@ -231,7 +267,7 @@ void sip__loc_apply(sip__loc *l, const char *aor, int star, const sip__reg_chang
     }
 
     if (changed) {
-        int old = r ? r->n : 0;
+        int old = r ? r->n : 0, was_dirty = r && r->dirty;
         if (!r && n > 0) {
             r = rs_calloc(1, sizeof *r);
             r->aor = rs_strdup(aor);
@@ -256,6 +292,8 @@ void sip__loc_apply(sip__loc *l, const char *aor, int star, const sip__reg_chang
         }
         atomic_fetch_add(&l->nbindings, (uint64_t)(r ? r->n : 0));
         atomic_fetch_sub(&l->nbindings, (uint64_t)old);
+        if (!(was_dirty && !r)) /* a freed dirty record's AoR is already queued */
+            mark_dirty(l, h % LOC_LOCKS, r, aor);
     }
     for (int i = 0; i < n; i++)
         binding_clear(&w[i]);
@@ -311,6 +349,8 @@ void sip__loc_drop(sip__loc *l, const char *aor)
         *pp = r->next;
         atomic_fetch_sub(&l->nbindings, (uint64_t)r->n);
         atomic_fetch_sub(&l->naors, 1);
+        if (!r->dirty) /* the removal must reach the saved copy too */
+            mark_dirty(l, h % LOC_LOCKS, NULL, aor);
         rec_free(r);
     }
     pthread_mutex_unlock(lk);
@@ -342,4 +382,92 @@ void sip__loc_count(sip__loc *l, uint64_t *bindings, uint64_t *aors)
 {
     *bindings = atomic_load(&l->nbindings);
     *aors = atomic_load(&l->naors);
+}
+
+/* One AoR's state taken for the persister. */
+typedef struct loc_snap {
+    char *aor;
+    sip__binding *b;
+    int n;
+} loc_snap;
+
+size_t sip__loc_take_dirty(sip__loc *l, int64_t now, sip__loc_dirty_cb cb, void *ud)
+{
+    size_t total = 0;
+    for (size_t s = 0; s < LOC_LOCKS; s++) {
+        pthread_mutex_lock(&l->locks[s]);
+        loc_dirty d = l->dirty[s];
+        memset(&l->dirty[s], 0, sizeof l->dirty[s]);
+        loc_snap *snap = d.n ? rs_calloc(d.n, sizeof *snap) : NULL;
+        for (size_t k = 0; k < d.n; k++) {
+            snap[k].aor = d.v[k]; /* ownership moves to the snapshot */
+            loc_rec *r = *rec_find(l, d.v[k], fnv1a(d.v[k]));
+            if (!r)
+                continue; /* no bindings left: n = 0 tells the persister to delete */
+            r->dirty = 0;
+            if (r->n)
+                snap[k].b = rs_malloc((size_t)r->n * sizeof *snap[k].b);
+            for (int i = 0; i < r->n; i++)
+                if (r->b[i].expires_at > now)
+                    binding_copy(&snap[k].b[snap[k].n++], &r->b[i]);
+        }
+        pthread_mutex_unlock(&l->locks[s]);
+        /* callbacks run without any lock held */
+        for (size_t k = 0; k < d.n; k++) {
+            cb(ud, snap[k].aor, snap[k].b, snap[k].n);
+            sip__binding_free_list(snap[k].b, snap[k].n);
+            free(snap[k].aor);
+        }
+        free(snap);
+        free(d.v);
+        total += d.n;
+    }
+    return total;
+}
+
+void sip__loc_load(sip__loc *l, const char *aor, const sip__binding *b, int n, int64_t now,
+                   int max_contacts)
+{
+    uint64_t h = fnv1a(aor);
+    pthread_mutex_t *lk = &l->locks[h % LOC_LOCKS];
+    pthread_mutex_lock(lk);
+    loc_rec **pp = rec_find(l, aor, h), *r = *pp;
+    if (!r) {
+        r = rs_calloc(1, sizeof *r);
+        r->aor = rs_strdup(aor);
+        r->hash = h;
+        r->next = *pp;
+        *pp = r;
+        atomic_fetch_add(&l->naors, 1);
+    }
+    for (int i = 0; i < n && r->n < max_contacts; i++) {
+        if (b[i].expires_at <= now || !b[i].uri || !b[i].call_id)
+            continue;
+        r->b = rs_realloc(r->b, (size_t)(r->n + 1) * sizeof *r->b);
+        binding_copy(&r->b[r->n++], &b[i]);
+        atomic_fetch_add(&l->nbindings, 1);
+    }
+    if (r->n == 0) {
+        *pp = r->next;
+        rec_free(r);
+        atomic_fetch_sub(&l->naors, 1);
+    }
+    pthread_mutex_unlock(lk);
+}
+
+void sip__loc_pool_counts(sip__loc *l, int64_t now, int pool, uint64_t *bindings, uint64_t *aors)
+{
+    *bindings = *aors = 0;
+    for (size_t s = 0; s < LOC_LOCKS; s++) {
+        pthread_mutex_lock(&l->locks[s]);
+        for (size_t i = s; i < LOC_BUCKETS; i += LOC_LOCKS)
+            for (loc_rec *r = l->buckets[i]; r; r = r->next) {
+                uint64_t nb = 0;
+                for (int k = 0; k < r->n; k++)
+                    nb += r->b[k].pool == pool && r->b[k].expires_at > now;
+                *bindings += nb;
+                *aors += nb > 0;
+            }
+        pthread_mutex_unlock(&l->locks[s]);
+    }
 }

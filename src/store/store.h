@@ -25,6 +25,11 @@ typedef struct store store_t;
 /* Open (creating if needed) the database at `path`, apply migrations. Refuses
  * a database whose schema is newer than this build. */
 rs_status store_open(const char *path, store_t **out, rs_err *err);
+/* The same for soft state (SIP bindings): its own database file, so its
+ * writes never wait for the account database's lock, and synchronous=NORMAL:
+ * a commit is not fsync'd, so a power loss may undo the last transactions
+ * (a process crash loses nothing committed; the file never corrupts). */
+rs_status store_open_soft(const char *path, store_t **out, rs_err *err);
 void store_close(store_t *st); /* NULL-safe */
 
 rs_status store_begin(store_t *st, rs_err *err);

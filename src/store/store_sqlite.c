@@ -57,7 +57,7 @@ static rs_status exec(store_t *st, const char *sql, rs_err *err)
     return RS_OK;
 }
 
-rs_status store_open(const char *path, store_t **out, rs_err *err)
+static rs_status open_db(const char *path, int durable, store_t **out, rs_err *err)
 {
     *out = NULL;
     store_t *st = rs_calloc(1, sizeof *st);
@@ -76,8 +76,10 @@ rs_status store_open(const char *path, store_t **out, rs_err *err)
     }
     sqlite3_busy_timeout(st->db, 5000);
     rs_status rc = exec(st,
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                        "PRAGMA foreign_keys=ON;",
+                        durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                  "PRAGMA foreign_keys=ON;"
+                                : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                  "PRAGMA foreign_keys=ON;",
                         err);
     if (rc)
         goto fail;
@@ -110,6 +112,16 @@ rs_status store_open(const char *path, store_t **out, rs_err *err)
 fail:
     store_close(st);
     return rc;
+}
+
+rs_status store_open(const char *path, store_t **out, rs_err *err)
+{
+    return open_db(path, 1, out, err);
+}
+
+rs_status store_open_soft(const char *path, store_t **out, rs_err *err)
+{
+    return open_db(path, 0, out, err);
 }
 
 void store_close(store_t *st)

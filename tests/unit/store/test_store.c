@@ -134,6 +134,34 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(store_open(":memory:", (store_t **)state, NULL), RS_OK);
 }
 
+/* store_open_soft: same documents, WAL, but synchronous=NORMAL (1), and it
+ * survives a reopen. */
+static void test_soft_store(void **state)
+{
+    store_close(*state);
+    unlink(path);
+    store_t *st = NULL;
+    assert_int_equal(store_open_soft(path, &st, NULL), RS_OK);
+    json_t *doc = json_pack("{s:i}", "n", 7);
+    assert_int_equal(store_put(st, "", "binding", "room@contoso.com", doc, NULL), RS_OK);
+    json_decref(doc);
+    store_close(st);
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    assert_int_equal(store_open_soft(path, &st, NULL), RS_OK);
+    json_t *got = NULL;
+    assert_int_equal(store_get(st, "", "binding", "room@contoso.com", &got, NULL), RS_OK);
+    assert_int_equal(json_integer_value(json_object_get(got, "n")), 7);
+    json_decref(got);
+    *state = st;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +170,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_feed_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_soft_store, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
