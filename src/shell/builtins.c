@@ -580,7 +580,7 @@ static lang_status cmd_out_host(lang_interp *I, lang_cmdctx *ctx)
 static lang_status cmd_read_host(lang_interp *I, lang_cmdctx *ctx)
 {
     bool secure = lang_param_switch(ctx, "AsSecureString") || lang_param_switch(ctx, "MaskInput");
-    if (!I->host.interactive || !I->host.read_line)
+    if (!I->host.read_line)
         return lang_cmd_fail(
             I, ctx,
             cmd_error_new(ctx,

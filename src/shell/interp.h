@@ -103,6 +103,7 @@ struct lang_cmdctx {
     lang_action error_action;   /* effective */
     lang_action warning_action; /* effective */
     void *ud;                   /* lang_cmd.ud */
+    int confirm_all;            /* -Confirm answered Yes to All (1) / No to All (-1) */
 };
 
 /* Services a remote cmdlet can reach (installed by remote.c). */
@@ -234,6 +235,14 @@ json_t *lang_to_json(const lang_value *v, const char **why);
  * PSCustomObjects of type type_name (NULL: hashtable-like PSCustomObject);
  * keys containing '@' are annotations, used for DateTime display. */
 lang_value *lang_from_json(json_t *j, const char *type_name);
+/* ShouldProcess for ctx's cmdlet (target borrowed, may be NULL). For a cmdlet
+ * that changes something (CF_CHANGES): -WhatIf (or $WhatIfPreference) writes
+ * PowerShell's "What if: Performing the operation ..." line and sets *go false;
+ * -Confirm, or a CF_CONFIRM cmdlet without -Confirm:$false, asks Confirm /
+ * [Y] Yes [A] Yes to All [N] No [L] No to All ... on the host (terminal or
+ * standard input) and sets *go to the answer. When nobody can answer, *go is
+ * false and a non-terminating error is reported (its status is returned). */
+lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *target, bool *go);
 /* Run a server cmdlet (remote ops) once per input item. */
 lang_status lang_run_remote(lang_interp *I, lang_cmdctx *ctx);
 

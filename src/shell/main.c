@@ -143,6 +143,30 @@ static char *host_read_line(void *ud, const char *prompt, bool secret)
     return s;
 }
 
+/* Read an answer (Read-Host, the Confirm prompt) from standard input when it is
+ * not a terminal and not the script itself: the prompt goes to standard output
+ * and the answer is echoed after it (a secret one is not), so the output reads
+ * like a terminal session. NULL at end of input. */
+static char *host_read_stdin_line(void *ud, const char *prompt, bool secret)
+{
+    (void)ud;
+    fputs(prompt, stdout);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        fputc('\n', stdout);
+        fflush(stdout);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    fprintf(stdout, "%s\n", secret ? "" : line);
+    fflush(stdout);
+    return line;
+}
+
 static int terminal_width(void)
 {
     struct winsize ws;
@@ -230,7 +254,11 @@ int main(int argc, char **argv)
     host.out = host_out;
     host.err = host_err;
     host.host = host_host;
-    host.read_line = stdin_tty ? host_read_line : NULL;
+    /* answers come from the terminal; else from standard input when the script
+     * is a file or -c text (a script read from standard input leaves none) */
+    host.read_line = stdin_tty                    ? host_read_line
+                     : (command || optind < argc) ? host_read_stdin_line
+                                                  : NULL;
     host.interactive = stdin_tty;
     host.color = stdout_tty;
     host.width = terminal_width();
