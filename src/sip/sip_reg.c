@@ -134,9 +134,14 @@ static void redirect(sip_core *c, const sip_msg *m, const sip_recv_info *ri, con
     char *lhome = rs_lower_dup(home);
     sip__resp_begin(c, m, ri, 301, "Redirect request to Home Server", out);
     rs_buf_printf(&out->data, "Contact: <sip:%s:%d;transport=%s>;q=0.7\r\n", lhome, port, tr);
-    if (hp >= 0 && c->pools[hp].backup)
+    if (hp >= 0 && c->pools[hp].backup) {
+        /* the backup's own UDP port when it is one of our pools (pools may
+         * share an address on different ports), else the home's */
+        int bp = pool_index_of(c, c->pools[hp].backup);
+        int bport = bp >= 0 && ri->transport == SIP_TRANSPORT_UDP ? c->pools[bp].udp_port : port;
         rs_buf_printf(&out->data, "Contact: <sip:%s:%d;transport=%s>;q=0.3\r\n",
-                      c->pools[hp].backup, port, tr);
+                      c->pools[hp].backup, bport, tr);
+    }
     sip__resp_end(out);
     free(lhome);
     atomic_fetch_add(&c->st.redirects, 1);

@@ -9,6 +9,7 @@ tests/e2e/test_registrar*.sh against a real roomsysd on 127.0.0.1.
   sipcheck.py cseq     --port P --user AOR --password PW
   sipcheck.py register --port P --user AOR --password PW [--expires N]
                        [--contact C]... [--no-contact] [--expect CODE]
+  (every command takes --src ADDR, the local address to send from; default 127.0.0.1)
 
 Exit status 0 when every check of the command holds; each failure is printed
 on stdout with the messages involved. `register` prints the final response.
@@ -37,12 +38,12 @@ def hexid(n):
 
 
 class Client:
-    def __init__(self, port):
+    def __init__(self, port, src="127.0.0.1"):
         self.port = port
         self.s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.s.bind(("127.0.0.1", 0))
+        self.s.bind((src, 0))
         self.s.connect(("127.0.0.1", port))
-        self.lport = self.s.getsockname()[1]
+        self.src, self.lport = self.s.getsockname()
         self.ruri = "sip:127.0.0.1:%d" % port
 
     def send(self, text):
@@ -60,7 +61,7 @@ class Client:
                 expires=None):
         aor = aor or "probe@contoso.onmicrosoft.com"
         lines = ["%s %s SIP/2.0" % (method, self.ruri),
-                 "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%s;rport" % (self.lport, hexid(16)),
+                 "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK%s;rport" % (self.src, self.lport, hexid(16)),
                  "Max-Forwards: 70",
                  "From: <sip:%s>;tag=%s" % (aor, tag or hexid(8)),
                  "To: <sip:%s>" % aor,
@@ -142,7 +143,7 @@ def exchange(c, user, password, call_id=None, cseq=1, auth_cseq=None, tag=None, 
 
 
 def cmd_methods(a):
-    c = Client(a.port)
+    c = Client(a.port, a.src)
     # OPTIONS: 200 with exactly these headers, in this order
     c.send(c.request("OPTIONS"))
     r = c.recv()
@@ -179,7 +180,7 @@ def cmd_methods(a):
 
 
 def cmd_retrans(a):
-    c = Client(a.port)
+    c = Client(a.port, a.src)
     ch, req, r1 = exchange(c, a.user, a.password, contact="<sip:rt@127.0.0.1:%d>" % c.lport,
                            expires=600)
     if status(r1) != 200:
@@ -204,7 +205,7 @@ def cmd_cseq(a):
     """RFC 3261 10.3 step 7 ordering: same Call-ID needs a higher CSeq (else 400, no
     change); another Call-ID replaces. (SIPp misreads a reason phrase containing
     "CSeq", such as 400 Invalid CSeq, as the CSeq header, so this is not a scenario.)"""
-    c = Client(a.port)
+    c = Client(a.port, a.src)
     ct = "<sip:cs@127.0.0.1:%d>" % c.lport
     cid, tag = hexid(16) + "@sipcheck", hexid(8)
     _, _, r = exchange(c, a.user, a.password, cid, 1, 2, tag, contact=ct, expires=600)
@@ -233,7 +234,7 @@ def normalise(resp):
 
 def cmd_same401(a):
     """The account's right password (refused by a gate) and a wrong one get the same answer."""
-    c = Client(a.port)
+    c = Client(a.port, a.src)
     ct = "<sip:same@127.0.0.1:%d>" % c.lport
     _, _, right = exchange(c, a.user, a.password, contact=ct, expires=600)
     _, _, wrong = exchange(c, a.user, a.wrong, contact=ct, expires=600)
@@ -246,7 +247,7 @@ def cmd_same401(a):
 
 
 def cmd_register(a):
-    c = Client(a.port)
+    c = Client(a.port, a.src)
     kw = {}
     if a.contact:
         kw["contact"] = ", ".join(a.contact)
@@ -271,6 +272,7 @@ def main():
     ap.add_argument("--contact", action="append")
     ap.add_argument("--no-contact", action="store_true")
     ap.add_argument("--expect", type=int)
+    ap.add_argument("--src", default="127.0.0.1", help="local address (any of 127/8)")
     a = ap.parse_args()
     {"methods": cmd_methods, "retrans": cmd_retrans, "same401": cmd_same401,
      "register": cmd_register, "cseq": cmd_cseq}[a.cmd](a)
