@@ -373,6 +373,29 @@ static const cmdlet_param_t move_csroom_params[] = {
     P_DC,
 };
 
+#define P_MVP(n, h)                                                                                \
+    {                                                                                              \
+        n, PT_STRINGS, "Microsoft.Exchange.Data.MultiValuedProperty", NAMED, 0, NULL, h, 0, 0      \
+    }
+static const cmdlet_param_t search_audit_params[] = {
+    P_MVP("Cmdlets", "Cmdlet names to return (wildcards allowed), e.g. New-Mailbox,Set-MsolUser."),
+    P_MVP("Parameters", "Return only changes that used every one of these parameters."),
+    P_MVP("ObjectIds", "The changed objects (identity, UPN or name; wildcards allowed)."),
+    P_MVP("UserIds", "The admins who made the changes (UPN; wildcards allowed)."),
+    {"StartDate", PT_STRING, "Microsoft.Exchange.ExchangeSystem.ExDateTime", NAMED, 0, NULL,
+     "Start of the range, UTC (\"2026-11-29\", \"11/29/2026 8:00 AM\"). Without StartDate and "
+     "EndDate the last 14 days are searched.",
+     0, 0},
+    {"EndDate", PT_STRING, "Microsoft.Exchange.ExchangeSystem.ExDateTime", NAMED, 0, NULL,
+     "End of the range, UTC.", 0, 0},
+    P_BOOL("IsSuccess", "$true: successful changes only; $false: refused or failed ones only."),
+    P_BOOL("ExternalAccess", "$true returns changes made by Microsoft-internal access: none in "
+                             "roomsys."),
+    P_INT("ResultSize", 0, 250000, "Maximum number of entries (default 1000)."),
+    P_INT("StartIndex", 0, 2147483647, "Entries to skip, newest first (paging)."),
+    P_DC,
+};
+
 static const cmdlet_param_t test_room_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
@@ -482,6 +505,12 @@ const cmdlet_def_t cmdlet_table[] = {
         move_csroom_params, NULL, NULL,
         "Move-CsMeetingRoom -Identity confrm2 -Target \"sippool2.infra.lync.com\""),
 
+    DEF("Search-AdminAuditLog", "exchange", 0,
+        "Searches the audit log of admin changes: who, when, cmdlet, object, parameters "
+        "(secrets masked), success or the error.",
+        search_audit_params,
+        "Microsoft.Exchange.Management.SystemConfigurationTasks.AdminAuditLogEvent", NULL,
+        "Search-AdminAuditLog -Cmdlets Set-CalendarProcessing -ObjectIds confrm2"),
     DEF("Test-RoomSystemAccount", "sfb", CF_REPORT,
         "Checks every step of a room's provisioning and says how to fix what is wrong "
         "(roomsys).",

@@ -51,6 +51,8 @@ extern const handler_entry sfb_handlers[];
 /* roomsys's own room cmdlets (handlers_validate.c). */
 rs_status h_test_room(hctx *c, rs_err *err);
 rs_status h_unlock_account(hctx *c, rs_err *err);
+/* Search-AdminAuditLog (handlers_audit.c). */
+rs_status h_search_audit(hctx *c, rs_err *err);
 
 /* Append a warning (printf-style). */
 void h_warn(hctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -99,14 +99,42 @@ static unsigned service_right(const char *service)
     return RIGHT_MSOL;
 }
 
-/* A copy of params with secrets replaced, for the audit record. */
-static json_t *redact(const cmdlet_def_t *def, json_t *bound)
+/* A copy of params (bound, or as sent: names in any case) with secrets
+ * replaced, for the audit record. */
+static json_t *redact(const cmdlet_def_t *def, json_t *params)
 {
-    json_t *r = json_deep_copy(bound);
-    for (size_t i = 0; i < def->nparams; i++)
-        if ((def->params[i].flags & PF_SECRET) && json_object_get(r, def->params[i].name))
-            json_object_set_new(r, def->params[i].name, json_string("********"));
+    json_t *r = json_deep_copy(params);
+    const char *key;
+    json_t *v;
+    json_object_foreach(r, key, v)
+    {
+        const cmdlet_param_t *p = cmdlet_param_find(def, key);
+        if (p && (p->flags & PF_SECRET))
+            json_object_set_new(r, key, json_string("********"));
+    }
     return r;
+}
+
+/* A change that was refused or failed is audited too ("Error: <text>"), in
+ * a transaction of its own since the cmdlet's was rolled back. Best effort:
+ * the caller's answer does not depend on it. */
+static void audit_failure(rs_services *svc, const rs_principal *who, const char *service,
+                          const cmdlet_def_t *def, json_t *params, const rs_err *e)
+{
+    if (!(def->flags & CF_CHANGES))
+        return;
+    json_t *red = redact(def, params);
+    char *outcome = rs_asprintf("Error: %s", e->msg);
+    rs_err e2;
+    if (store_begin(svc->st, &e2) == RS_OK) {
+        if (store_audit_append(svc->st, who->tenant_id, who->upn, service, def->name, red, outcome,
+                               &e2) == RS_OK)
+            store_commit(svc->st, &e2);
+        else
+            store_rollback(svc->st);
+    }
+    free(outcome);
+    json_decref(red);
 }
 
 rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *service,
@@ -117,22 +145,27 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     const handler_entry *h = def ? find_handler(service, def->name) : NULL;
     if (!def || !h || (def->flags & CF_LOCAL) || strcmp(def->service, service))
         return rs_raise(err, RS_E_COMMAND_NOT_FOUND, cmdlet ? cmdlet : "");
-    if (!(who->rights & service_right(service)))
-        return rs_raise(err, RS_E_ACCESS_DENIED,
-                        "The user \"%s\" doesn't have %s access. Ask a global administrator to "
-                        "grant it, then connect again.",
-                        who->upn, service_title(service));
-    if (!(who->roles & (h->roles | ROLE_GLOBAL_ADMIN)))
-        return rs_raise(err, RS_E_ACCESS_DENIED,
-                        "The user \"%s\" isn't assigned to any management roles that allow "
-                        "running \"%s\". It needs the Global Administrator role%s.",
-                        who->upn, def->name,
-                        (h->roles & ROLE_EXCHANGE_ADMIN) ? " or the Exchange Administrator role"
-                        : (h->roles & ROLE_SFB_ADMIN)
-                            ? " or the Skype for Business Administrator role"
-                        : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
-                            ? ", User Administrator or License Administrator role"
-                            : "");
+    if (!(who->rights & service_right(service))) {
+        rs_raise(err, RS_E_ACCESS_DENIED,
+                 "The user \"%s\" doesn't have %s access. Ask a global administrator to "
+                 "grant it, then connect again.",
+                 who->upn, service_title(service));
+        audit_failure(svc, who, service, def, params, err);
+        return err->code;
+    }
+    if (!(who->roles & (h->roles | ROLE_GLOBAL_ADMIN))) {
+        rs_raise(err, RS_E_ACCESS_DENIED,
+                 "The user \"%s\" isn't assigned to any management roles that allow "
+                 "running \"%s\". It needs the Global Administrator role%s.",
+                 who->upn, def->name,
+                 (h->roles & ROLE_EXCHANGE_ADMIN) ? " or the Exchange Administrator role"
+                 : (h->roles & ROLE_SFB_ADMIN)    ? " or the Skype for Business Administrator role"
+                 : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
+                     ? ", User Administrator or License Administrator role"
+                     : "");
+        audit_failure(svc, who, service, def, params, err);
+        return err->code;
+    }
 
     /* Split off common parameters. */
     json_t *p = json_object();
@@ -158,6 +191,8 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     }
     json_t *bound = NULL;
     rs_status rc = cmdlet_bind(def, p, &bound, err);
+    if (rc && !whatif)
+        audit_failure(svc, who, service, def, p, err);
     json_decref(p);
     if (rc)
         return rc;
@@ -216,6 +251,8 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     }
     if (rc || whatif) {
         store_rollback(svc->st);
+        if (rc && !whatif)
+            audit_failure(svc, who, service, def, bound, err);
         if (rc == RS_OK) { /* -WhatIf: report, change nothing */
             /* PowerShell's ShouldProcess text; the shell prints warnings that start
              * with "What if: " as host lines, as PowerShell does */
