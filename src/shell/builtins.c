@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "interp.h"
@@ -1039,6 +1040,19 @@ static char *read_file(const char *path, char **why)
     return s;
 }
 
+/* The absolute form of path (malloc'd), as PowerShell names a file target. */
+static char *full_path(const char *path)
+{
+    if (!path || path[0] == '/')
+        return rs_strdup(path ? path : "");
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd))
+        return rs_strdup(path);
+    if (path[0] == '.' && path[1] == '/')
+        path += 2;
+    return rs_asprintf("%s/%s", cwd, path);
+}
+
 static lang_status path_error(lang_interp *I, lang_cmdctx *ctx, const char *why, const char *path,
                               const char *klass)
 {
@@ -1181,6 +1195,15 @@ static lang_status cmd_export_csv(lang_interp *I, lang_cmdctx *ctx)
     char delim = d && *d ? d[0] : ',';
     free(d);
     bool append = lang_param_switch(ctx, "Append");
+    char *full = full_path(path);
+    bool go = true;
+    lang_status sp = lang_should_process(I, ctx, full, &go);
+    free(full);
+    if (sp != LANG_OK || !go) {
+        free(path);
+        lang_list_clear(&items);
+        return sp;
+    }
     FILE *f = fopen(path, append ? "a" : "w");
     if (!f) {
         char *why = rs_asprintf("Could not find a part of the path '%s'.", path);
@@ -1227,6 +1250,160 @@ static lang_status cmd_export_csv(lang_interp *I, lang_cmdctx *ctx)
     free(path);
     lang_list_clear(&items);
     return LANG_OK;
+}
+
+/* Write text to path (replacing it, or appending); false with *why (malloc'd) on failure. */
+static bool write_file(const char *path, const char *text, bool append, char **why)
+{
+    FILE *f = fopen(path, append ? "a" : "w");
+    if (!f) {
+        *why = errno == EACCES ? rs_asprintf("Access to the path '%s' is denied.", path)
+                               : rs_asprintf("Could not find a part of the path '%s'.", path);
+        return false;
+    }
+    fputs(text, f);
+    bool ok = fclose(f) == 0;
+    if (!ok)
+        *why = rs_asprintf("The file '%s' could not be written.", path);
+    return ok;
+}
+
+static lang_status cmd_set_content(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "Value", &items);
+    char *path = param_str(ctx, "Path");
+    char *full = full_path(path);
+    char *target = rs_asprintf("Path: %s", full);
+    bool go = true;
+    lang_status st = lang_should_process(I, ctx, target, &go);
+    free(target);
+    free(full);
+    if (st == LANG_OK && go) {
+        bool nonl = lang_param_switch(ctx, "NoNewline");
+        rs_buf b = {0};
+        for (size_t i = 0; i < items.n; i++) {
+            char *t = lang_to_str(items.v[i]);
+            rs_buf_append(&b, t, strlen(t));
+            if (!nonl)
+                rs_buf_putc(&b, '\n');
+            free(t);
+        }
+        char *why = NULL;
+        if (!write_file(path, b.data ? b.data : "", false, &why)) {
+            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.SetContentCommand");
+            free(why);
+        }
+        rs_buf_free(&b);
+    }
+    free(path);
+    lang_list_clear(&items);
+    return st;
+}
+
+static lang_status cmd_out_file(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *path = param_str(ctx, "FilePath");
+    char *full = full_path(path);
+    bool go = true;
+    lang_status st = lang_should_process(I, ctx, full, &go);
+    free(full);
+    bool append = lang_param_switch(ctx, "Append");
+    if (st == LANG_OK && go && lang_param_switch(ctx, "NoClobber") && !append) {
+        FILE *e = fopen(path, "r");
+        if (e) {
+            fclose(e);
+            char *why = rs_asprintf("The file '%s' already exists.", path);
+            lang_error *err =
+                cmd_error_new(ctx, why, "NoClobber", "ResourceExists", "System.IO.IOException",
+                              "Microsoft.PowerShell.Commands.OutFileCommand");
+            free(why);
+            go = false;
+            st = lang_cmd_error(I, ctx, err);
+        }
+    }
+    if (st == LANG_OK && go) {
+        int64_t w = 0;
+        lang_value *wv = lang_param(ctx, "Width");
+        if (wv)
+            lang_to_number(wv, &w, NULL, NULL);
+        char *text = fmt_default_text(items.v, items.n, (int)w);
+        char *why = NULL;
+        if (!write_file(path, text, append, &why)) {
+            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.OutFileCommand");
+            free(why);
+        }
+        free(text);
+    }
+    free(path);
+    lang_list_clear(&items);
+    return st;
+}
+
+/* Group-Object: GroupInfo objects (Count, Name, Group) in order of first
+ * appearance; the key is the property values joined with ", ". */
+static lang_status cmd_group_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    lang_list props = {0};
+    lang_list_push_enum(&props, lang_param(ctx, "Property"));
+    bool cs = lang_param_switch(ctx, "CaseSensitive");
+    bool noelem = lang_param_switch(ctx, "NoElement");
+    lang_list groups = {0};
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        rs_buf key = {0};
+        for (size_t k = 0; k < props.n || (k == 0 && !props.n); k++) {
+            lang_value *v = NULL;
+            if (!props.n) {
+                v = lang_ref(items.v[i]);
+            } else if (props.v[k] && props.v[k]->type == LV_BLOCK) {
+                lang_list r = {0};
+                st = lang_invoke_block(I, props.v[k], items.v[i], NULL, 0, false, &r);
+                v = lang_list_collapse(&r);
+            } else {
+                char *pn = lang_to_str(props.v[k]);
+                v = lang_member(I, items.v[i], pn);
+                free(pn);
+            }
+            char *t = lang_to_str(v);
+            lang_unref(v);
+            if (k)
+                rs_buf_append(&key, ", ", 2);
+            rs_buf_append(&key, t, strlen(t));
+            free(t);
+        }
+        const char *name = key.data ? key.data : "";
+        lang_value *g = NULL;
+        for (size_t j = 0; j < groups.n && !g; j++) {
+            lang_value *n = lang_prop_get(groups.v[j], "Name", NULL);
+            const char *gn = n && n->type == LV_STRING ? n->u.str.s : "";
+            if (cs ? !strcmp(gn, name) : rs_streq_ci(gn, name))
+                g = groups.v[j];
+        }
+        if (!g) {
+            g = lang_object_new("Microsoft.PowerShell.Commands.GroupInfo");
+            lang_prop_set_take(g, "Count", lang_int(0));
+            lang_prop_set_take(g, "Name", lang_str(name));
+            if (!noelem)
+                lang_prop_set_take(g, "Group", lang_array_new());
+            lang_list_push_take(&groups, g);
+        }
+        lang_value *c = lang_prop_get(g, "Count", NULL);
+        lang_prop_set_take(g, "Count", lang_int(c->u.i + 1));
+        if (!noelem)
+            lang_array_push(lang_prop_get(g, "Group", NULL), items.v[i]);
+        rs_buf_free(&key);
+    }
+    for (size_t j = 0; j < groups.n && st == LANG_OK; j++)
+        lang_list_push(ctx->out, groups.v[j]);
+    lang_list_clear(&groups);
+    lang_list_clear(&props);
+    lang_list_clear(&items);
+    return st;
 }
 
 static lang_status cmd_get_content(lang_interp *I, lang_cmdctx *ctx)
@@ -1662,6 +1839,9 @@ void lang_register_builtins(lang_interp *I)
         {"Import-Csv", cmd_import_csv},
         {"Export-Csv", cmd_export_csv},
         {"Get-Content", cmd_get_content},
+        {"Set-Content", cmd_set_content},
+        {"Out-File", cmd_out_file},
+        {"Group-Object", cmd_group_object},
         {"ConvertTo-Json", cmd_convertto_json},
         {"ConvertFrom-Json", cmd_convertfrom_json},
         {"Start-Sleep", cmd_start_sleep},

@@ -167,6 +167,17 @@ static bool set_common(lang_bound *out, int ci, lang_value *v, const char *cmd,
     return true;
 }
 
+/* -WhatIf and -Confirm exist only on cmdlets that change something (and on
+ * functions, which roomsys does not check); the session cmdlets accept them as
+ * Exchange Online's module does (-Confirm:$false in every script). */
+static bool supports_should_process(const cmdlet_def_t *def, common_id id)
+{
+    if ((id != C_WHATIF && id != C_CONFIRM) || !def || (def->flags & CF_CHANGES))
+        return true;
+    return !strcmp(def->name, "Disconnect-ExchangeOnline") ||
+           !strcmp(def->name, "Remove-PSSession");
+}
+
 bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lang_arg *args,
                size_t nargs, const lang_program *prog, lang_bound *out, lang_error **err)
 {
@@ -194,6 +205,12 @@ bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lan
         }
         const cmdlet_param_t *p = def ? cmdlet_param_find(def, a->name) : NULL;
         int ci = p ? -1 : common_exact(a->name);
+        if (ci >= 0 && !supports_should_process(def, commons[ci].id)) {
+            rs_err e;
+            rs_raise(&e, RS_E_PARAM_NOT_FOUND, a->name);
+            *err = bind_error(&e, cmdname, prog, a->start, a->end);
+            goto fail;
+        }
         if (!p && ci < 0 && def) {
             bool amb = false;
             char matches[512];
@@ -207,7 +224,7 @@ bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lan
         }
         if (!p && ci < 0)
             ci = common_prefix(a->name);
-        if (!p && ci < 0) {
+        if (!p && (ci < 0 || !supports_should_process(def, commons[ci].id))) {
             rs_err e;
             rs_raise(&e, RS_E_PARAM_NOT_FOUND, a->name);
             *err = bind_error(&e, cmdname, prog, a->start, a->end);
@@ -609,9 +626,8 @@ lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *ta
     if (!target)
         target = "";
     if (ctx->b->whatif == 1 || (ctx->b->whatif < 0 && pref_true(I, "WhatIfPreference"))) {
-        char *text =
-            rs_asprintf("What if: Performing the operation \"%s\" on target \"%s\".\n", action,
-                        target);
+        char *text = rs_asprintf("What if: Performing the operation \"%s\" on target \"%s\".\n",
+                                 action, target);
         lang_host_text(I, text, NULL);
         free(text);
         *go = false;
@@ -631,8 +647,8 @@ lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *ta
     lang_host_text(I, text, NULL);
     free(text);
     for (;;) {
-        char *ans = I->host.read_line ? I->host.read_line(I->host.ud, confirm_choices, false)
-                                      : NULL;
+        char *ans =
+            I->host.read_line ? I->host.read_line(I->host.ud, confirm_choices, false) : NULL;
         if (!ans) {
             /* nobody can answer: do nothing, as PowerShell's NonInteractive mode */
             *go = false;
