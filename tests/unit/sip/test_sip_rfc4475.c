@@ -6,8 +6,18 @@
  * Expectation = the status roomsys answers (0: dropped) and whether the parser
  * accepts the message. roomsys is a registrar: it answers REGISTER and
  * OPTIONS; RFC 3261 §8.2.1 checks the method before URI, header and body
- * checks, so valid or application-layer-invalid INVITEs get 405. */
+ * checks, so valid or application-layer-invalid INVITEs get 405.
+ *
+ * test_transports sends every message to a real sip_server over UDP, TCP and
+ * TLS with the same table: on a stream the first answer must be the table's,
+ * except that framing comes first (RFC 3261 §18.3): no Content-Length -> 400
+ * and close, more Content-Length than bytes -> no answer (the client closes).
+ * UDP answers go to the Via address, which these messages set to hosts
+ * elsewhere: the server is bound to 127.0.0.1, so the kernel never lets such
+ * an answer leave the machine, and the test checks the server's counters
+ * (answered or dropped) instead of reading the answer. */
 #include "sip_test.h"
+#include "sip_test_net.h"
 
 #include <sys/stat.h>
 
@@ -235,12 +245,117 @@ static void test_prefixes(void **state)
     sip_core_free(c);
 }
 
+/* What a stream connection answers first (see the header comment). */
+static int stream_expectation(const tcase *tc, const char *buf, size_t len)
+{
+    const char *p = buf, *e = buf + len;
+    while (p < e && (*p == '\r' || *p == '\n'))
+        p++;
+    const char *hend = NULL;
+    for (const char *q = p; q + 1 < e; q++)
+        if (q[0] == '\n' && (q[1] == '\n' || (q[1] == '\r' && q + 2 < e && q[2] == '\n'))) {
+            hend = q + (q[1] == '\n' ? 2 : 3);
+            break;
+        }
+    if (!hend)
+        return 0; /* never a whole header block: closed without an answer */
+    sip_msg *m = sip_msg_parse(p, (size_t)(hend - p), SIP_PARSE_STREAM);
+    int addressable = m->kind == SIP_MSG_REQUEST && m->method_id != SIP_METHOD_ACK &&
+                      sip_msg_header(m, SIP_HDR_VIA, NULL) != NULL;
+    int64_t cl = m->content_length;
+    int missing = !sip_msg_header(m, SIP_HDR_CONTENT_LENGTH, NULL);
+    sip_msg_free(m);
+    if (missing)
+        return addressable ? 400 : 0;
+    if (cl >= 0 && (size_t)cl > (size_t)(e - hend))
+        return 0;
+    return tc->status;
+}
+
+static void udp_send(int port, const char *buf, size_t len)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_true(sendto(fd, buf, len, 0, (struct sockaddr *)&a, sizeof a) == (ssize_t)len);
+    close(fd);
+}
+
+static void test_transports(void **state)
+{
+    (void)state;
+    if (!have_dir())
+        skip();
+    sip_server *srv = t_net_server("127.0.0.1", NULL);
+    sip_core *core = sip_server_core(srv);
+    int uport = sip_server_port(srv, 0), tport = sip_server_tcp_port(srv, 0),
+        sport = sip_server_tls_port(srv, 0);
+    int failures = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len;
+        char *buf = load(cases[i].file, &len);
+        assert_non_null(buf);
+        /* UDP: answered or dropped as the table says */
+        sip_stats before, after;
+        sip_core_stats(core, &before);
+        udp_send(uport, buf, len);
+        int64_t end = t_ms() + T_NET_WAIT_MS;
+        do {
+            sip_core_stats(core, &after);
+        } while (after.responses + after.dropped == before.responses + before.dropped &&
+                 t_ms() < end && !usleep(2000));
+        int answered = after.responses > before.responses;
+        if (after.received != before.received + 1 || answered != (cases[i].status != 0)) {
+            print_error("%s over udp: received %d answered %d, want 1 / %d\n", cases[i].file,
+                        (int)(after.received - before.received), answered, cases[i].status != 0);
+            failures++;
+        }
+        /* TCP and TLS: the first answer on the connection, then it closes */
+        int want = stream_expectation(&cases[i], buf, len);
+        for (int tls = 0; tls < 2; tls++) {
+            t_conn *c = t_conn_open("127.0.0.1", tls ? sport : tport, tls);
+            assert_non_null(c);
+            (void)t_conn_send(c, buf, len);
+            t_conn_shut(c);
+            int closed = t_conn_wait_eof(c, 10000);
+            int got = t_conn_status(c, 0);
+            if (!closed || got != want) {
+                print_error("%s over %s: got %d (closed %d), want %d (%s)\n", cases[i].file,
+                            tls ? "tls" : "tcp", got, closed, want, cases[i].why);
+                failures++;
+            }
+            t_conn_close(c);
+        }
+        free(buf);
+    }
+    /* still serving on every transport */
+    const char *opt = "OPTIONS sip:pool01.contoso.com SIP/2.0\r\n"
+                      "Via: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bK-after\r\n"
+                      "From: <sip:p@contoso.onmicrosoft.com>;tag=a\r\n"
+                      "To: <sip:pool01.contoso.com>\r\nCall-ID: after@test\r\n"
+                      "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+    for (int tls = 0; tls < 2; tls++) {
+        t_conn *c = t_conn_open("127.0.0.1", tls ? sport : tport, tls);
+        assert_non_null(c);
+        assert_int_equal(t_conn_send(c, opt, strlen(opt)), 0);
+        assert_int_equal(t_conn_wait(c, 1), 1);
+        assert_int_equal(t_conn_status(c, 0), 200);
+        t_conn_close(c);
+    }
+    assert_int_equal(t_wait_connections(srv, 0), 0);
+    sip_server_stop(srv);
+    t_net_cert_cleanup();
+    assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expectations),
         cmocka_unit_test(test_details),
         cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_transports),
     };
     return cmocka_run_group_tests_name("sip_rfc4475", tests, NULL, NULL);
 }
