@@ -40,6 +40,10 @@ write_config() {
     HTTPS_PORT=${HTTPS_PORT:-$(free_port tcp)}
     SIP_PORT=${SIP_PORT:-$(free_port udp)}
     SIP_PORT2=${SIP_PORT2:-$(free_port udp)}
+    SIP_TCP_PORT=${SIP_TCP_PORT:-$(free_port tcp)}
+    SIP_TLS_PORT=${SIP_TLS_PORT:-$(free_port tcp)}
+    SIP_TCP_PORT2=${SIP_TCP_PORT2:-$(free_port tcp)}
+    SIP_TLS_PORT2=${SIP_TLS_PORT2:-$(free_port tcp)}
     STATE="$WORK/state"
     printf 'Adm1n-Pass!word\n' > "$WORK/admin.password"
     chmod 600 "$WORK/admin.password"
@@ -60,9 +64,13 @@ argon2_parallelism = 1
 [pool sippoolbl20a04.infra.lync.com]
 address = 127.0.0.1
 udp_port = $SIP_PORT
+tcp_port = $SIP_TCP_PORT
+tls_port = $SIP_TLS_PORT
 [pool sippool2.infra.lync.com]
 address = 127.0.0.1
 udp_port = $SIP_PORT2
+tcp_port = $SIP_TCP_PORT2
+tls_port = $SIP_TLS_PORT2
 [tenant contoso.onmicrosoft.com]
 display_name = Contoso
 admin_upn = admin@contoso.onmicrosoft.com
