@@ -92,6 +92,41 @@ static int parse_subs(load_ctx *c, rs_tenant_conf *t, const char *v)
     return 1;
 }
 
+/* "127.0.0.1, ::1, 10.0.0.0/8, [2001:db8::]/32": at most 64 addresses or
+ * ranges (the SIP core's limit); "" = none. */
+static int valid_cidr_list(const char *v)
+{
+    char *copy = rs_strdup(v), *save = NULL;
+    int ok = 1, n = 0;
+    for (char *tok = strtok_r(copy, ",", &save); ok && tok; tok = strtok_r(NULL, ",", &save)) {
+        tok = rs_trim(tok);
+        if (!*tok)
+            continue;
+        char *slash = strchr(tok, '/'), *end = NULL;
+        long bits = -1;
+        if (slash) {
+            *slash = '\0';
+            bits = strtol(slash + 1, &end, 10);
+            ok = slash[1] && !*end && bits >= 0;
+        }
+        size_t tl = strlen(tok);
+        if (tl >= 2 && tok[0] == '[' && tok[tl - 1] == ']') {
+            tok[tl - 1] = '\0';
+            tok++;
+        }
+        unsigned char a[16];
+        if (ok && inet_pton(AF_INET, tok, a) == 1)
+            ok = bits <= 32;
+        else if (ok && inet_pton(AF_INET6, tok, a) == 1)
+            ok = bits <= 128;
+        else
+            ok = 0;
+        ok = ok && ++n <= 64;
+    }
+    free(copy);
+    return ok;
+}
+
 static int on_entry(void *user, const char *section, const char *name, const char *value);
 
 /* Split a pool address list into out (numeric, no brackets); count or 0 when malformed. */
@@ -255,7 +290,24 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 1, 256, &cfg->sip_udp_threads);
         else if (!strcmp(name, "stream_threads"))
             return parse_int(c, name, value, 1, 256, &cfg->sip_stream_threads);
-        else
+        else if (!strcmp(name, "rate_limit_requests"))
+            return parse_int(c, name, value, 0, 1000000, &cfg->sip_rate_limit_requests);
+        else if (!strcmp(name, "rate_limit_window_seconds"))
+            return parse_int(c, name, value, 1, 3600, &cfg->sip_rate_limit_window_s);
+        else if (!strcmp(name, "ban_seconds"))
+            return parse_int(c, name, value, 1, 86400 * 7, &cfg->sip_ban_s);
+        else if (!strcmp(name, "failure_ban_threshold"))
+            return parse_int(c, name, value, 0, 1000000, &cfg->sip_failure_ban_threshold);
+        else if (!strcmp(name, "failure_window_seconds"))
+            return parse_int(c, name, value, 1, 86400, &cfg->sip_failure_window_s);
+        else if (!strcmp(name, "rate_limit_exempt")) {
+            if (!valid_cidr_list(value))
+                return fail(c,
+                            "rate_limit_exempt must be a comma-separated list of IPv4/IPv6 "
+                            "addresses or CIDR ranges, not '%s'",
+                            value, NULL);
+            set_str(&cfg->sip_rate_limit_exempt, value);
+        } else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "sync")) {
         if (!strcmp(name, "lag_seconds"))
@@ -306,7 +358,30 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             set_str(&t->default_pool, value);
         else if (!strcmp(name, "password_validity_days"))
             return parse_int(c, name, value, 0, 730, &t->password_validity_days);
-        else if (!strcmp(name, "exchange_enabled"))
+        else if (!strcmp(name, "banned_passwords")) {
+            /* Entra's custom list: up to 1000 terms of 4 to 16 characters */
+            int n = 0;
+            for (const char *p = value; *p;) {
+                size_t len = strcspn(p, ",");
+                while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+                    len--;
+                const char *q = p;
+                while (*q == ' ' || *q == '\t')
+                    q++, len--;
+                int ok = len >= 4 && len <= 16;
+                for (size_t k = 0; ok && k < len; k++)
+                    ok = q[k] > 0x20 && q[k] < 0x7f;
+                if (!ok || ++n > 1000)
+                    return fail(c,
+                                "banned_passwords must be a comma-separated list of up to 1000 "
+                                "terms of 4 to 16 printable characters, not '%s'",
+                                value, NULL);
+                p += strcspn(p, ",");
+                if (*p)
+                    p++;
+            }
+            set_str(&t->banned_passwords, value);
+        } else if (!strcmp(name, "exchange_enabled"))
             return parse_bool(c, name, value, &t->exchange_enabled);
         else if (!strcmp(name, "conferencing_enabled"))
             return parse_bool(c, name, value, &t->conferencing_enabled);
@@ -337,6 +412,12 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->sip_max_expires = 3600;
     out->sip_default_expires = 3600;
     out->sip_algorithms = rs_strdup("MD5,SHA-256");
+    out->sip_rate_limit_requests = 1000;
+    out->sip_rate_limit_window_s = 10;
+    out->sip_ban_s = 300;
+    out->sip_failure_ban_threshold = 100;
+    out->sip_failure_window_s = 600;
+    out->sip_rate_limit_exempt = rs_strdup("127.0.0.1, ::1");
 
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -416,6 +497,7 @@ void rs_config_free(rs_config *cfg)
     free(cfg->tls_cert_file);
     free(cfg->tls_key_file);
     free(cfg->sip_algorithms);
+    free(cfg->sip_rate_limit_exempt);
     free(cfg->sip_tls_cert);
     free(cfg->sip_tls_key);
     for (int i = 0; i < cfg->npools; i++) {
@@ -432,6 +514,7 @@ void rs_config_free(rs_config *cfg)
         free(t->admin_password_file);
         free(t->admin_password_env);
         free(t->default_pool);
+        free(t->banned_passwords);
         for (int j = 0; j < t->nsubs; j++)
             free(t->subs[j].sku);
     }

@@ -37,6 +37,7 @@ typedef struct rs_tenant_conf {
     char *admin_password_env;   /* or the name of an environment variable */
     char *default_pool;         /* pool FQDN new users are homed on */
     int password_validity_days; /* 0 = never expires; default 90 */
+    char *banned_passwords;     /* the tenant's own banned terms, comma-separated, or NULL */
     int exchange_enabled;       /* 1/0 */
     int conferencing_enabled;   /* 1/0 */
     rs_sub_conf subs[RS_MAX_SUBS];
@@ -72,6 +73,13 @@ typedef struct rs_config {
     int npools;
     rs_tenant_conf tenants[RS_MAX_TENANTS];
     int ntenants;
+    /* [sip] flood protection (sign-in.md §7, docs/internals/sip.md) */
+    int sip_rate_limit_requests;   /* per source per window; 0 = off (default 1000) */
+    int sip_rate_limit_window_s;   /* default 10 */
+    int sip_ban_s;                 /* default 300 */
+    int sip_failure_ban_threshold; /* failed digests per source per window; 0 = off (100) */
+    int sip_failure_window_s;      /* default 600 */
+    char *sip_rate_limit_exempt;   /* CIDR list never limited (default "127.0.0.1, ::1") */
 } rs_config;
 
 /* Load `path` into *out (zeroed first, defaults applied). On error *out is

@@ -396,6 +396,23 @@ static const cmdlet_param_t search_audit_params[] = {
     P_DC,
 };
 
+static const cmdlet_param_t get_pwpolicy_params[] = {
+    {"DomainName", PT_STRING, "System.String", NAMED, PF_PIPE_VALUE, NULL,
+     "A domain of the tenant; omitted: the initial domain.", 0, 0},
+    {"TenantId", PT_STRING, "System.Guid", NAMED, 0, NULL,
+     "Accepted for partner scripts; must be the signed-in tenant.", 0, 0},
+};
+static const cmdlet_param_t set_pwpolicy_params[] = {
+    {"DomainName", PT_STRING, "System.String", NAMED, PF_MANDATORY | PF_PIPE_VALUE, NULL,
+     "The domain whose users the policy applies to (by user principal name).", 0, 0},
+    {"ValidityPeriod", PT_INT, "System.UInt32", NAMED, PF_MANDATORY, NULL,
+     "Days a password stays valid: 1 to 730, or 2147483647 for never.", 1, 2147483647},
+    {"NotificationDays", PT_INT, "System.UInt32", NAMED, PF_MANDATORY, NULL,
+     "Days before expiry when users are first notified: 1 to 30.", 1, 2147483647},
+    {"TenantId", PT_STRING, "System.Guid", NAMED, 0, NULL,
+     "Accepted for partner scripts; must be the signed-in tenant.", 0, 0},
+};
+
 static const cmdlet_param_t test_room_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
@@ -505,6 +522,15 @@ const cmdlet_def_t cmdlet_table[] = {
         move_csroom_params, NULL, NULL,
         "Move-CsMeetingRoom -Identity confrm2 -Target \"sippool2.infra.lync.com\""),
 
+    DEF("Get-MsolPasswordPolicy", "msol", 0,
+        "Shows the password expiry policy of a domain (or of the initial domain).",
+        get_pwpolicy_params, "Microsoft.Online.Administration.PasswordPolicy", NULL,
+        "Get-MsolPasswordPolicy -DomainName contoso.onmicrosoft.com"),
+    DEF("Set-MsolPasswordPolicy", "msol", CF_CHANGES,
+        "Sets how long passwords of a domain's users stay valid and when users are notified.",
+        set_pwpolicy_params, NULL, NULL,
+        "Set-MsolPasswordPolicy -DomainName contoso.onmicrosoft.com -ValidityPeriod 60 "
+        "-NotificationDays 14"),
     DEF("Search-AdminAuditLog", "exchange", 0,
         "Searches the audit log of admin changes: who, when, cmdlet, object, parameters "
         "(secrets masked), success or the error.",

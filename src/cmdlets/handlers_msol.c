@@ -225,6 +225,69 @@ static rs_status h_set_license(hctx *c, rs_err *err)
     return rc;
 }
 
+/* ---- password expiry policy per domain (directory.md section 5) ---- */
+
+static json_t *policy_view(json_t *tenant, const char *domain)
+{
+    int days = 0, notify = 0;
+    char *upn = rs_asprintf("x@%s", domain);
+    dir_password_policy(tenant, upn, &days, &notify);
+    free(upn);
+    return json_pack("{s:n,s:i,s:i}", "ExtensionData", "NotificationDays", notify, "ValidityPeriod",
+                     days ? days : DIR_PASSWORD_NEVER);
+}
+
+static rs_status policy_domain(hctx *c, const char **out, rs_err *err)
+{
+    const char *t = bp_str(c->p, "TenantId");
+    if (t && !rs_streq_ci(t, c->tid))
+        return rs_errf(err, RS_EPERM,
+                       "Access Denied. You do not have permissions to call this cmdlet.");
+    const char *d = bp_str(c->p, "DomainName");
+    *out = d ? d : json_string_value(json_object_get(c->tenant, "InitialDomain"));
+    if (!dir_tenant_has_domain(c->tenant, *out))
+        return rs_raise(err, RS_E_MSOL_DOMAIN_NOT_FOUND, *out);
+    return RS_OK;
+}
+
+static rs_status h_get_policy(hctx *c, rs_err *err)
+{
+    const char *d;
+    rs_status rc = policy_domain(c, &d, err);
+    if (rc == RS_OK)
+        json_array_append_new(c->out, policy_view(c->tenant, d));
+    return rc;
+}
+
+static rs_status h_set_policy(hctx *c, rs_err *err)
+{
+    const char *d;
+    rs_status rc = policy_domain(c, &d, err);
+    if (rc)
+        return rc;
+    long long days = bp_int(c->p, "ValidityPeriod", 90),
+              notify = bp_int(c->p, "NotificationDays", 14);
+    if (days > 730 && days != DIR_PASSWORD_NEVER)
+        return rs_raise(err, RS_E_EXO_VALUE_INVALID,
+                        "ValidityPeriod must be 1 to 730 days, or 2147483647 for passwords that "
+                        "never expire.");
+    if (notify > 30 || (days != DIR_PASSWORD_NEVER && notify >= days))
+        return rs_raise(err, RS_E_EXO_VALUE_INVALID,
+                        "NotificationDays must be 1 to 30 and less than ValidityPeriod.");
+    json_t *all = json_object_get(c->tenant, "PasswordPolicies");
+    if (!json_is_object(all)) {
+        all = json_object();
+        json_object_set_new(c->tenant, "PasswordPolicies", all);
+    }
+    char *key = rs_lower_dup(d);
+    json_object_set_new(all, key,
+                        json_pack("{s:I,s:I}", "ValidityPeriod", (json_int_t)days,
+                                  "NotificationDays", (json_int_t)notify));
+    free(key);
+    c->tenant_dirty = 1;
+    return RS_OK;
+}
+
 #define USER_ROLES (ROLE_USER_ADMIN)
 const handler_entry msol_handlers[] = {
     {"Get-MsolAccountSku", h_get_sku, ROLE_LICENSE_ADMIN | ROLE_USER_ADMIN | ROLE_GLOBAL_READER},
@@ -235,5 +298,7 @@ const handler_entry msol_handlers[] = {
     {"Set-MsolUserPassword", h_set_password, USER_ROLES},
     {"Set-MsolUserLicense", h_set_license, ROLE_LICENSE_ADMIN | USER_ROLES},
     {"Unlock-RoomSystemAccount", h_unlock_account, USER_ROLES},
+    {"Get-MsolPasswordPolicy", h_get_policy, USER_ROLES | ROLE_GLOBAL_READER},
+    {"Set-MsolPasswordPolicy", h_set_policy, 0}, /* Global Administrator only */
     {NULL, NULL, 0},
 };

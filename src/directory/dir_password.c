@@ -22,7 +22,6 @@ static const char allowed_symbols[] = "@#$%^&*-_!+=[]{}|\\:',.?/`~\"();<> ";
 
 rs_status dir_password_check(json_t *tenant, const char *upn, const char *password, rs_err *err)
 {
-    (void)tenant;
     size_t len = strlen(password);
     const char *why = NULL;
     int lower = 0, upper = 0, digit = 0, symbol = 0;
@@ -58,6 +57,19 @@ rs_status dir_password_check(json_t *tenant, const char *upn, const char *passwo
         for (const char *const *b = banned; *b && !why; b++)
             if (!strcmp(base, *b))
                 why = "it is on the list of banned passwords";
+        /* the tenant's own list (directory.md section 5.2): the same rule, and
+         * a banned term anywhere in the password counts */
+        size_t i;
+        json_t *t;
+        json_array_foreach(json_object_get(tenant, "BannedPasswords"), i, t)
+        {
+            const char *term = json_string_value(t);
+            char *pl = rs_lower_dup(password);
+            if (!why && term && strlen(term) >= 4 && strstr(pl, term))
+                why = "it contains a term on the organization's list of banned passwords";
+            rs_wipe(pl, strlen(pl));
+            free(pl);
+        }
     }
     if (!why && upn) {
         size_t ul = strcspn(upn, "@");
@@ -135,15 +147,41 @@ void dir_user_set_password(json_t *user, const char *phc, const char *password, 
         dir_user_add_ha1(user, json_string_value(p), password);
 }
 
-bool dir_password_expired(json_t *tenant, json_t *user, int64_t now_ms)
+void dir_password_policy(json_t *tenant, const char *upn, int *validity_days,
+                         int *notification_days)
+{
+    json_int_t days = json_integer_value(json_object_get(tenant, "PasswordValidityDays"));
+    json_t *notify = json_object_get(tenant, "PasswordNotificationDays");
+    const char *at = upn ? strchr(upn, '@') : NULL;
+    if (at) {
+        char *dom = rs_lower_dup(at + 1);
+        json_t *p = json_object_get(json_object_get(tenant, "PasswordPolicies"), dom);
+        free(dom);
+        if (p) {
+            days = json_integer_value(json_object_get(p, "ValidityPeriod"));
+            notify = json_object_get(p, "NotificationDays");
+        }
+    }
+    *validity_days = days <= 0 || days >= DIR_PASSWORD_NEVER ? 0 : (int)days;
+    *notification_days = json_is_integer(notify) ? (int)json_integer_value(notify) : 14;
+}
+
+int64_t dir_password_expires_at(json_t *tenant, json_t *user)
 {
     if (json_is_true(json_object_get(user, "PasswordNeverExpires")))
-        return false;
-    json_int_t days = json_integer_value(json_object_get(tenant, "PasswordValidityDays"));
+        return INT64_MAX;
+    int days = 0, notify = 0;
+    dir_password_policy(tenant, json_string_value(json_object_get(user, "UserPrincipalName")),
+                        &days, &notify);
     json_t *changed = json_object_get(user, "LastPasswordChangeTimestamp");
     if (days <= 0 || !json_is_integer(changed))
-        return false;
-    return json_integer_value(changed) + (int64_t)days * 86400 * 1000 <= now_ms;
+        return INT64_MAX;
+    return json_integer_value(changed) + (int64_t)days * 86400 * 1000;
+}
+
+bool dir_password_expired(json_t *tenant, json_t *user, int64_t now_ms)
+{
+    return dir_password_expires_at(tenant, user) <= now_ms;
 }
 
 char *dir_password_random(void)

@@ -106,6 +106,25 @@ static char *read_admin_password(const rs_tenant_conf *tc, rs_err *err)
     return pw;
 }
 
+/* The tenant's own banned-password terms from the configuration (lower
+ * case, trimmed); the configuration is authoritative on every start. */
+static void apply_banned(json_t *t, const rs_tenant_conf *tc)
+{
+    json_t *list = json_array();
+    for (const char *p = tc->banned_passwords ? tc->banned_passwords : ""; *p;) {
+        size_t len = strcspn(p, ",");
+        char *dup = rs_strndup(p, len), *term = rs_trim(dup);
+        rs_lower(term);
+        if (*term)
+            json_array_append_new(list, json_string(term));
+        free(dup);
+        p += len;
+        if (*p)
+            p++;
+    }
+    json_object_set_new(t, "BannedPasswords", list);
+}
+
 static void apply_subscriptions(json_t *tenant, const rs_tenant_conf *tc)
 {
     json_t *subs = json_object_get(tenant, "Subscriptions");
@@ -158,6 +177,7 @@ rs_status dir_tenant_ensure(store_t *st, const rs_tenant_conf *tc, const dir_set
             json_object_set_new(t, "ConferencingEnabled", json_boolean(tc->conferencing_enabled));
             json_object_set_new(t, "PasswordValidityDays",
                                 json_integer(tc->password_validity_days));
+            apply_banned(t, tc);
             rc = dir_tenant_put(st, t, err);
         }
         json_decref(t);
@@ -182,6 +202,7 @@ rs_status dir_tenant_ensure(store_t *st, const rs_tenant_conf *tc, const dir_set
                           tc->password_validity_days, "PasswordNotificationDays", 14,
                           "Subscriptions", "WhenCreated", (json_int_t)rs_time_now_ms());
     apply_subscriptions(t, tc);
+    apply_banned(t, tc);
     rc = dir_password_check(t, tc->admin_upn, pw, err);
     if (rc) {
         char detail[sizeof err->msg];

@@ -80,6 +80,16 @@ void dir_user_set_password(json_t *user, const char *phc, const char *password, 
 /* Recompute HA1 for one more SIP address, if the plain password is at hand. */
 void dir_user_add_ha1(json_t *user, const char *address, const char *password);
 bool dir_password_expired(json_t *tenant, json_t *user, int64_t now_ms);
+/* When the user's password expires (ms since the epoch), or INT64_MAX when it
+ * never does (PasswordNeverExpires, a never-expiring domain policy, no
+ * password change recorded). dir_password_expired() is "expires_at <= now". */
+int64_t dir_password_expires_at(json_t *tenant, json_t *user);
+/* Password expiry policy for the domain of `upn` (Set-MsolPasswordPolicy per
+ * domain, else the tenant's default): validity in days (0 = never expires)
+ * and notification days. All borrowed. */
+#define DIR_PASSWORD_NEVER 2147483647 /* ValidityPeriod meaning "never" */
+void dir_password_policy(json_t *tenant, const char *upn, int *validity_days,
+                         int *notification_days);
 /* A random password that meets the policy (for New-MsolUser without -Password). */
 char *dir_password_random(void);
 

@@ -84,7 +84,41 @@ static void test_expiry(void **state)
     assert_true(dir_password_expired(t, u, 90 * day));
     json_object_set_new(u, "PasswordNeverExpires", json_true());
     assert_false(dir_password_expired(t, u, 1000 * day));
+    assert_true(dir_password_expires_at(t, u) == INT64_MAX);
+    /* a per-domain policy (Set-MsolPasswordPolicy) wins over the tenant's */
+    json_object_set_new(u, "PasswordNeverExpires", json_false());
+    json_object_set_new(t, "PasswordPolicies",
+                        json_pack("{s:{s:i,s:i}}", "contoso.onmicrosoft.com", "ValidityPeriod", 30,
+                                  "NotificationDays", 7));
+    assert_true(dir_password_expires_at(t, u) == 30 * day);
+    int days = 0, notify = 0;
+    dir_password_policy(t, "x@CONTOSO.onmicrosoft.com", &days, &notify);
+    assert_int_equal(days, 30);
+    assert_int_equal(notify, 7);
+    dir_password_policy(t, "x@other.example", &days, &notify);
+    assert_int_equal(days, 90);
+    assert_int_equal(notify, 14);
+    json_object_set_new(t, "PasswordPolicies",
+                        json_pack("{s:{s:i,s:i}}", "contoso.onmicrosoft.com", "ValidityPeriod",
+                                  DIR_PASSWORD_NEVER, "NotificationDays", 14));
+    assert_false(dir_password_expired(t, u, 100000 * day));
     json_decref(u);
+    json_decref(t);
+}
+
+/* The tenant's own banned terms count anywhere in the password. */
+static void test_banned_terms(void **state)
+{
+    (void)state;
+    json_t *t = tenant();
+    rs_err err;
+    assert_int_equal(dir_password_check(t, "r@contoso.onmicrosoft.com", "My-Fabrikam-9", &err),
+                     RS_OK);
+    json_object_set_new(t, "BannedPasswords", json_pack("[s]", "fabrikam"));
+    assert_int_equal(dir_password_check(t, "r@contoso.onmicrosoft.com", "My-Fabrikam-9", &err),
+                     RS_EINVAL);
+    assert_non_null(strstr(err.msg, "organization's list of banned passwords"));
+    assert_int_equal(dir_password_check(t, "r@contoso.onmicrosoft.com", "pass@word1", &err), RS_OK);
     json_decref(t);
 }
 
@@ -233,7 +267,7 @@ int main(void)
         cmocka_unit_test(test_password_policy), cmocka_unit_test(test_ha1),
         cmocka_unit_test(test_argon2),          cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_licenses),        cmocka_unit_test(test_catalog_and_countries),
-        cmocka_unit_test(test_lockout),
+        cmocka_unit_test(test_lockout),         cmocka_unit_test(test_banned_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
