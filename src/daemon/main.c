@@ -18,6 +18,7 @@
 #include "../cmdlets/services_int.h"
 #include "../sfb/sfb.h"
 #include "../sip/sip.h"
+#include "bindings.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -188,6 +189,7 @@ int main(int argc, char **argv)
     rs_services *svc = NULL;
     api_server *api = NULL;
     sip_server *sip = NULL;
+    rs_bindings *binds = NULL; /* write-behind SIP bindings (bindings.h) */
     if (rs_services_open(&cfg, &svc, &err) != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start: %s", err.msg);
         code = err.code == RS_EINVAL ? EX_CONFIG : err.code == RS_EIO ? EX_IOERR : EX_UNAVAILABLE;
@@ -241,6 +243,18 @@ int main(int argc, char **argv)
                          .locked = provider_locked};
     sip_options so = {0};
     so.algorithms = cfg.sip_algorithms;
+    so.rate_limit_requests = cfg.sip_rate_limit_requests;
+    so.rate_limit_window_s = cfg.sip_rate_limit_window_s;
+    so.ban_seconds = cfg.sip_ban_s;
+    so.failure_ban_threshold = cfg.sip_failure_ban_threshold;
+    so.failure_window_s = cfg.sip_failure_window_s;
+    so.rate_limit_exempt = cfg.sip_rate_limit_exempt;
+    if (rs_bindings_open(cfg.state_dir, &binds, &err) != RS_OK) {
+        rs_log(RS_LOG_ERROR, NULL, "cannot open the bindings database: %s", err.msg);
+        code = EX_IOERR;
+        goto out;
+    }
+    rs_bindings_options(binds, &so);
     rs_status sst = sip_server_start_opts(&ss, &prov, &so, &sip, &err);
     if (sip_key)
         rs_wipe(sip_key, strlen(sip_key));
@@ -249,6 +263,11 @@ int main(int argc, char **argv)
     if (sst != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start the SIP registrar: %s", err.msg);
         code = err.code == RS_EINVAL ? EX_CONFIG : EX_UNAVAILABLE;
+        goto out;
+    }
+    if (rs_bindings_start(binds, sip_server_core(sip), 500, &err) != RS_OK) {
+        rs_log(RS_LOG_ERROR, NULL, "%s", err.msg);
+        code = EX_UNAVAILABLE;
         goto out;
     }
     registrar_ctx reg = {.sip = sip, .cfg = &cfg};
@@ -278,7 +297,9 @@ out:
     api_stop(api);
     if (svc)
         rs_services_set_registrar(svc, &(rs_registrar_hooks){0});
-    sip_server_stop(sip);
+    rs_bindings_stop(binds);
+    sip_server_stop(sip); /* its core writes the last binding changes */
+    rs_bindings_close(binds);
     rs_services_close(svc);
     rs_config_free(&cfg);
     if (!code)

@@ -138,6 +138,19 @@ typedef struct sip_options {
     void (*persist_load)(void *ud, struct sip_core *c);
     void (*persist_final)(void *ud, struct sip_core *c);
     void *persist_ud;
+    /* Flood protection (sign-in.md §7; docs/internals/sip.md "Flood
+     * protection"). A source is an IPv4 address or an IPv6 /64. More than
+     * rate_limit_requests requests in rate_limit_window_s seconds, or
+     * failure_ban_threshold failed digests (the warning-level sip.auth.failed
+     * reasons fail2ban matches) in failure_window_s seconds, ban it for
+     * ban_seconds: no reply at all. Both limits 0 (a zeroed struct) = off. */
+    int rate_limit_requests;       /* 0 = no request-rate limit */
+    int rate_limit_window_s;       /* default 10 */
+    int ban_seconds;               /* default 300 */
+    int failure_ban_threshold;     /* 0 = no failure bans */
+    int failure_window_s;          /* default 600 */
+    const char *rate_limit_exempt; /* CIDR list never limited, "127.0.0.1, ::1, 10.0.0.0/8" */
+    size_t rate_limit_sources;     /* sources tracked at once (fixed table); default 32768 */
 } sip_options;
 
 typedef enum sip_transport {
@@ -171,6 +184,9 @@ typedef struct sip_stats {
     uint64_t challenges, auth_ok, auth_failed, auth_refused, stale, replay, redirects;
     uint64_t cache_hits, bindings_evicted;
     uint64_t bindings, aors; /* current */
+    uint64_t rate_dropped;   /* requests dropped because their source was banned */
+    uint64_t bans;           /* bans since start (rate and failure) */
+    uint64_t banned_sources; /* current */
 } sip_stats;
 
 typedef struct sip_core sip_core;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rs_log.h"
+#include "sip_rate.h"
 
 int64_t sip__now_wall_ms(const sip_core *c)
 {
@@ -81,18 +82,31 @@ rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_o
     sip_options none = {0};
     if (!o)
         o = &none;
+    sip__rate *rate = NULL;
+    sip__rate_conf rc = {.requests = o->rate_limit_requests,
+                         .window_s = o->rate_limit_window_s,
+                         .ban_s = o->ban_seconds,
+                         .fail_threshold = o->failure_ban_threshold,
+                         .fail_window_s = o->failure_window_s,
+                         .sources = o->rate_limit_sources,
+                         .exempt = o->rate_limit_exempt};
+    if (sip__rate_new(&rc, &rate, err) != RS_OK)
+        return RS_EINVAL;
     sip_core *c = rs_calloc(1, sizeof *c);
+    c->rate = rate;
     c->nonce_lifetime_s = s->nonce_lifetime_s > 0 ? s->nonce_lifetime_s : 300;
     c->min_expires = s->min_expires > 0 ? s->min_expires : 60;
     c->max_expires = s->max_expires > 0 ? s->max_expires : 3600;
     c->default_expires = s->default_expires > 0 ? s->default_expires : 3600;
     if (c->min_expires > c->max_expires || c->default_expires > c->max_expires ||
         c->default_expires < c->min_expires) {
+        sip__rate_free(c->rate);
         free(c);
         return rs_errf(err, RS_EINVAL, "sip: need min_expires <= default_expires <= max_expires");
     }
     rs_status st = parse_algorithms(c, o->algorithms, err);
     if (st != RS_OK) {
+        sip__rate_free(c->rate);
         free(c);
         return st;
     }
@@ -158,6 +172,7 @@ void sip_core_free(sip_core *c)
     free((void *)c->nc);
     sip__loc_free(c->loc);
     sip__txc_free(c->txc);
+    sip__rate_free(c->rate);
     rs_wipe(c->secret, sizeof c->secret);
     rs_wipe(c->log_key, sizeof c->log_key);
     free(c);
@@ -324,6 +339,21 @@ static void json_put(rs_buf *b, const char *s)
     }
 }
 
+/* Failure-driven bans: count the failed digests fail2ban's filter matches
+ * (sign-in.md §8: warning-level sip.auth.failed except replays) against the
+ * source; the one that crosses the threshold bans it. */
+static void rate_count_failure(sip_core *c, const char *level, const char *event,
+                               const sip_recv_info *ri, const char *reason)
+{
+    if (!c->rate || strcmp(event, "sip.auth.failed") != 0 || strcmp(level, "warning") != 0 ||
+        !reason || !strcmp(reason, "replay"))
+        return;
+    if (sip__rate_failed(c->rate, ri->src_ip, sip__now_mono_ms(c))) {
+        atomic_fetch_add(&c->bans, 1);
+        sip__seclog(c, "warning", "sip.source.banned", ri, "auth_failures", "", "", NULL);
+    }
+}
+
 void sip__seclog(sip_core *c, const char *level, const char *event, const sip_recv_info *ri,
                  const char *reason, const char *tenant, const char *realm, const char *username)
 {
@@ -359,6 +389,7 @@ void sip__seclog(sip_core *c, const char *level, const char *event, const sip_re
         (void)w;
     }
     rs_buf_free(&b);
+    rate_count_failure(c, level, event, ri, reason);
 }
 
 /* ---- receive ---- */
@@ -420,6 +451,24 @@ static int dispatch(sip_core *c, const sip_msg *m, const sip_recv_info *ri, sip_
     return out->status != 0;
 }
 
+/* Flood protection: 1 when the request may be answered, 0 when its source
+ * is banned (then nothing is sent). Logs ban changes. */
+static int rate_admit(sip_core *c, const sip_recv_info *ri)
+{
+    int unbanned = 0;
+    int v = sip__rate_check(c->rate, ri->src_ip, sip__now_mono_ms(c), &unbanned);
+    if (unbanned)
+        sip__seclog(c, "info", "sip.source.unbanned", ri, "ban_expired", "", "", NULL);
+    if (v == SIP_RATE_PASS)
+        return 1;
+    if (v == SIP_RATE_BANNED) {
+        atomic_fetch_add(&c->bans, 1);
+        sip__seclog(c, "warning", "sip.source.banned", ri, "rate_limit", "", "", NULL);
+    }
+    atomic_fetch_add(&c->rate_dropped, 1);
+    return 0;
+}
+
 int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *ri, sip_reply *out)
 {
     rs_buf_reset(&out->data);
@@ -428,6 +477,10 @@ int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *r
     out->dst_ip[0] = '\0';
     out->dst_port = 0;
     atomic_fetch_add(&c->st.received, 1);
+    if (c->rate && !rate_admit(c, ri)) {
+        atomic_fetch_add(&c->st.dropped, 1);
+        return 0;
+    }
     sip_msg *m = sip_msg_parse(buf, len, ri->transport == SIP_TRANSPORT_UDP ? 0 : SIP_PARSE_STREAM);
     int r = dispatch(c, m, ri, out);
     sip_msg_free(m);
@@ -443,9 +496,17 @@ int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *r
 
 /* ---- maintenance and admin views ---- */
 
+static void log_unban(void *ud, const char *ip)
+{
+    sip_recv_info ri = {.transport = SIP_TRANSPORT_UDP, .pool_index = -1};
+    snprintf(ri.src_ip, sizeof ri.src_ip, "%s", ip);
+    sip__seclog(ud, "info", "sip.source.unbanned", &ri, "ban_expired", "", "", NULL);
+}
+
 void sip_core_sweep(sip_core *c)
 {
     int64_t now = sip__now_mono_ms(c);
+    sip__rate_sweep(c->rate, now, log_unban, c);
     sip__loc_sweep(c->loc, now);
     sip__txc_sweep(c->txc, now);
 }
@@ -504,6 +565,9 @@ void sip_core_stats(sip_core *c, sip_stats *out)
     out->cache_hits = atomic_load(&c->st.cache_hits);
     out->bindings_evicted = atomic_load(&c->st.bindings_evicted);
     sip__loc_count(c->loc, &out->bindings, &out->aors);
+    out->rate_dropped = atomic_load(&c->rate_dropped);
+    out->bans = atomic_load(&c->bans);
+    out->banned_sources = sip__rate_banned(c->rate, sip__now_mono_ms(c));
 }
 
 /* ---- binding persistence ---- */

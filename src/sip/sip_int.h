@@ -144,6 +144,10 @@ struct sip_core {
     /* binding persistence (sip_options.persist_*) */
     void (*persist_final)(void *ud, sip_core *c);
     void *persist_ud;
+
+    /* flood protection (sip_rate.c); NULL when off */
+    struct sip__rate *rate;
+    _Atomic uint64_t rate_dropped, bans;
 };
 
 /* Wall-clock and monotonic milliseconds; both come from options.clock_ms

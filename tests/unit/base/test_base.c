@@ -102,12 +102,56 @@ static void test_config_errors(void **state)
     expect_config_error("this is not ini\n", "syntax error");
 }
 
+/* [sip] flood-protection keys: defaults, values, strict validation. */
+static void test_config_rate_limits(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[daemon]\nstate_dir = /tmp/x\n");
+    rs_config cfg;
+    rs_err err;
+    assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    assert_int_equal(cfg.sip_rate_limit_requests, 1000);
+    assert_int_equal(cfg.sip_rate_limit_window_s, 10);
+    assert_int_equal(cfg.sip_ban_s, 300);
+    assert_int_equal(cfg.sip_failure_ban_threshold, 100);
+    assert_int_equal(cfg.sip_failure_window_s, 600);
+    assert_string_equal(cfg.sip_rate_limit_exempt, "127.0.0.1, ::1");
+    rs_config_free(&cfg);
+    unlink(p);
+    free(p);
+    p = write_tmp("[sip]\nrate_limit_requests = 0\nrate_limit_window_seconds = 2\n"
+                  "ban_seconds = 60\nfailure_ban_threshold = 5\nfailure_window_seconds = 30\n"
+                  "rate_limit_exempt = 10.0.0.0/8, [2001:db8::]/32, ::1\n");
+    assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    assert_int_equal(cfg.sip_rate_limit_requests, 0);
+    assert_int_equal(cfg.sip_rate_limit_window_s, 2);
+    assert_int_equal(cfg.sip_ban_s, 60);
+    assert_int_equal(cfg.sip_failure_ban_threshold, 5);
+    assert_int_equal(cfg.sip_failure_window_s, 30);
+    assert_string_equal(cfg.sip_rate_limit_exempt, "10.0.0.0/8, [2001:db8::]/32, ::1");
+    rs_config_free(&cfg);
+    unlink(p);
+    free(p);
+    expect_config_error("[sip]\nrate_limit_exempt = 10.0.0.0/33\n", "rate_limit_exempt must be");
+    expect_config_error("[sip]\nrate_limit_exempt = localhost\n", "rate_limit_exempt must be");
+    expect_config_error("[sip]\nrate_limit_exempt = ::1/129\n", "rate_limit_exempt must be");
+    expect_config_error("[sip]\nrate_limit_exempt = 10.0.0.0/\n", "rate_limit_exempt must be");
+    expect_config_error("[sip]\nrate_limit_requests = -1\n", "'rate_limit_requests' must be");
+    expect_config_error("[sip]\nban_seconds = 0\n", "'ban_seconds' must be");
+    expect_config_error("[sip]\nrate_limit_window_seconds = x\n",
+                        "'rate_limit_window_seconds' must be");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_wildcard),  cmocka_unit_test(test_json_escape),
-        cmocka_unit_test(test_guid),      cmocka_unit_test(test_md5_vector),
-        cmocka_unit_test(test_config_ok), cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_wildcard),
+        cmocka_unit_test(test_json_escape),
+        cmocka_unit_test(test_guid),
+        cmocka_unit_test(test_md5_vector),
+        cmocka_unit_test(test_config_ok),
+        cmocka_unit_test(test_config_errors),
+        cmocka_unit_test(test_config_rate_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
