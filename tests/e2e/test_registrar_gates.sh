@@ -69,7 +69,9 @@ if [ -n "$FAKETIME_LIB" ]; then
     echo "+0" >"$WORK/faketime"
     cat >"$WORK/roomsysd" <<SH
 #!/bin/sh
-LD_PRELOAD=$FAKETIME_LIB FAKETIME_TIMESTAMP_FILE=$WORK/faketime FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1 exec "$ROOMSYSD" "\$@"
+# (an ASan build wants its runtime first; libfaketime only wraps clock calls)
+ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0 LD_PRELOAD=$FAKETIME_LIB \\
+FAKETIME_TIMESTAMP_FILE=$WORK/faketime FAKETIME_NO_CACHE=1 DONT_FAKE_MONOTONIC=1 exec "$ROOMSYSD" "\$@"
 SH
     chmod +x "$WORK/roomsysd"
     ROOMSYSD="$WORK/roomsysd"
