@@ -29,8 +29,11 @@ $results = @($work | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
     Write-Progress -Activity "Provisioning rooms" -Status $row.Address -PercentComplete ($_.N * 100 / $using:total)
     $step = "New-Mailbox"
     try {
+        # The account first: looking it up by user name is cheap whether or not
+        # it exists (a mailbox lookup that finds nothing also searches display names).
+        $user = Get-MsolUser -UserPrincipalName $row.Address -ErrorAction SilentlyContinue
         $created = $false
-        if (-not (Get-Mailbox -Identity $row.Address -ErrorAction SilentlyContinue)) {
+        if (-not $user -or -not (Get-Mailbox -Identity $row.Address -ErrorAction SilentlyContinue)) {
             $pw = ConvertTo-SecureString $row.Password -AsPlainText -Force
             New-Mailbox -Name $row.Name -Alias $row.Alias -MicrosoftOnlineServicesID $row.Address -Room -EnableRoomMailboxAccount $true -RoomMailboxPassword $pw -ResourceCapacity ([int]$row.Capacity) -ErrorAction Stop | Out-Null
             $created = $true
@@ -42,7 +45,6 @@ $results = @($work | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
         # A mailbox created just now has no usage location, license or meeting
         # room yet: only existing ones need to be looked at.
         $step = "Set-MsolUser"
-        $user = if ($created) { $null } else { Get-MsolUser -UserPrincipalName $row.Address -ErrorAction Stop }
         if ($created -or $user.UsageLocation -ne $row.UsageLocation -or -not $user.PasswordNeverExpires) {
             Set-MsolUser -UserPrincipalName $row.Address -UsageLocation $row.UsageLocation -PasswordNeverExpires $true -ErrorAction Stop
             $changes++

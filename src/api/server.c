@@ -94,6 +94,8 @@ typedef struct req_ctx {
     char cmdlet[API_CMDLET_NAME_MAX + 1];
     double worker_s;             /* InvokeCommand: time on the worker thread (0: not run) */
     double hash_s;               /* ... of which password hashing */
+    double worker_cpu_s;         /* CPU time of the worker thread for the request */
+    double hash_cpu_s;           /* ... of which password hashing */
     char peer[INET6_ADDRSTRLEN]; /* client address, numeric ("" if unknown) */
 } req_ctx;
 
@@ -430,8 +432,9 @@ static void job_invoke(void *arg)
     json_t *params = NULL;
     invoke_result res = {0};
     const char *service = c->route.service;
-    struct timespec w0;
+    struct timespec w0, wc0;
     clock_gettime(CLOCK_MONOTONIC, &w0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &wc0);
 
     if (!c->bearer) {
         rs_errf(&e, RS_EAUTH,
@@ -497,9 +500,13 @@ static void job_invoke(void *arg)
     }
 done:
     c->hash_s = res.hash_s;
+    c->hash_cpu_s = res.hash_cpu_s;
     invoke_result_clear(&res);
     json_decref(params);
     free(name);
+    struct timespec wc1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &wc1);
+    c->worker_cpu_s = (double)(wc1.tv_sec - wc0.tv_sec) + (double)(wc1.tv_nsec - wc0.tv_nsec) / 1e9;
     c->worker_s = elapsed_s(&w0);
     job_finish(c, &r);
 }
@@ -760,6 +767,8 @@ static void log_request(const req_ctx *c, enum MHD_RequestTerminationCode toe)
     if (c->worker_s > 0) { /* bench/provision splits server time with these */
         json_object_set_new(o, "worker_s", json_real(c->worker_s));
         json_object_set_new(o, "hash_s", json_real(c->hash_s));
+        json_object_set_new(o, "worker_cpu_s", json_real(c->worker_cpu_s));
+        json_object_set_new(o, "hash_cpu_s", json_real(c->hash_cpu_s));
     }
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(o, "aborted", json_true());

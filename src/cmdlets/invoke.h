@@ -18,9 +18,10 @@
 typedef struct rs_services rs_services; /* services.h */
 
 typedef struct invoke_result {
-    json_t *value;    /* new reference: JSON array of output objects (may be empty) */
-    json_t *warnings; /* new reference: JSON array of warning strings */
-    double hash_s;    /* seconds spent hashing passwords (argon2); set on errors too */
+    json_t *value;     /* new reference: JSON array of output objects (may be empty) */
+    json_t *warnings;  /* new reference: JSON array of warning strings */
+    double hash_s;     /* seconds spent hashing passwords (argon2); set on errors too */
+    double hash_cpu_s; /* ... CPU seconds of the calling thread */
 } invoke_result;
 
 /* Run `cmdlet` with JSON `params` (borrowed; an object, names matched
