@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Reg-4242!'
-ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12"
+ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14"
 
 # provision_rooms NAME...: one shell session creating each room the seed's way
 # (room mailbox with an enabled account and password, licence, meeting room).
@@ -82,6 +82,9 @@ rule "more than 10 contacts in a request -> 403; past 10 bindings an older one i
 rule "query REGISTER (no Contact) -> 200 listing the bindings with expires and Date" "$S/reg_query.xml" rx08
 rule "a higher CSeq of the same Call-ID updates the binding" "$S/reg_cseq.xml" rx09
 rule "another Call-ID replaces the binding even with a lower CSeq" "$S/reg_cseq_newcallid.xml" rx09
+rule "contacts match by SIP URI equality (host case, extra parameters), transport in both or neither" "$S/reg_uri_equality.xml" rx13
+rule "RFC 5626: (instance, reg-id) flows replace each other, Require: outbound; instance alone replaces" "$S/reg_outbound.xml" rx14
+rule "foreign Request-URI -> 403, unknown Require -> 420 + Unsupported, sips on UDP -> 416, unchallenged" "$S/reg_request_checks.xml" rx01
 rule "OPTIONS -> 200 + Allow: REGISTER, OPTIONS, no challenge" "$S/reg_options.xml" rx01
 rule "INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, BYE -> 405 + Allow; ACK unanswered" "$S/reg_methods.xml" rx01
 
