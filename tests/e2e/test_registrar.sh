@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Reg-4242!'
-ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14"
+ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14 rx15"
 
 # provision_rooms NAME...: one shell session creating each room the seed's way
 # (room mailbox with an enabled account and password, licence, meeting room).
@@ -28,7 +28,8 @@ provision_rooms() {
     rs provision <"$WORK/provision.ps1"
 }
 
-# scn SCENARIO_FILE ROOM [PORT]: run the scenario once, signed in as ROOM;
+# scn SCENARIO_FILE ROOM [PORT]: run the scenario once, signed in as ROOM
+# ($SIPP_EXTRA: more SIPp arguments, e.g. -key NAME VALUE);
 # succeeds when SIPp saw every expected answer and every check held. The
 # SIPp error and message logs are kept in $WORK/<scenario>_<room>.*.
 scn() {
@@ -39,7 +40,7 @@ scn() {
     rm -f "$base.err" "$base.msg"
     timeout 60 sipp -sf "$f" -inf "$base.csv" -m 1 -l 1 -i 127.0.0.1 -p "$(free_port udp)" \
         -timeout 30s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
-        -trace_err -error_file "$base.err" -trace_msg -message_file "$base.msg" \
+        -trace_err -error_file "$base.err" -trace_msg -message_file "$base.msg" ${SIPP_EXTRA:-} \
         >/dev/null 2>&1 </dev/null
 }
 # rule TITLE SCENARIO ROOM [PORT]: one check per scenario run.
@@ -85,6 +86,7 @@ rule "another Call-ID replaces the binding even with a lower CSeq" "$S/reg_cseq_
 rule "contacts match by SIP URI equality (host case, extra parameters), transport in both or neither" "$S/reg_uri_equality.xml" rx13
 rule "RFC 5626: (instance, reg-id) flows replace each other, Require: outbound; instance alone replaces" "$S/reg_outbound.xml" rx14
 rule "foreign Request-URI -> 403, unknown Require -> 420 + Unsupported, sips on UDP -> 416, unchallenged" "$S/reg_request_checks.xml" rx01
+SIPP_EXTRA="-key other rx01" rule "From or To another room -> 403; digest uri != Request-URI -> 400; nothing stored" "$S/reg_authz.xml" rx15
 rule "OPTIONS -> 200 + Allow: REGISTER, OPTIONS, no challenge" "$S/reg_options.xml" rx01
 rule "INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, BYE -> 405 + Allow; ACK unanswered" "$S/reg_methods.xml" rx01
 
