@@ -17,6 +17,7 @@
 #include "../base/rs_util.h"
 #include "../cmdlets/services_int.h"
 #include "../sfb/sfb.h"
+#include "../sfb/signin_cache.h"
 #include "../sip/sip.h"
 #include "bindings.h"
 
@@ -46,12 +47,19 @@ static void usage(FILE *f)
 
 /* ---- the registrar's view of the services (sip.h provider) ---- */
 
+/* Sign-in facts cached in memory, invalidated by the store's commit
+ * generation (sfb/signin_cache.h); lives from before the SIP start to after
+ * its stop. */
+static signin_cache *signin;
+
 static int provider_lookup(void *ud, const char *aor, const char *username, const char *realm,
                            sip_account *out)
 {
     rs_services *svc = ud;
     sfb_signin s;
-    if (sfb_signin_lookup(svc->st, aor, username, realm, &s) != RS_OK)
+    rs_status rc = signin ? signin_cache_lookup(signin, aor, username, realm, rs_time_now_ms(), &s)
+                          : sfb_signin_lookup(svc->st, aor, username, realm, &s);
+    if (rc != RS_OK)
         return 0; /* looks like an unknown user */
     out->known = s.known;
     memcpy(out->ha1_md5, s.ha1_md5, sizeof out->ha1_md5);
@@ -255,6 +263,7 @@ int main(int argc, char **argv)
         goto out;
     }
     rs_bindings_options(binds, &so);
+    signin = signin_cache_new(svc->st, 0);
     rs_status sst = sip_server_start_opts(&ss, &prov, &so, &sip, &err);
     if (sip_key)
         rs_wipe(sip_key, strlen(sip_key));
@@ -300,6 +309,8 @@ out:
     rs_bindings_stop(binds);
     sip_server_stop(sip); /* its core writes the last binding changes */
     rs_bindings_close(binds);
+    signin_cache_free(signin);
+    signin = NULL;
     rs_services_close(svc);
     rs_config_free(&cfg);
     if (!code)

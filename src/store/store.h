@@ -35,6 +35,11 @@ void store_close(store_t *st); /* NULL-safe */
 rs_status store_begin(store_t *st, rs_err *err);
 rs_status store_commit(store_t *st, rs_err *err);
 void store_rollback(store_t *st);
+/* Commit generation: a counter bumped after every commit that wrote (an
+ * implicit one included), once the change is visible to readers. Caches tag
+ * what they read with the generation seen before reading and treat older
+ * tags as stale. Lock-free; any thread. */
+uint64_t store_generation(const store_t *st);
 
 /* Documents. tenant "" is the global scope (tenants themselves). */
 /* *out: new reference. RS_ENOTFOUND when absent. */

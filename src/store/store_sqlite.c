@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,24 @@ struct store {
     sqlite3 *db;
     pthread_mutex_t lock; /* recursive */
     int depth;            /* nesting of begin/commit by the lock owner */
+    int dirty;            /* the open transaction wrote something */
+    _Atomic uint64_t gen; /* store_generation(): bumped after every commit that wrote */
 };
+
+/* A write just ran (lock held): bump the generation now when it committed on
+ * its own, else when the enclosing transaction ends. */
+static void wrote(store_t *st)
+{
+    if (st->depth == 0)
+        atomic_fetch_add_explicit(&st->gen, 1, memory_order_release);
+    else
+        st->dirty = 1;
+}
+
+uint64_t store_generation(const store_t *st)
+{
+    return atomic_load_explicit(&((store_t *)st)->gen, memory_order_acquire);
+}
 
 static rs_status db_err(store_t *st, rs_err *err, const char *what)
 {
@@ -154,6 +172,9 @@ rs_status store_commit(store_t *st, rs_err *err)
         rc = exec(st, "COMMIT", err);
         if (rc)
             exec(st, "ROLLBACK", NULL);
+        if (st->dirty)
+            atomic_fetch_add_explicit(&st->gen, 1, memory_order_release);
+        st->dirty = 0;
     }
     pthread_mutex_unlock(&st->lock);
     return rc;
@@ -161,8 +182,10 @@ rs_status store_commit(store_t *st, rs_err *err)
 
 void store_rollback(store_t *st)
 {
-    if (--st->depth == 0)
+    if (--st->depth == 0) {
         exec(st, "ROLLBACK", NULL);
+        st->dirty = 0;
+    }
     pthread_mutex_unlock(&st->lock);
 }
 
@@ -219,9 +242,11 @@ rs_status store_get(store_t *st, const char *tenant, const char *kind, const cha
     return rc;
 }
 
+/* Run a write statement and release it; every write goes through here. */
 static rs_status step_done(store_t *st, sqlite3_stmt *s, rs_err *err, const char *what)
 {
     rs_status rc = sqlite3_step(s) == SQLITE_DONE ? RS_OK : db_err(st, err, what);
+    wrote(st);
     done(st, s);
     return rc;
 }
