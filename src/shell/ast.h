@@ -110,6 +110,10 @@ typedef enum lang_op {
     OP_NOTCONTAINS,
     OP_IN,
     OP_NOTIN,
+    OP_CCONTAINS, /* case-sensitive forms of the four above */
+    OP_CNOTCONTAINS,
+    OP_CIN,
+    OP_CNOTIN,
     OP_REPLACE,
     OP_CREPLACE,
     OP_SPLIT,

@@ -34,6 +34,7 @@ void lang_error_free(lang_error *e)
     free(e->activity);
     free(e->reason);
     free(e->exception);
+    free(e->inner);
     free(e->target_name);
     free(e->target_type);
     free(e->fqid);
@@ -52,6 +53,7 @@ lang_error *lang_error_copy(const lang_error *e)
     c->activity = rs_strdup(e->activity);
     c->reason = rs_strdup(e->reason);
     c->exception = rs_strdup(e->exception);
+    c->inner = e->inner ? rs_strdup(e->inner) : NULL;
     c->target_name = rs_strdup(e->target_name);
     c->target_type = rs_strdup(e->target_type);
     c->fqid = rs_strdup(e->fqid);

@@ -32,6 +32,7 @@ typedef struct lang_error {
     char *activity;    /* the [..] part of CategoryInfo (usually the command), may be "" */
     char *reason;      /* exception short name: "ParameterBindingException" */
     char *exception;   /* full exception type name */
+    char *inner;       /* full type name of the InnerException (catch matches it too), or NULL */
     char *target_name; /* the (name:type) part of CategoryInfo, may be "" */
     char *target_type;
     char *fqid;              /* FullyQualifiedErrorId */

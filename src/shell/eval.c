@@ -1001,6 +1001,12 @@ static bool catch_matches(const lang_node *c, const lang_error *e)
             return true;
         if (rs_streq_ci(t, exs) || rs_streq_ci(t, e->reason ? e->reason : ""))
             return true;
+        /* PowerShell also matches the exception a RuntimeException wraps
+         * (catch [DivideByZeroException] around 1/0) */
+        const char *in = e->inner ? e->inner : "";
+        if (*in && (rs_streq_ci(t, rs_prefix_ci(in, "System.") ? in + 7 : in) ||
+                    rs_streq_ci(t, strrchr(in, '.') ? strrchr(in, '.') + 1 : in)))
+            return true;
         if (rs_streq_ci(t, "Management.Automation.ActionPreferenceStopException") &&
             e->script_terminating)
             return true;
@@ -1197,6 +1203,19 @@ static lang_status eval_args(lang_interp *I, const lang_node *cmd, lang_arg **ou
 }
 
 /* Bind a function's param block (or $args) in the new scope. */
+/* Does an unbound parameter of this type start as the type's default value
+ * (0, '', $false) rather than $null, as .NET value types and [string] do? */
+static bool value_type_default(const char *type)
+{
+    static const char *const types[] = {
+        "int",          "long",          "double",         "string",        "bool",
+        "System.Int32", "System.String", "System.Boolean", "System.Double", "System.Int64"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (rs_streq_ci(type, types[i]))
+            return true;
+    return false;
+}
+
 static lang_status bind_function_params(lang_interp *I, const lang_node *params, lang_arg *args,
                                         size_t nargs, const char *fname, uint32_t start,
                                         uint32_t end)
@@ -1312,6 +1331,8 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
             st = lang_eval_expr(I, d->a, &v);
         else if (d->ntypes && rs_streq_ci(d->types[0], "switch"))
             v = lang_bool(false);
+        else if (d->ntypes && value_type_default(d->types[0]))
+            st = lang_cast(I, d, d->types[0], NULL, &v); /* [int] -> 0, [string] -> '' */
         if (st == LANG_OK)
             lang_var_set(I, d->name, v);
         lang_unref(v);
@@ -1857,9 +1878,10 @@ lang_interp *lang_interp_new(const lang_host *host)
     lang_value *lim = lang_int(4);
     lang_set_global(I, "FormatEnumerationLimit", lim);
     lang_unref(lim);
-    lang_value *zero = lang_int(0);
-    lang_set_global(I, "LASTEXITCODE", zero);
-    lang_unref(zero);
+    /* $LASTEXITCODE stays unset until something sets it, as in PowerShell */
+    lang_value *no = lang_bool(false);
+    lang_set_global(I, "WhatIfPreference", no);
+    lang_unref(no);
     const char *home = getenv("HOME");
     set_pref(I, "HOME", home ? home : "");
     lang_value *ver = lang_hash_new();

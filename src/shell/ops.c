@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@ static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
                             const char *category, const char *exception, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
+/* The InnerException type of the next op_error (see errors.h), or NULL. */
+static _Thread_local const char *next_inner; /* per thread: parallel runspaces */
+
 static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
                             const char *category, const char *exception, const char *fmt, ...)
 {
@@ -32,6 +36,8 @@ static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
     lang_error *e = lang_error_new(buf);
     lang_error_set(&e->category, category);
     lang_error_set_exception(e, exception);
+    lang_error_set(&e->inner, next_inner);
+    next_inner = NULL;
     lang_error_set_fqid(e, id, NULL);
     if (at)
         lang_error_set_position(e, I->prog, at->start, at->end);
@@ -42,6 +48,15 @@ static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
 
 bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why)
 {
+    return lang_regex_compile_named(pattern, icase, re, why, NULL);
+}
+
+bool lang_regex_compile_named(const char *pattern, bool icase, regex_t *re, char **why,
+                              char *names[LANG_REGEX_GROUPS])
+{
+    if (names)
+        memset(names, 0, sizeof(char *) * LANG_REGEX_GROUPS);
+    int group = 0; /* capture groups opened so far (POSIX numbers every '(') */
     rs_buf b = {0};
     const char *p = pattern;
     if (!strncmp(p, "(?i)", 4)) {
@@ -94,9 +109,26 @@ bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why
         }
         if (!in_class && *p == '(' && p[1] == '?' && p[2] == ':') {
             rs_buf_putc(&b, '(');
+            group++;
             p += 2;
             continue;
         }
+        if (!in_class && *p == '(' && p[1] == '?' && p[2] == '<' && p[3] != '=' && p[3] != '!') {
+            /* (?<name>...): a numbered group whose number is remembered by name */
+            const char *e = strchr(p + 3, '>');
+            if (e) {
+                group++;
+                if (names && group < LANG_REGEX_GROUPS) {
+                    free(names[group]);
+                    names[group] = rs_strndup(p + 3, (size_t)(e - (p + 3)));
+                }
+                rs_buf_putc(&b, '(');
+                p = e;
+                continue;
+            }
+        }
+        if (!in_class && *p == '(' && p[1] != '?')
+            group++;
         if (*p == '[' && !in_class)
             in_class = true;
         else if (*p == ']' && in_class)
@@ -106,6 +138,11 @@ bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why
     int rc = regcomp(re, b.data ? b.data : "", REG_EXTENDED | (icase ? REG_ICASE : 0));
     rs_buf_free(&b);
     if (rc != 0) {
+        if (names)
+            for (int i = 0; i < LANG_REGEX_GROUPS; i++) {
+                free(names[i]);
+                names[i] = NULL;
+            }
         char msg[256];
         regerror(rc, re, msg, sizeof msg);
         *why = rs_asprintf("Invalid regular expression pattern: %s. %s", pattern, msg);
@@ -133,6 +170,19 @@ static bool is_number(const lang_value *v)
     return v && (v->type == LV_INT || v->type == LV_DOUBLE);
 }
 
+/* String order as .NET's culture comparison has it for ASCII: letters ignore
+ * case first; case-sensitive, a lowercase letter sorts before its uppercase. */
+static int text_cmp(const char *a, const char *b, bool ci)
+{
+    int r = strcasecmp(a, b);
+    if (r || ci)
+        return r;
+    for (; *a && *b; a++, b++)
+        if (*a != *b)
+            return islower((unsigned char)*a) ? -1 : 1;
+    return 0;
+}
+
 int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
 {
     *ok = true;
@@ -154,7 +204,7 @@ int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
             !lang_to_number(b, &bi, &bd, &bisd) || (b->type == LV_STRING && !*b->u.str.s)) {
             /* not a number: compare the text */
             char *sa = lang_to_str(a), *sb = lang_to_str(b);
-            int r = ci ? strcasecmp(sa, sb) : strcmp(sa, sb);
+            int r = text_cmp(sa, sb, ci);
             free(sa);
             free(sb);
             return r;
@@ -167,7 +217,7 @@ int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
     }
     case LV_STRING: {
         char *sb = lang_to_str(b);
-        int r = ci ? strcasecmp(a->u.str.s, sb) : strcmp(a->u.str.s, sb);
+        int r = text_cmp(a->u.str.s, sb, ci);
         free(sb);
         return r;
     }
@@ -177,10 +227,11 @@ int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
     }
 }
 
-static bool like(const lang_value *a, const lang_value *b)
+static bool like(const lang_value *a, const lang_value *b, bool ci)
 {
     char *s = lang_to_str(a), *p = lang_to_str(b);
-    bool r = rs_wildcard_match(p, s);
+    /* case-sensitive: fnmatch has the same * ? [..] (without ` escapes) */
+    bool r = ci ? rs_wildcard_match(p, s) : fnmatch(p, s, FNM_NOESCAPE) == 0;
     free(s);
     free(p);
     return r;
@@ -191,25 +242,37 @@ static lang_status match(lang_interp *I, const lang_node *at, const lang_value *
 {
     char *s = lang_to_str(a), *p = lang_to_str(b);
     regex_t re;
-    lang_status st = regex_or_error(I, at, p, icase, &re);
-    free(p);
-    if (st != LANG_OK) {
+    char *names[LANG_REGEX_GROUPS];
+    char *why = NULL;
+    if (!lang_regex_compile_named(p, icase, &re, &why, names)) {
+        free(p);
         free(s);
+        lang_status st = op_error(I, at, "InvalidRegularExpression", "InvalidOperation",
+                                  "System.Management.Automation.RuntimeException", "%s", why);
+        free(why);
         return st;
     }
-    regmatch_t m[10];
-    *hit = regexec(&re, s, 10, m, 0) == 0;
+    free(p);
+    regmatch_t m[LANG_REGEX_GROUPS];
+    *hit = regexec(&re, s, LANG_REGEX_GROUPS, m, 0) == 0;
     if (*hit && set_matches) {
+        /* $Matches: named groups by name, the others by number (as .NET, the
+         * numbered ones first), groups that did not take part left out */
         lang_value *h = lang_hash_new();
-        for (int i = 0; i < 10 && m[i].rm_so >= 0; i++) {
-            char key[4];
-            snprintf(key, sizeof key, "%d", i);
-            lang_prop_set_take(h, key,
-                               lang_str_n(s + m[i].rm_so, (size_t)(m[i].rm_eo - m[i].rm_so)));
-        }
+        for (int pass = 0; pass < 2; pass++)
+            for (int i = 0; i < LANG_REGEX_GROUPS; i++) {
+                if (m[i].rm_so < 0 || (pass == 0) != (names[i] == NULL))
+                    continue;
+                char key[8];
+                snprintf(key, sizeof key, "%d", i);
+                lang_prop_set_take(h, names[i] ? names[i] : key,
+                                   lang_str_n(s + m[i].rm_so, (size_t)(m[i].rm_eo - m[i].rm_so)));
+            }
         lang_var_set(I, "Matches", h);
         lang_unref(h);
     }
+    for (int i = 0; i < LANG_REGEX_GROUPS; i++)
+        free(names[i]);
     regfree(&re);
     free(s);
     return LANG_OK;
@@ -271,11 +334,11 @@ static lang_status compare_op(lang_interp *I, const lang_node *at, int op, const
         return LANG_OK;
     case OP_LIKE:
     case OP_CLIKE:
-        *r = like(a, b);
+        *r = like(a, b, ci);
         return LANG_OK;
     case OP_NOTLIKE:
     case OP_CNOTLIKE:
-        *r = !like(a, b);
+        *r = !like(a, b, ci);
         return LANG_OK;
     case OP_MATCH:
     case OP_CMATCH:
@@ -291,16 +354,16 @@ static lang_status compare_op(lang_interp *I, const lang_node *at, int op, const
     return LANG_OK;
 }
 
-static bool contains(const lang_value *coll, const lang_value *item)
+static bool contains(const lang_value *coll, const lang_value *item, bool ci)
 {
     bool ok;
     if (coll && coll->type == LV_ARRAY) {
         for (size_t i = 0; i < coll->u.arr.n; i++)
-            if (lang_compare(coll->u.arr.items[i], item, true, &ok) == 0 && ok)
+            if (lang_compare(coll->u.arr.items[i], item, ci, &ok) == 0 && ok)
                 return true;
         return false;
     }
-    return lang_compare(coll, item, true, &ok) == 0 && ok;
+    return lang_compare(coll, item, ci, &ok) == 0 && ok;
 }
 
 /* ---- arithmetic ---- */
@@ -383,10 +446,12 @@ static lang_status arith(lang_interp *I, const lang_node *at, int op, lang_value
             break;
         }
     }
-    if ((op == OP_DIV || op == OP_MOD) && y == 0)
+    if ((op == OP_DIV || op == OP_MOD) && y == 0) {
+        next_inner = "System.DivideByZeroException";
         return op_error(I, at, "RuntimeException", "NotSpecified",
                         "System.Management.Automation.RuntimeException",
                         "Attempted to divide by zero.");
+    }
     double r = op == OP_ADD   ? x + y
                : op == OP_SUB ? x - y
                : op == OP_MUL ? x * y
@@ -816,6 +881,7 @@ static lang_value *type_object(const char *name)
 static lang_status cast_error(lang_interp *I, const lang_node *at, lang_value *v, const char *net)
 {
     char *s = lang_to_str(v);
+    next_inner = "System.FormatException";
     lang_status st = op_error(I, at, "InvalidCastFromStringToInteger", "InvalidArgument",
                               "System.Management.Automation.RuntimeException",
                               "Cannot convert value \"%s\" to type \"%s\". Error: \"Input string "
@@ -863,6 +929,26 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
     }
     if (!strcmp(t, "bool") || !strcmp(t, "switch")) {
         *res = lang_bool(lang_truthy(v));
+        return LANG_OK;
+    }
+    size_t tl = strlen(t);
+    if (tl > 2 && !strcmp(t + tl - 2, "[]") && strcmp(t, "string[]") != 0) {
+        /* [int[]], [double[]], [object[]] ...: each element cast to the element type */
+        char elem[128];
+        snprintf(elem, sizeof elem, "%.*s", (int)(tl - 2), t);
+        lang_value *a = lang_array_new();
+        size_t n = v && v->type == LV_ARRAY ? v->u.arr.n : v ? 1 : 0;
+        for (size_t i = 0; i < n; i++) {
+            lang_value *x = NULL;
+            lang_status st =
+                lang_cast(I, at, elem, v->type == LV_ARRAY ? v->u.arr.items[i] : v, &x);
+            if (st != LANG_OK) {
+                lang_unref(a);
+                return st;
+            }
+            lang_array_push_take(a, x);
+        }
+        *res = a;
         return LANG_OK;
     }
     if (!strcmp(t, "array") || !strcmp(t, "string[]") || !strcmp(t, "object")) {
@@ -1063,16 +1149,20 @@ lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_val
         return st;
     }
     case OP_CONTAINS:
-        *res = lang_bool(contains(a, b));
+    case OP_CCONTAINS:
+        *res = lang_bool(contains(a, b, op == OP_CONTAINS));
         return LANG_OK;
     case OP_NOTCONTAINS:
-        *res = lang_bool(!contains(a, b));
+    case OP_CNOTCONTAINS:
+        *res = lang_bool(!contains(a, b, op == OP_NOTCONTAINS));
         return LANG_OK;
     case OP_IN:
-        *res = lang_bool(contains(b, a));
+    case OP_CIN:
+        *res = lang_bool(contains(b, a, op == OP_IN));
         return LANG_OK;
     case OP_NOTIN:
-        *res = lang_bool(!contains(b, a));
+    case OP_CNOTIN:
+        *res = lang_bool(!contains(b, a, op == OP_NOTIN));
         return LANG_OK;
     case OP_REPLACE:
     case OP_CREPLACE:
@@ -1525,7 +1615,7 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
             return LANG_OK;
         }
         if (rs_streq_ci(name, "Contains")) {
-            *res = lang_bool(contains(v, n ? args[0] : NULL));
+            *res = lang_bool(contains(v, n ? args[0] : NULL, false)); /* .NET Equals */
             return LANG_OK;
         }
         if (rs_streq_ci(name, "IndexOf")) {

@@ -25,6 +25,12 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
 /* Compile a .NET-style pattern with POSIX regcomp (\d and (?i) translated).
  * Returns false with *why (malloc'd) on a bad pattern. */
 bool lang_regex_compile(const char *pattern, bool icase, regex_t *re, char **why);
+/* Capture groups a match reports ($0..$9). */
+#define LANG_REGEX_GROUPS 10
+/* As lang_regex_compile; also names[i] = the name of group i for (?<name>...)
+ * groups (malloc'd, caller frees), NULL for the others. names may be NULL. */
+bool lang_regex_compile_named(const char *pattern, bool icase, regex_t *re, char **why,
+                              char *names[LANG_REGEX_GROUPS]);
 /* Scalar comparison of a with b converted to a's type: 0 equal, <0, >0.
  * *ok is false when the values cannot be ordered. */
 int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok);
