@@ -1,7 +1,7 @@
 #!/bin/bash
 # Registrar rules (RFC 3261 section 10, sign-in.md section 4) against the real
-# roomsysd: one SIPp scenario per rule (tests/e2e/sipp/reg_*.xml), each signed
-# in as its own provisioned room, plus sipcheck.py for what SIPp cannot
+# roomsysd: one SIPp scenario per rule (tests/e2e/sipp/reg_*.xml), over UDP and
+# over TCP, each signed in as its own provisioned room, plus sipcheck.py for what SIPp cannot
 # express (exact header sets, byte-identical retransmission answers, silence
 # after ACK). The last part restarts the daemon with [sip] min_expires = 1 to
 # watch a 2-second binding expire.
@@ -9,10 +9,12 @@
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Reg-4242!'
 ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14 rx15"
+TCP_ROOMS="rt01 rt02 rt03 rt04 rt05 rt06 rt07 rt08 rt09 rt13 rt14 rt15"
 
-# provision_rooms NAME...: one shell session creating each room the seed's way
-# (room mailbox with an enabled account and password, licence, meeting room).
+# provision_rooms SKU NAME...: one shell session creating each room the seed's
+# way (room mailbox with an enabled account and password, licence, meeting room).
 provision_rooms() {
+    sku=$1; shift
     {
         printf '%s\n' '$cred = Get-Credential admin@contoso.onmicrosoft.com' \
             'Connect-ExchangeOnline -Credential $cred' 'Connect-MsolService -Credential $cred' \
@@ -21,24 +23,26 @@ provision_rooms() {
             printf '%s\n' \
                 "New-Mailbox -Name \"Room $r\" -MicrosoftOnlineServicesID $r@$DOMAIN -Room -EnableRoomMailboxAccount \$true -RoomMailboxPassword (ConvertTo-SecureString '$PW' -AsPlainText -Force)" \
                 "Set-MsolUser -UserPrincipalName $r@$DOMAIN -UsageLocation US" \
-                "Set-MsolUserLicense -UserPrincipalName $r@$DOMAIN -AddLicenses contoso:MCOSTANDARD" \
+                "Set-MsolUserLicense -UserPrincipalName $r@$DOMAIN -AddLicenses contoso:$sku" \
                 "Enable-CsMeetingRoom -Identity $r@$DOMAIN -SipAddressType EmailAddress"
         done
     } >"$WORK/provision.ps1"
     rs provision <"$WORK/provision.ps1"
 }
 
-# scn SCENARIO_FILE ROOM [PORT]: run the scenario once, signed in as ROOM
-# ($SIPP_EXTRA: more SIPp arguments, e.g. -key NAME VALUE);
+# scn SCENARIO_FILE ROOM [PORT]: run the scenario once, signed in as ROOM,
+# over $T (udp, the default, or tcp: then PORT defaults to the TCP port;
+# $SIPP_EXTRA: more SIPp arguments, e.g. -key NAME VALUE);
 # succeeds when SIPp saw every expected answer and every check held. The
 # SIPp error and message logs are kept in $WORK/<scenario>_<room>.*.
 scn() {
-    f=$1; room=$2; port=${3:-$SIP_PORT}
+    f=$1; room=$2
+    if [ "${T:-udp}" = tcp ]; then port=${3:-$SIP_TCP_PORT} tr=t1; else port=${3:-$SIP_PORT} tr=u1; fi
     base="$WORK/$(basename "$f" .xml)_$room"
     printf 'SEQUENTIAL\n%s;%s;[authentication username=%s@%s password=%s]\n' \
         "$room" "$DOMAIN" "$room" "$DOMAIN" "$PW" >"$base.csv"
     rm -f "$base.err" "$base.msg"
-    timeout 60 sipp -sf "$f" -inf "$base.csv" -m 1 -l 1 -i 127.0.0.1 -p "$(free_port udp)" \
+    timeout 60 sipp -sf "$f" -t "$tr" -inf "$base.csv" -m 1 -l 1 -i 127.0.0.1 -p "$(free_port "${T:-udp}")" \
         -timeout 30s -timeout_error -recv_timeout 5000 127.0.0.1:"$port" \
         -trace_err -error_file "$base.err" -trace_msg -message_file "$base.msg" ${SIPP_EXTRA:-} \
         >/dev/null 2>&1 </dev/null
@@ -56,8 +60,11 @@ rule() {
 S="$E2E_DIR/sipp"
 
 start_daemon || exit 1
-provision_rooms $ROOMS
-check "the rooms are provisioned" test "$RS_RC" -eq 0
+provision_rooms MCOSTANDARD $ROOMS
+check "the UDP rooms are provisioned (MCOSTANDARD)" test "$RS_RC" -eq 0
+[ "$RS_RC" -eq 0 ] || cat "$WORK/provision.err"
+provision_rooms ENTERPRISEPACK $TCP_ROOMS
+check "the TCP rooms are provisioned (ENTERPRISEPACK, E3)" test "$RS_RC" -eq 0
 [ "$RS_RC" -eq 0 ] || cat "$WORK/provision.err"
 
 # The checking machinery itself can fail: a wrong expectation of each kind
@@ -73,22 +80,30 @@ sed '0,/<recv response="423">/s//<recv response="200">/' "$S/reg_min_expires.xml
 if scn "$WORK/neg_code.xml" rx01; then not_ok "control: a wrong response code fails the scenario"
 else ok "control: a wrong response code fails the scenario"; fi
 
-rule "Expires header sets the expiry; absent -> 3600; above max -> 3600; Expires: 0 removes" "$S/reg_expires.xml" rx01
-rule "contact ;expires wins over Expires; ;expires=0 removes only that contact" "$S/reg_expires_param.xml" rx02
-rule "0 < expiry < 60 -> 423 + Min-Expires: 60, nothing stored; 60 accepted" "$S/reg_min_expires.xml" rx03
-rule "Contact: * with Expires: 0 removes every binding" "$S/reg_star.xml" rx04
-rule "Contact: * with Expires != 0, without Expires or with other contacts -> 400, nothing changes" "$S/reg_star_invalid.xml" rx05
-rule "several contacts per room, added and removed one by one, all listed" "$S/reg_multi.xml" rx06
-rule "more than 10 contacts in a request -> 403; past 10 bindings an older one is evicted" "$S/reg_max_contacts.xml" rx07
-rule "query REGISTER (no Contact) -> 200 listing the bindings with expires and Date" "$S/reg_query.xml" rx08
-rule "a higher CSeq of the same Call-ID updates the binding" "$S/reg_cseq.xml" rx09
-rule "another Call-ID replaces the binding even with a lower CSeq" "$S/reg_cseq_newcallid.xml" rx09
-rule "contacts match by SIP URI equality (host case, extra parameters), transport in both or neither" "$S/reg_uri_equality.xml" rx13
-rule "RFC 5626: (instance, reg-id) flows replace each other, Require: outbound; instance alone replaces" "$S/reg_outbound.xml" rx14
-rule "foreign Request-URI -> 403, unknown Require -> 420 + Unsupported, sips on UDP -> 416, unchallenged" "$S/reg_request_checks.xml" rx01
-SIPP_EXTRA="-key other rx01" rule "From or To another room -> 403; digest uri != Request-URI -> 400; nothing stored" "$S/reg_authz.xml" rx15
-rule "OPTIONS -> 200 + Allow: REGISTER, OPTIONS, no challenge" "$S/reg_options.xml" rx01
-rule "INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, BYE -> 405 + Allow; ACK unanswered" "$S/reg_methods.xml" rx01
+# rules TRANSPORT PREFIX: every scenario once, over udp (-t u1) or tcp (-t t1),
+# each signed in as its own room PREFIXnn.
+rules() {
+    T=$1 P=$2
+    rule "[$T] Expires header sets the expiry; absent -> 3600; above max -> 3600; Expires: 0 removes" "$S/reg_expires.xml" ${P}01
+    rule "[$T] contact ;expires wins over Expires; ;expires=0 removes only that contact" "$S/reg_expires_param.xml" ${P}02
+    rule "[$T] 0 < expiry < 60 -> 423 + Min-Expires: 60, nothing stored; 60 accepted" "$S/reg_min_expires.xml" ${P}03
+    rule "[$T] Contact: * with Expires: 0 removes every binding" "$S/reg_star.xml" ${P}04
+    rule "[$T] Contact: * with Expires != 0, without Expires or with other contacts -> 400, nothing changes" "$S/reg_star_invalid.xml" ${P}05
+    rule "[$T] several contacts per room, added and removed one by one, all listed" "$S/reg_multi.xml" ${P}06
+    rule "[$T] more than 10 contacts in a request -> 403; past 10 bindings an older one is evicted" "$S/reg_max_contacts.xml" ${P}07
+    rule "[$T] query REGISTER (no Contact) -> 200 listing the bindings with expires and Date" "$S/reg_query.xml" ${P}08
+    rule "[$T] a higher CSeq of the same Call-ID updates the binding" "$S/reg_cseq.xml" ${P}09
+    rule "[$T] another Call-ID replaces the binding even with a lower CSeq" "$S/reg_cseq_newcallid.xml" ${P}09
+    rule "[$T] contacts match by SIP URI equality (host case, extra parameters), transport in both or neither" "$S/reg_uri_equality.xml" ${P}13
+    rule "[$T] RFC 5626: (instance, reg-id) flows replace each other, Require: outbound; instance alone replaces" "$S/reg_outbound.xml" ${P}14
+    rule "[$T] foreign Request-URI -> 403, unknown Require -> 420 + Unsupported, sips on UDP/TCP -> 416, unchallenged" "$S/reg_request_checks.xml" ${P}01
+    SIPP_EXTRA="-key other ${P}01" rule "[$T] From or To another room -> 403; digest uri != Request-URI -> 400; nothing stored" "$S/reg_authz.xml" ${P}15
+    rule "[$T] OPTIONS -> 200 + Allow: REGISTER, OPTIONS, no challenge" "$S/reg_options.xml" ${P}01
+    rule "[$T] INVITE, MESSAGE, SUBSCRIBE, NOTIFY, PUBLISH, BYE -> 405 + Allow; ACK unanswered" "$S/reg_methods.xml" ${P}01
+}
+rules udp rx
+rules tcp rt
+T=udp
 
 # What SIPp cannot express.
 SC="python3 $E2E_DIR/sipcheck.py"
