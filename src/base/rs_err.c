@@ -133,6 +133,16 @@ rs_status rs_raise(rs_err *err, rs_errname name, ...)
     return d->status;
 }
 
+rs_status rs_raisef(rs_err *err, rs_errname name, const char *fmt, ...)
+{
+    char text[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return rs_raise(err, name, text);
+}
+
 void rs_err_clear(rs_err *err)
 {
     if (!err)

@@ -58,6 +58,11 @@ rs_status rs_errf(rs_err *err, rs_status code, const char *fmt, ...)
 /* Fill err (may be NULL) from the catalogue entry `name`, formatting its text
  * template with the variadic arguments. Returns the entry's status. */
 rs_status rs_raise(rs_err *err, rs_errname name, ...);
+/* rs_raise for catalogue entries whose text is just "%s" (ACCESS_DENIED,
+ * TENANT_PREREQ, EXO_VALUE_INVALID ...): the message is fmt formatted with the
+ * arguments, checked by the compiler. */
+rs_status rs_raisef(rs_err *err, rs_errname name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Clear err to RS_OK with an empty message. err may be NULL. */
 void rs_err_clear(rs_err *err);

@@ -26,6 +26,7 @@ static const char *const recipient_type_values[] = {"RoomMailbox", "EquipmentMai
 static const char *const archiving_values[] = {"Uninitialized", "UseLyncArchivingPolicy",
                                                "NoArchiving", "ArchivingToExchange", NULL};
 static const char *const enabled_filter_values[] = {"All", "EnabledOnly", "DisabledOnly", NULL};
+static const char *const role_member_type_values[] = {"User", NULL};
 
 #define P_ID_EXO                                                                                   \
     {                                                                                              \
@@ -413,6 +414,51 @@ static const cmdlet_param_t set_pwpolicy_params[] = {
      "Accepted for partner scripts; must be the signed-in tenant.", 0, 0},
 };
 
+#define P_GUID(n, flags, h)                                                                        \
+    {                                                                                              \
+        n, PT_STRING, "System.Guid", NAMED, flags, NULL, h, 0, 0                                   \
+    }
+static const cmdlet_param_t get_role_params[] = {
+    {"RoleName", PT_STRING, "System.String", NAMED, 0, NULL,
+     "A role by name (Entra or MSOnline name, e.g. \"Exchange Administrator\" or \"Exchange "
+     "Service Administrator\").",
+     0, 0},
+    P_GUID("ObjectId", 0, "A role by its object id."),
+    P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
+};
+static const cmdlet_param_t role_member_params[] = {
+    {"RoleName", PT_STRING, "System.String", NAMED, 0, NULL, "The role, by name.", 0, 0},
+    P_GUID("RoleObjectId", 0, "The role, by object id (Get-MsolRole)."),
+    {"RoleMemberEmailAddress", PT_STRING, "System.String", NAMED, 0, NULL,
+     "The user, by user principal name.", 0, 0},
+    P_GUID("RoleMemberObjectId", 0, "The user, by object id."),
+    {"RoleMemberType", PT_ENUM, "Microsoft.Online.Administration.RoleMemberType", NAMED, 0,
+     role_member_type_values, "Only User members exist in roomsys.", 0, 0},
+    P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
+};
+static const cmdlet_param_t get_role_member_params[] = {
+    {"RoleObjectId", PT_STRING, "System.Guid", NAMED, PF_MANDATORY | PF_PIPE_PROP, NULL,
+     "The role, by object id (Get-MsolRole).", 0, 0},
+    P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
+};
+static const cmdlet_param_t get_user_role_params[] = {
+    {"UserPrincipalName", PT_STRING, "System.String", NAMED, PF_PIPE_PROP, NULL, "The user.", 0, 0},
+    P_GUID("ObjectId", PF_PIPE_PROP, "The user, by object id."),
+    P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
+};
+static const cmdlet_param_t set_access_params[] = {
+    {"Identity", PT_IDENTITY, "System.String", 0, PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The admin, by user principal name or object id.", 0, 0},
+    P_BOOL("Exchange", "Exchange Online remote PowerShell access."),
+    P_BOOL("SkypeForBusiness", "Skype for Business Online remote PowerShell access."),
+    P_BOOL("MSOnline", "Directory (MSOnline) access."),
+    {"PassThru", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Output the admin's access rights.", 0, 0},
+};
+static const char *const role_view_cols[] = {"ObjectId", "Name", "Description", NULL};
+static const char *const role_member_view[] = {"RoleMemberType", "EmailAddress", "DisplayName",
+                                               "isLicensed", NULL};
+
 static const cmdlet_param_t test_room_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
@@ -531,6 +577,31 @@ const cmdlet_def_t cmdlet_table[] = {
         set_pwpolicy_params, NULL, NULL,
         "Set-MsolPasswordPolicy -DomainName contoso.onmicrosoft.com -ValidityPeriod 60 "
         "-NotificationDays 14"),
+    DEF("Get-MsolRole", "msol", 0, "Lists the admin roles (or one).", get_role_params,
+        "Microsoft.Online.Administration.Role", role_view_cols,
+        "Get-MsolRole -RoleName \"Exchange Service Administrator\""),
+    DEF("Get-MsolRoleMember", "msol", 0, "Lists the members of a role.", get_role_member_params,
+        "Microsoft.Online.Administration.RoleMember", role_member_view,
+        "Get-MsolRoleMember -RoleObjectId (Get-MsolRole -RoleName \"Company "
+        "Administrator\").ObjectId"),
+    DEF("Get-MsolUserRole", "msol", 0, "Lists the roles of a user.", get_user_role_params,
+        "Microsoft.Online.Administration.Role", role_view_cols,
+        "Get-MsolUserRole -UserPrincipalName admin@contoso.onmicrosoft.com"),
+    DEF("Add-MsolRoleMember", "msol", CF_CHANGES,
+        "Gives a user an admin role (Global Administrator only).", role_member_params, NULL, NULL,
+        "Add-MsolRoleMember -RoleName \"Exchange Administrator\" -RoleMemberEmailAddress "
+        "eve@contoso.onmicrosoft.com"),
+    DEF("Remove-MsolRoleMember", "msol", CF_CHANGES,
+        "Takes an admin role from a user (Global Administrator only; never the last one).",
+        role_member_params, NULL, NULL,
+        "Remove-MsolRoleMember -RoleName \"Exchange Administrator\" -RoleMemberEmailAddress "
+        "eve@contoso.onmicrosoft.com"),
+    DEF("Set-RoomSystemAdminAccess", "msol", CF_CHANGES,
+        "Grants or revokes an admin's Exchange, Skype for Business and MSOnline remote PowerShell "
+        "access (roomsys; Global Administrator only).",
+        set_access_params, "Roomsys.AdminAccess", NULL,
+        "Set-RoomSystemAdminAccess -Identity eve@contoso.onmicrosoft.com -Exchange $true "
+        "-SkypeForBusiness $false -MSOnline $true"),
     DEF("Search-AdminAuditLog", "exchange", 0,
         "Searches the audit log of admin changes: who, when, cmdlet, object, parameters "
         "(secrets masked), success or the error.",

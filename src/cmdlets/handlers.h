@@ -47,6 +47,11 @@ typedef struct handler_entry {
 extern const handler_entry exchange_handlers[];
 extern const handler_entry msol_handlers[];
 extern const handler_entry sfb_handlers[];
+extern const handler_entry role_handlers[]; /* msol: roles and access rights */
+
+/* Only a Global Administrator changes an account that holds an admin role
+ * (directory.md section 8); RS_OK or ACCESS_DENIED naming both users. */
+rs_status h_check_can_change(hctx *c, json_t *user, rs_err *err);
 
 /* roomsys's own room cmdlets (handlers_validate.c). */
 rs_status h_test_room(hctx *c, rs_err *err);

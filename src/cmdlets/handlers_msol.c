@@ -22,6 +22,17 @@ static rs_status find_user(hctx *c, json_t **out, rs_err *err)
     return rc;
 }
 
+/* As find_user, for a change: administrators only by a Global Administrator. */
+static rs_status find_user_to_change(hctx *c, json_t **out, rs_err *err)
+{
+    rs_status rc = find_user(c, out, err);
+    if (rc == RS_OK && (rc = h_check_can_change(c, *out, err))) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 static rs_status h_get_sku(hctx *c, rs_err *err)
 {
     const char *t = bp_str(c->p, "TenantId");
@@ -155,7 +166,7 @@ static rs_status h_get_user(hctx *c, rs_err *err)
 static rs_status h_set_user(hctx *c, rs_err *err)
 {
     json_t *user = NULL;
-    rs_status rc = find_user(c, &user, err);
+    rs_status rc = find_user_to_change(c, &user, err);
     if (rc)
         return rc;
     copy_bools(c, user, user_bools);
@@ -172,7 +183,7 @@ static rs_status h_set_user(hctx *c, rs_err *err)
 static rs_status h_set_password(hctx *c, rs_err *err)
 {
     json_t *user = NULL;
-    rs_status rc = find_user(c, &user, err);
+    rs_status rc = find_user_to_change(c, &user, err);
     if (rc)
         return rc;
     const char *phc;
@@ -204,7 +215,7 @@ static rs_status h_set_password(hctx *c, rs_err *err)
 static rs_status h_set_license(hctx *c, rs_err *err)
 {
     json_t *user = NULL;
-    rs_status rc = find_user(c, &user, err);
+    rs_status rc = find_user_to_change(c, &user, err);
     if (rc)
         return rc;
     int could_meet = dir_user_can_meet(user);

@@ -117,11 +117,11 @@ static rs_status h_enable_room(hctx *c, rs_err *err)
 {
     const char *id = bp_str(c->p, "Identity");
     if (!json_is_true(json_object_get(c->tenant, "ConferencingEnabled")))
-        return rs_raise(err, RS_E_TENANT_PREREQ,
-                        "The conferencing capability of Skype for Business is not enabled for "
-                        "the tenant \"%s\". Enable it (conferencing_enabled = true), then run the "
-                        "command again.",
-                        c->who->tenant_domain);
+        return rs_raisef(err, RS_E_TENANT_PREREQ,
+                         "The conferencing capability of Skype for Business is not enabled for "
+                         "the tenant \"%s\". Enable it (conferencing_enabled = true), then run the "
+                         "command again.",
+                         c->who->tenant_domain);
     if (bp_has(c->p, "SipAddress") && bp_has(c->p, "SipAddressType"))
         return rs_raise(err, RS_E_PARAM_SET,
                         "Use either -SipAddress or -SipAddressType, not both.");

@@ -52,12 +52,17 @@ const char *h_secret(hctx *c, const char *param, const char **out_phc)
 
 static const handler_entry *find_handler(const char *service, const char *name)
 {
-    const handler_entry *tabs[] = {exchange_handlers, msol_handlers, sfb_handlers};
-    const char *names[] = {"exchange", "msol", "sfb"};
-    for (int t = 0; t < 3; t++) {
-        if (strcmp(service, names[t]))
+    static const struct {
+        const char *service;
+        const handler_entry *table;
+    } tabs[] = {{"exchange", exchange_handlers},
+                {"msol", msol_handlers},
+                {"msol", role_handlers},
+                {"sfb", sfb_handlers}};
+    for (size_t t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+        if (strcmp(service, tabs[t].service))
             continue;
-        for (const handler_entry *h = tabs[t]; h->name; h++)
+        for (const handler_entry *h = tabs[t].table; h->name; h++)
             if (rs_streq_ci(h->name, name))
                 return h;
     }
@@ -146,23 +151,23 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     if (!def || !h || (def->flags & CF_LOCAL) || strcmp(def->service, service))
         return rs_raise(err, RS_E_COMMAND_NOT_FOUND, cmdlet ? cmdlet : "");
     if (!(who->rights & service_right(service))) {
-        rs_raise(err, RS_E_ACCESS_DENIED,
-                 "The user \"%s\" doesn't have %s access. Ask a global administrator to "
-                 "grant it, then connect again.",
-                 who->upn, service_title(service));
+        rs_raisef(err, RS_E_ACCESS_DENIED,
+                  "The user \"%s\" doesn't have %s access. Ask a global administrator to "
+                  "grant it, then connect again.",
+                  who->upn, service_title(service));
         audit_failure(svc, who, service, def, params, err);
         return err->code;
     }
     if (!(who->roles & (h->roles | ROLE_GLOBAL_ADMIN))) {
-        rs_raise(err, RS_E_ACCESS_DENIED,
-                 "The user \"%s\" isn't assigned to any management roles that allow "
-                 "running \"%s\". It needs the Global Administrator role%s.",
-                 who->upn, def->name,
-                 (h->roles & ROLE_EXCHANGE_ADMIN) ? " or the Exchange Administrator role"
-                 : (h->roles & ROLE_SFB_ADMIN)    ? " or the Skype for Business Administrator role"
-                 : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
-                     ? ", User Administrator or License Administrator role"
-                     : "");
+        rs_raisef(err, RS_E_ACCESS_DENIED,
+                  "The user \"%s\" isn't assigned to any management roles that allow "
+                  "running \"%s\". It needs the Global Administrator role%s.",
+                  who->upn, def->name,
+                  (h->roles & ROLE_EXCHANGE_ADMIN) ? " or the Exchange Administrator role"
+                  : (h->roles & ROLE_SFB_ADMIN)    ? " or the Skype for Business Administrator role"
+                  : (h->roles & (ROLE_USER_ADMIN | ROLE_LICENSE_ADMIN))
+                      ? ", User Administrator or License Administrator role"
+                      : "");
         audit_failure(svc, who, service, def, params, err);
         return err->code;
     }
@@ -239,11 +244,11 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
     rc = dir_tenant_get(svc->st, c.tid, &c.tenant, err);
     if (rc == RS_OK && !strcmp(service, "exchange") &&
         !json_is_true(json_object_get(c.tenant, "ExchangeEnabled")))
-        rc = rs_raise(err, RS_E_TENANT_PREREQ,
-                      "Exchange Online is not enabled for the tenant \"%s\". Enable it "
-                      "(exchange_enabled = true in the tenant's configuration), then run the "
-                      "command again.",
-                      who->tenant_domain);
+        rc = rs_raisef(err, RS_E_TENANT_PREREQ,
+                       "Exchange Online is not enabled for the tenant \"%s\". Enable it "
+                       "(exchange_enabled = true in the tenant's configuration), then run the "
+                       "command again.",
+                       who->tenant_domain);
     if (rc == RS_OK)
         rc = h->fn(&c, err);
     if (rc == RS_OK && c.tenant_dirty)

@@ -1,6 +1,7 @@
 /* dir_session.c - admin sign-in and bearer tokens. Tokens are 256-bit random
  * values; only their SHA-256 is stored (tenant "" / kind "session"). */
 #include "directory.h"
+#include "dir_roles.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -33,49 +34,6 @@ static const char *scope_service(const char *scope)
 
 static pthread_mutex_t dummy_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *dummy; /* verifier of no account, made once */
-
-static unsigned roles_of(json_t *user)
-{
-    unsigned r = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(user, "Roles"), i, v)
-    {
-        const char *s = json_string_value(v);
-        if (rs_streq_ci(s, "Global Administrator") || rs_streq_ci(s, "Company Administrator"))
-            r |= ROLE_GLOBAL_ADMIN;
-        else if (rs_streq_ci(s, "User Administrator"))
-            r |= ROLE_USER_ADMIN;
-        else if (rs_streq_ci(s, "License Administrator"))
-            r |= ROLE_LICENSE_ADMIN;
-        else if (rs_streq_ci(s, "Exchange Administrator"))
-            r |= ROLE_EXCHANGE_ADMIN;
-        else if (rs_streq_ci(s, "Skype for Business Administrator") ||
-                 rs_streq_ci(s, "Teams Administrator"))
-            r |= ROLE_SFB_ADMIN;
-        else if (rs_streq_ci(s, "Global Reader"))
-            r |= ROLE_GLOBAL_READER;
-    }
-    return r;
-}
-
-static unsigned rights_of(json_t *user)
-{
-    unsigned r = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(user, "RemotePowerShellAccess"), i, v)
-    {
-        const char *s = json_string_value(v);
-        if (rs_streq_ci(s, "Exchange"))
-            r |= RIGHT_EXCHANGE;
-        else if (rs_streq_ci(s, "SkypeForBusiness"))
-            r |= RIGHT_SFB;
-        else if (rs_streq_ci(s, "MSOnline"))
-            r |= RIGHT_MSOL;
-    }
-    return r;
-}
 
 rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, const char *src_ip,
                           const char *tenant, const char *upn, const char *password,
@@ -125,7 +83,7 @@ rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, 
     if (locked)
         ok = false;
     if (ok && (json_is_true(json_object_get(user, "BlockCredential")) ||
-               !json_is_true(json_object_get(user, "AccountEnabled")) || !roles_of(user) ||
+               !json_is_true(json_object_get(user, "AccountEnabled")) || !dir_user_roles(user) ||
                dir_password_expired(t, user, rs_time_now_ms())))
         ok = false;
     if (!ok) {
@@ -195,8 +153,8 @@ rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_
                  json_string_value(json_object_get(user, "ObjectId")));
         snprintf(out->service, sizeof out->service, "%s",
                  json_string_value(json_object_get(sess, "Service")));
-        out->roles = roles_of(user);
-        out->rights = rights_of(user);
+        out->roles = dir_user_roles(user);
+        out->rights = dir_user_rights(user);
     }
     json_decref(sess);
     json_decref(user);
