@@ -459,6 +459,6 @@ const handler_entry exchange_handlers[] = {
     {"Remove-Mailbox", h_remove_mailbox, EXO_ROLES},
     {"Set-CalendarProcessing", h_set_calproc, EXO_ROLES},
     {"Get-CalendarProcessing", h_get_calproc, EXO_ROLES | ROLE_GLOBAL_READER},
-    {"Search-AdminAuditLog", h_search_audit, EXO_ROLES | ROLE_GLOBAL_READER},
+    {"Search-AdminAuditLog", h_search_audit, ROLE_GLOBAL_READER}, /* directory.md section 9 */
     {NULL, NULL, 0},
 };
