@@ -365,6 +365,14 @@ static const cmdlet_param_t disable_csroom_params[] = {
     P_DC,
 };
 
+static const cmdlet_param_t get_csregistrar_params[] = {
+    {"Identity", PT_STRING, "Microsoft.Rtc.Management.Xds.XdsGlobalRelativeIdentity", 0, 0, NULL,
+     "The registrar pool: its FQDN or \"Registrar:<FQDN>\"; omitted returns every pool.", 0, 0},
+};
+static const char *const csregistrar_view[] = {
+    "PoolFqdn", "ActiveRegistrations", "RegisteredRooms", "Registered", "AuthFailed", "Banned",
+    NULL};
+
 static const cmdlet_param_t move_csroom_params[] = {
     P_ID_CS,
     {"Target", PT_FQDN, "Microsoft.Rtc.Management.Deploy.Fqdn", 1, PF_MANDATORY, NULL,
@@ -567,6 +575,11 @@ const cmdlet_def_t cmdlet_table[] = {
     DEF("Move-CsMeetingRoom", "sfb", CF_CHANGES, "Moves a meeting room to another registrar pool.",
         move_csroom_params, NULL, NULL,
         "Move-CsMeetingRoom -Identity confrm2 -Target \"sippool2.infra.lync.com\""),
+    DEF("Get-CsRegistrarStatus", "sfb", 0,
+        "Shows each registrar pool's live registrations and REGISTER outcomes since the daemon "
+        "started (figures cover every tenant homed on the pool).",
+        get_csregistrar_params, "Roomsys.Registrar.PoolStatus", csregistrar_view,
+        "Get-CsRegistrarStatus -Identity sippoolbl20a04.infra.lync.com | Format-List"),
 
     DEF("Get-MsolPasswordPolicy", "msol", 0,
         "Shows the password expiry policy of a domain (or of the initial domain).",

@@ -1,6 +1,7 @@
 /* handlers_sfb.c - Skype for Business Online cmdlets (cmdlets.md section 7):
  * Get-CsTenant, Get-CsOnlineUser and the *-CsMeetingRoom family. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +396,61 @@ static rs_status h_move_room(hctx *c, rs_err *err)
     return rc;
 }
 
+/* Get-CsRegistrarStatus: one object per registrar pool with its live
+ * registrations and REGISTER outcomes since the daemon started. Pools are
+ * shared infrastructure: the figures cover every tenant homed on them, and
+ * carry no names or addresses. */
+static rs_status h_get_registrar_status(hctx *c, rs_err *err)
+{
+    const rs_config *cfg = rs_services_config(c->svc);
+    const char *id = bp_str(c->p, "Identity");
+    if (id && rs_prefix_ci(id, "Registrar:"))
+        id += 10;
+    if (id && !pool_exists(c, id))
+        return rs_raise(err, RS_E_CS_POOL_NOT_FOUND, id);
+    if (!c->svc->reg.pool_status)
+        return rs_errf(err, RS_EUNAVAIL, "No SIP registrar runs in this daemon.");
+    for (int i = 0; i < cfg->npools; i++) {
+        const char *fqdn = cfg->pools[i].fqdn;
+        rs_pool_status s;
+        if (id && !rs_streq_ci(id, fqdn))
+            continue;
+        if (c->svc->reg.pool_status(c->svc->reg.ud, fqdn, &s) != 0)
+            continue;
+        char ident[300];
+        snprintf(ident, sizeof ident, "Registrar:%s", fqdn);
+        json_t *o = json_object();
+        json_object_set_new(o, "Identity", json_string(ident));
+        json_object_set_new(o, "PoolFqdn", json_string(fqdn));
+        static const struct {
+            const char *name;
+            size_t off;
+        } counters[] = {
+            {"ActiveRegistrations", offsetof(rs_pool_status, bindings)},
+            {"RegisteredRooms", offsetof(rs_pool_status, aors)},
+            {"Registered", offsetof(rs_pool_status, registered)},
+            {"Challenged", offsetof(rs_pool_status, challenged)},
+            {"AuthFailed", offsetof(rs_pool_status, auth_failed)},
+            {"Refused", offsetof(rs_pool_status, refused)},
+            {"Stale", offsetof(rs_pool_status, stale)},
+            {"Redirected", offsetof(rs_pool_status, redirected)},
+            {"Rejected", offsetof(rs_pool_status, rejected)},
+            {"Malformed", offsetof(rs_pool_status, malformed)},
+            {"Banned", offsetof(rs_pool_status, banned)},
+            {"Retransmissions", offsetof(rs_pool_status, retransmissions)},
+            {"Evicted", offsetof(rs_pool_status, evicted)},
+            {"BannedSources", offsetof(rs_pool_status, banned_sources)},
+        };
+        for (size_t k = 0; k < sizeof counters / sizeof *counters; k++) {
+            uint64_t v;
+            memcpy(&v, (const char *)&s + counters[k].off, sizeof v);
+            json_object_set_new(o, counters[k].name, json_integer((json_int_t)v));
+        }
+        json_array_append_new(c->out, o);
+    }
+    return RS_OK;
+}
+
 #define CS_ROLES (ROLE_SFB_ADMIN)
 const handler_entry sfb_handlers[] = {
     {"Get-CsTenant", h_get_tenant, CS_ROLES | ROLE_GLOBAL_READER},
@@ -404,6 +460,7 @@ const handler_entry sfb_handlers[] = {
     {"Set-CsMeetingRoom", h_set_room, CS_ROLES},
     {"Disable-CsMeetingRoom", h_disable_room, CS_ROLES},
     {"Move-CsMeetingRoom", h_move_room, CS_ROLES},
+    {"Get-CsRegistrarStatus", h_get_registrar_status, CS_ROLES | ROLE_GLOBAL_READER},
     {"Test-RoomSystemAccount", h_test_room, CS_ROLES | ROLE_EXCHANGE_ADMIN | ROLE_GLOBAL_READER},
     {NULL, NULL, 0},
 };

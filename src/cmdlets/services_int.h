@@ -3,10 +3,20 @@
 #define RS_SERVICES_INT_H
 
 #include <pthread.h>
+#include <stdint.h>
 
 #include "../directory/directory.h"
 #include "../store/store.h"
 #include "services.h"
+
+/* One registrar pool's live figures (Get-CsRegistrarStatus; sip.h
+ * sip_pool_stats has the meaning of each counter). */
+typedef struct rs_pool_status {
+    uint64_t bindings, aors; /* current */
+    uint64_t registered, challenged, auth_failed, refused, stale, redirected, rejected, malformed,
+        banned, retransmissions, evicted; /* since start */
+    uint64_t banned_sources;              /* registrar-wide, current */
+} rs_pool_status;
 
 /* Hooks the daemon installs so cmdlets can act on live registrations. */
 typedef struct rs_registrar_hooks {
@@ -21,6 +31,10 @@ typedef struct rs_registrar_hooks {
      * store locked. */
     int (*probe)(void *ud, const char *pool, const char *aor, const char *password, char *reason,
                  size_t reason_sz);
+    /* Optional: live figures of registrar pool `fqdn` (borrowed). Returns 0
+     * and fills *out, or -1 when the registrar does not serve that pool.
+     * Scans the location store: admin views only. */
+    int (*pool_status)(void *ud, const char *fqdn, rs_pool_status *out);
 } rs_registrar_hooks;
 
 struct rs_services {

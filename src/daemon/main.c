@@ -109,6 +109,33 @@ static int hook_bindings(void *ud, const char *aor,
     return sip_server_bindings(r->sip, aor, cb, cbud);
 }
 
+/* Get-CsRegistrarStatus: the core's per-pool counters. */
+static int hook_pool_status(void *ud, const char *fqdn, rs_pool_status *out)
+{
+    registrar_ctx *r = ud;
+    sip_core *core = sip_server_core(r->sip);
+    sip_pool_stats ps;
+    sip_stats st;
+    if (sip_core_pool_stats(core, fqdn, &ps) != 0)
+        return -1;
+    sip_core_stats(core, &st);
+    *out = (rs_pool_status){.bindings = ps.bindings,
+                            .aors = ps.aors,
+                            .registered = ps.registered,
+                            .challenged = ps.challenged,
+                            .auth_failed = ps.auth_failed,
+                            .refused = ps.refused,
+                            .stale = ps.stale,
+                            .redirected = ps.redirected,
+                            .rejected = ps.rejected,
+                            .malformed = ps.malformed,
+                            .banned = ps.banned,
+                            .retransmissions = ps.retransmissions,
+                            .evicted = ps.evicted,
+                            .banned_sources = st.banned_sources};
+    return 0;
+}
+
 /* Test-RoomSystemAccount -SignIn: a real REGISTER over UDP to the pool's
  * first listen address (a wildcard address means loopback). */
 static int hook_probe(void *ud, const char *pool, const char *aor, const char *password,
@@ -280,8 +307,11 @@ int main(int argc, char **argv)
         goto out;
     }
     registrar_ctx reg = {.sip = sip, .cfg = &cfg};
-    rs_registrar_hooks hooks = {
-        .ud = &reg, .drop = hook_drop, .bindings = hook_bindings, .probe = hook_probe};
+    rs_registrar_hooks hooks = {.ud = &reg,
+                                .drop = hook_drop,
+                                .bindings = hook_bindings,
+                                .probe = hook_probe,
+                                .pool_status = hook_pool_status};
     rs_services_set_registrar(svc, &hooks);
     if (api_start(&cfg, svc, &api, &err) != RS_OK) {
         rs_log(RS_LOG_ERROR, NULL, "cannot start the HTTPS admin API: %s", err.msg);

@@ -271,6 +271,31 @@ typedef void (*sip_bindings_cb)(void *ud, const char *aor, const sip_binding_rec
  * Returns the number of AoRs handed over. Thread-safe; one caller at a time. */
 size_t sip_core_take_dirty(sip_core *c, sip_bindings_cb cb, void *ud);
 
+/* ---- registrar metrics per pool (admin views; docs/internals/sip.md "Metrics") ---- */
+
+/* Monotonic counters since start, except bindings/aors (current). */
+typedef struct sip_pool_stats {
+    uint64_t bindings;        /* unexpired bindings this pool accepted */
+    uint64_t aors;            /* AoRs (rooms) holding at least one of them */
+    uint64_t registered;      /* 200 to a REGISTER: sign-in, refresh, sign-out, query */
+    uint64_t challenged;      /* 401 to a REGISTER (first leg, failures, refusals, stale) */
+    uint64_t auth_failed;     /* warning-level sip.auth.failed (wrong password, unknown user...) */
+    uint64_t refused;         /* sip.auth.refused: right password, a sign-in gate failed */
+    uint64_t stale;           /* stale nonce (the client re-authenticates) */
+    uint64_t redirected;      /* 301 to the home pool */
+    uint64_t rejected;        /* other final answers to a REGISTER (400, 403, 404, 423...) */
+    uint64_t malformed;       /* unparsable requests (400/505/513 or dropped) */
+    uint64_t banned;          /* requests dropped because their source was banned */
+    uint64_t retransmissions; /* REGISTERs answered from the response cache */
+    uint64_t evicted;         /* bindings evicted by the 10-contact limit */
+} sip_pool_stats;
+
+/* Fill *out for the pool named fqdn (case-insensitive; borrowed). Returns 0,
+ * or -1 (out zeroed) when the core serves no such pool. Counting the current
+ * bindings scans the location store (admin views, not per request).
+ * Thread-safe. */
+int sip_core_pool_stats(sip_core *c, const char *fqdn, sip_pool_stats *out);
+
 /* Restore saved bindings of aor (canonical "user@domain"; borrowed, as is b):
  * expired ones, those of a pool this core does not serve and those past the
  * 10-contact limit are skipped; the AoR is not marked changed. Call from

@@ -112,6 +112,7 @@ rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_o
     }
     c->npools = s->npools;
     c->pools = rs_calloc((size_t)(s->npools ? s->npools : 1), sizeof *c->pools);
+    c->pst = rs_calloc((size_t)(s->npools ? s->npools : 1), sizeof *c->pst);
     for (int i = 0; i < s->npools; i++) {
         c->pools[i].fqdn = dup_lower(s->pools[i].fqdn);
         c->pools[i].address = dup_address(s->pools[i].address);
@@ -169,6 +170,7 @@ void sip_core_free(sip_core *c)
         free(c->pools[i].backup);
     }
     free(c->pools);
+    free(c->pst);
     free((void *)c->nc);
     sip__loc_free(c->loc);
     sip__txc_free(c->txc);
@@ -339,6 +341,57 @@ static void json_put(rs_buf *b, const char *s)
     }
 }
 
+/* The pool's counters for a request that arrived on ri, or NULL. */
+static sip__pool_st *pool_st(sip_core *c, const sip_recv_info *ri)
+{
+    return ri->pool_index >= 0 && ri->pool_index < c->npools ? &c->pst[ri->pool_index] : NULL;
+}
+
+/* Per-pool outcomes known only where they are logged. */
+static void pool_count_event(sip_core *c, const char *level, const char *event,
+                             const sip_recv_info *ri, const char *reason)
+{
+    sip__pool_st *ps = pool_st(c, ri);
+    if (!ps)
+        return;
+    if (!strcmp(event, "sip.auth.failed")) {
+        if (reason && !strcmp(reason, "stale"))
+            atomic_fetch_add(&ps->stale, 1);
+        else if (!strcmp(level, "warning"))
+            atomic_fetch_add(&ps->auth_failed, 1);
+    } else if (!strcmp(event, "sip.auth.refused")) {
+        atomic_fetch_add(&ps->refused, 1);
+    } else if (!strcmp(event, "sip.binding.evicted")) {
+        atomic_fetch_add(&ps->evicted, 1);
+    }
+}
+
+/* Per-pool outcome of a REGISTER (or of a malformed request) by its answer. */
+static void pool_count_reply(sip_core *c, const sip_msg *m, const sip_recv_info *ri,
+                             const sip_reply *out)
+{
+    sip__pool_st *ps = pool_st(c, ri);
+    if (!ps)
+        return;
+    if (m->err_status) {
+        if (m->kind == SIP_MSG_REQUEST)
+            atomic_fetch_add(&ps->malformed, 1);
+        return;
+    }
+    if (m->kind != SIP_MSG_REQUEST || m->method_id != SIP_METHOD_REGISTER || !out->status)
+        return;
+    if (out->from_cache)
+        atomic_fetch_add(&ps->retransmissions, 1);
+    else if (out->status == 200)
+        atomic_fetch_add(&ps->registered, 1);
+    else if (out->status == 401)
+        atomic_fetch_add(&ps->challenged, 1);
+    else if (out->status == 301)
+        atomic_fetch_add(&ps->redirected, 1);
+    else
+        atomic_fetch_add(&ps->rejected, 1);
+}
+
 /* Failure-driven bans: count the failed digests fail2ban's filter matches
  * (sign-in.md §8: warning-level sip.auth.failed except replays) against the
  * source; the one that crosses the threshold bans it. */
@@ -389,6 +442,7 @@ void sip__seclog(sip_core *c, const char *level, const char *event, const sip_re
         (void)w;
     }
     rs_buf_free(&b);
+    pool_count_event(c, level, event, ri, reason);
     rate_count_failure(c, level, event, ri, reason);
 }
 
@@ -466,6 +520,8 @@ static int rate_admit(sip_core *c, const sip_recv_info *ri)
         sip__seclog(c, "warning", "sip.source.banned", ri, "rate_limit", "", "", NULL);
     }
     atomic_fetch_add(&c->rate_dropped, 1);
+    if (pool_st(c, ri))
+        atomic_fetch_add(&pool_st(c, ri)->banned, 1);
     return 0;
 }
 
@@ -483,6 +539,7 @@ int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *r
     }
     sip_msg *m = sip_msg_parse(buf, len, ri->transport == SIP_TRANSPORT_UDP ? 0 : SIP_PARSE_STREAM);
     int r = dispatch(c, m, ri, out);
+    pool_count_reply(c, m, ri, out);
     sip_msg_free(m);
     if (r) {
         atomic_fetch_add(&c->st.responses, 1);
@@ -642,4 +699,31 @@ int sip_core_load(sip_core *c, const char *aor, const sip_binding_rec *b, int n)
     if (k)
         sip__loc_load(c->loc, aor, w, k, mono, AOR_MAX_CONTACTS);
     return k;
+}
+
+/* ---- registrar metrics per pool ---- */
+
+int sip_core_pool_stats(sip_core *c, const char *fqdn, sip_pool_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    int p = -1;
+    for (int i = 0; i < c->npools && fqdn; i++)
+        if (rs_streq_ci(c->pools[i].fqdn, fqdn))
+            p = i;
+    if (p < 0)
+        return -1;
+    const sip__pool_st *ps = &c->pst[p];
+    sip__loc_pool_counts(c->loc, sip__now_mono_ms(c), p, &out->bindings, &out->aors);
+    out->registered = atomic_load(&ps->registered);
+    out->challenged = atomic_load(&ps->challenged);
+    out->auth_failed = atomic_load(&ps->auth_failed);
+    out->refused = atomic_load(&ps->refused);
+    out->stale = atomic_load(&ps->stale);
+    out->redirected = atomic_load(&ps->redirected);
+    out->rejected = atomic_load(&ps->rejected);
+    out->malformed = atomic_load(&ps->malformed);
+    out->banned = atomic_load(&ps->banned);
+    out->retransmissions = atomic_load(&ps->retransmissions);
+    out->evicted = atomic_load(&ps->evicted);
+    return 0;
 }

@@ -103,6 +103,12 @@ typedef struct sip__binding {
 typedef struct sip__txc sip__txc;
 
 /* ---- the core ---- */
+/* Outcome counters of one pool (sip_pool_stats). */
+typedef struct sip__pool_st {
+    _Atomic uint64_t registered, challenged, auth_failed, refused, stale, redirected, rejected,
+        malformed, banned, retransmissions, evicted;
+} sip__pool_st;
+
 typedef struct sip__pool {
     char *fqdn;
     char *address; /* without brackets */
@@ -148,6 +154,9 @@ struct sip_core {
     /* flood protection (sip_rate.c); NULL when off */
     struct sip__rate *rate;
     _Atomic uint64_t rate_dropped, bans;
+
+    /* REGISTER outcomes per pool (npools entries; sip_core_pool_stats) */
+    struct sip__pool_st *pst;
 };
 
 /* Wall-clock and monotonic milliseconds; both come from options.clock_ms

@@ -29,6 +29,12 @@ got=$(python3 "$FLOOD" 127.0.0.1 "$SIP_PORT" 60)
 check "loopback 127.0.0.1 is exempt by default (got $got of 60)" test "$got" = 60
 got=$(python3 "$FLOOD" 127.0.0.4 "$SIP_PORT" 3)
 check "another source is not affected (got $got)" test "$got" = 3
+rs status <<'PS'
+$cred = Get-Credential admin@contoso.onmicrosoft.com
+Import-PSSession (New-CsOnlineSession -Credential $cred) -AllowClobber | Out-Null
+Get-CsRegistrarStatus -Identity sippoolbl20a04.infra.lync.com | Format-List Banned
+PS
+contains "Get-CsRegistrarStatus counts the dropped requests (20 + 5)" "$WORK/status.out" "Banned : 25"
 
 # the ban ends (ban_seconds = 2; the sweeper runs every second)
 sleep 3.5
