@@ -429,7 +429,9 @@ static lang_status write_stream(lang_interp *I, lang_cmdctx *ctx, const char *pr
     lang_unref(p);
     lang_action a = lang_action_parse(ps);
     free(ps);
-    if (a == ACT_NONE || a == ACT_SILENT || a == ACT_IGNORE)
+    /* -Verbose / -Debug on the command win over the preference variable */
+    int sw = label[0] == 'V' ? ctx->b->verbose : ctx->b->debug;
+    if (sw == 0 || (sw < 0 && (a == ACT_NONE || a == ACT_SILENT || a == ACT_IGNORE)))
         return LANG_OK;
     lang_list m = {0};
     messages_of(ctx, &m);
@@ -1523,11 +1525,62 @@ static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
     return LANG_OK;
 }
 
+/* Parse -Date text: "yyyy-MM-dd[ HH:mm[:ss]]" (also with 'T') or
+ * "M/d/yyyy[ h:mm[:ss][ AM|PM]]", as UTC milliseconds. */
+static bool parse_date(const char *s, int64_t *ms)
+{
+    struct tm tm = {0};
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, n = 0;
+    char ampm[3] = "";
+    if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) == 3) {
+        const char *r = s + n;
+        if (*r == 'T' || *r == ' ')
+            sscanf(r + 1, "%d:%d:%d", &h, &mi, &se);
+    } else if (sscanf(s, "%d/%d/%d%n", &mo, &d, &y, &n) == 3) {
+        const char *r = s + n;
+        if (*r == ' ' && sscanf(r + 1, "%d:%d:%d %2s", &h, &mi, &se, ampm) < 3) {
+            se = 0;
+            sscanf(r + 1, "%d:%d %2s", &h, &mi, ampm);
+        }
+        if ((ampm[0] == 'P' || ampm[0] == 'p') && h < 12)
+            h += 12;
+        if ((ampm[0] == 'A' || ampm[0] == 'a') && h == 12)
+            h = 0;
+    } else {
+        return false;
+    }
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+        se < 0 || se > 59)
+        return false;
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = se;
+    *ms = (int64_t)timegm(&tm) * 1000;
+    return true;
+}
+
 static lang_status cmd_get_date(lang_interp *I, lang_cmdctx *ctx)
 {
-    (void)I;
     char *fmt = param_str(ctx, "Format");
     int64_t now = rs_time_now_ms();
+    char *date = param_str(ctx, "Date");
+    if (date && !parse_date(date, &now)) {
+        char *msg = rs_asprintf("Cannot bind parameter 'Date'. Cannot convert value \"%s\" to "
+                                "type \"System.DateTime\". Error: \"String '%s' was not "
+                                "recognized as a valid DateTime.\"",
+                                date, date);
+        lang_error *e = cmd_error_new(ctx, msg, "CannotConvertArgumentNoMessage", "InvalidArgument",
+                                      "System.Management.Automation.ParameterBindingException",
+                                      "Microsoft.PowerShell.Commands.GetDateCommand");
+        free(msg);
+        free(date);
+        free(fmt);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    free(date);
     if (!fmt) {
         char out[64];
         rs_time_ps(now, out, sizeof out);
@@ -1644,6 +1697,8 @@ static lang_status cmd_get_help(lang_interp *I, lang_cmdctx *ctx)
     for (size_t i = 0; i < def->nparams; i++)
         if (def->params[i].position < 0)
             syntax_param(&b, &def->params[i]);
+    if (def->flags & CF_CHANGES) /* SupportsShouldProcess, as PowerShell's syntax shows it */
+        rs_buf_puts(&b, " [-WhatIf] [-Confirm]");
     rs_buf_puts(&b, " [<CommonParameters>]\n\n\n");
     if (def->description)
         rs_buf_printf(&b, "DESCRIPTION\n    %s\n\n", def->description);
@@ -1689,7 +1744,15 @@ static lang_status cmd_get_help(lang_interp *I, lang_cmdctx *ctx)
         if (!only && full)
             rs_buf_puts(&b, "    <CommonParameters>\n        This cmdlet supports the common "
                             "parameters: ErrorAction, WarningAction, ErrorVariable, "
-                            "OutVariable, WhatIf and Confirm.\n\n");
+                            "OutVariable, Verbose and Debug.\n\n");
+        if (!only && full && (def->flags & CF_CHANGES))
+            rs_buf_printf(&b,
+                          "    -WhatIf\n        Shows what would happen: What if: Performing the "
+                          "operation \"%s\" on target \"...\". Nothing changes.\n\n"
+                          "    -Confirm\n        Asks before the change%s.\n\n",
+                          cmdlet_action(def),
+                          (def->flags & CF_CONFIRM) ? " (this cmdlet asks unless -Confirm:$false)"
+                                                    : "");
     }
     free(only);
     if (def->example)

@@ -136,6 +136,10 @@ static bool set_common(lang_bound *out, int ci, lang_value *v, const char *cmd,
             out->whatif = val;
         else if (id == C_CONFIRM)
             out->confirm = val;
+        else if (id == C_VERBOSE)
+            out->verbose = val;
+        else if (id == C_DEBUG)
+            out->debug = val;
         return true;
     }
     if (id == C_ERROR_ACTION || id == C_WARNING_ACTION || id == C_INFORMATION_ACTION) {
@@ -195,6 +199,8 @@ bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lan
     out->warning_action = ACT_NONE;
     out->whatif = -1;
     out->confirm = -1;
+    out->verbose = -1;
+    out->debug = -1;
     size_t *positional = rs_calloc(nargs ? nargs : 1, sizeof(size_t));
     size_t npos = 0;
     for (size_t i = 0; i < nargs; i++) {

@@ -77,6 +77,7 @@ typedef struct lang_bound {
     char *out_variable;         /* -OutVariable name, or NULL */
     int whatif;                 /* -WhatIf: -1 absent, 0/1 */
     int confirm;                /* -Confirm: -1 absent, 0/1 */
+    int verbose, debug;         /* -Verbose / -Debug: -1 absent, 0/1 */
     lang_list remaining;        /* ValueFromRemainingArguments (Write-Host a b c) */
 } lang_bound;
 
