@@ -142,6 +142,58 @@ static void test_config_rate_limits(void **state)
                         "'rate_limit_window_seconds' must be");
 }
 
+/* [pool] tcp_port/tls_port and address lists, [sip] transport keys. */
+static void test_config_transports(void **state)
+{
+    (void)state;
+    char *p = write_tmp("[pool p1.example.com]\nudp_port = 5062\n"
+                        "[pool p2.example.com]\naddress = 127.0.0.2, [::1]\nudp_port = 5070\n"
+                        "tcp_port = 0\ntls_port = 5081\n");
+    rs_config cfg;
+    rs_err err;
+    assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    assert_int_equal(cfg.pools[0].tcp_port, 5062); /* defaults: udp_port, udp_port + 1 */
+    assert_int_equal(cfg.pools[0].tls_port, 5063);
+    assert_int_equal(cfg.pools[1].tcp_port, 0);
+    assert_int_equal(cfg.pools[1].tls_port, 5081);
+    assert_string_equal(cfg.pools[1].address, "127.0.0.2, [::1]");
+    assert_null(cfg.sip_tls_cert);
+    assert_int_equal(cfg.sip_idle_timeout_s, 0); /* 0: max_expires + 5 in sip */
+    rs_config_free(&cfg);
+    unlink(p);
+    free(p);
+    p = write_tmp("[sip]\ntls_cert = /c.pem\ntls_key = /k.pem\nmax_connections_per_ip = 10\n"
+                  "max_connections = 100\nidle_timeout_seconds = 90\n"
+                  "unauthenticated_timeout_seconds = 5\ntls_handshake_timeout_seconds = 3\n"
+                  "udp_threads = 4\nstream_threads = 3\n");
+    assert_int_equal(rs_config_load(p, &cfg, &err), RS_OK);
+    assert_string_equal(cfg.sip_tls_cert, "/c.pem");
+    assert_string_equal(cfg.sip_tls_key, "/k.pem");
+    assert_int_equal(cfg.sip_max_conn_per_ip, 10);
+    assert_int_equal(cfg.sip_max_conn, 100);
+    assert_int_equal(cfg.sip_idle_timeout_s, 90);
+    assert_int_equal(cfg.sip_unauth_timeout_s, 5);
+    assert_int_equal(cfg.sip_tls_handshake_s, 3);
+    assert_int_equal(cfg.sip_udp_threads, 4);
+    assert_int_equal(cfg.sip_stream_threads, 3);
+    rs_config_free(&cfg);
+    unlink(p);
+    free(p);
+    expect_config_error("[pool a.example.com]\naddress = 127.0.0.1, example.com\n",
+                        "address must be one to 8 IPv4/IPv6 literals");
+    expect_config_error("[pool a.example.com]\naddress = ::1, [::1]\n", "each once");
+    expect_config_error("[pool a.example.com]\ntcp_port = 70000\n", "'tcp_port' must be");
+    expect_config_error("[pool a.example.com]\ntcp_port = 5070\ntls_port = 5070\n",
+                        "tcp_port and tls_port are both 5070");
+    expect_config_error("[pool a.example.com]\nudp_port = 5060\n"
+                        "[pool b.example.com]\naddress = 127.0.0.1, ::1\nudp_port = 5061\n",
+                        "both listen on tcp port 5061 on 127.0.0.1");
+    expect_config_error("[sip]\ntls_cert = /c.pem\n", "tls_cert and tls_key must be set together");
+    expect_config_error("[sip]\nudp_threads = 0\n", "'udp_threads' must be");
+    expect_config_error("[sip]\nmax_connections_per_ip = x\n", "'max_connections_per_ip' must be");
+    expect_config_error("[sip]\nidle_timeout_seconds = 0\n", "'idle_timeout_seconds' must be");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_config_ok),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_config_rate_limits),
+        cmocka_unit_test(test_config_transports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
