@@ -73,6 +73,13 @@ static rs_status h_new_mailbox(hctx *c, rs_err *err)
                      : rs_asprintf("%s@%s", alias,
                                    json_string_value(json_object_get(c->tenant, "InitialDomain")));
     json_t *user = NULL, *mbx = NULL;
+    /* the address's domain first: nothing about this tenant's (or any other
+     * tenant's) names may show through for an address it does not own */
+    const char *at = strchr(smtp, '@');
+    if (!at || !dir_tenant_has_domain(c->tenant, at + 1)) {
+        rc = rs_raise(err, RS_E_MSOL_DOMAIN_UNKNOWN, smtp);
+        goto out;
+    }
     if ((rc = exo_check_alias(alias, err)))
         goto out;
     int enable = bp_bool(c->p, "EnableRoomMailboxAccount", -1);

@@ -166,6 +166,8 @@ static bool set_common(lang_bound *out, int ci, lang_value *v, const char *cmd,
         char **dst = id == C_ERROR_VARIABLE ? &out->error_variable : &out->out_variable;
         free(*dst);
         *dst = rs_strdup(s[0] == '+' ? s + 1 : s);
+        if (id == C_ERROR_VARIABLE)
+            out->error_variable_append = s[0] == '+';
         free(s);
     }
     return true;

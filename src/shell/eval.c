@@ -1568,6 +1568,11 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
             ctx.ud = lc ? lc->ud : NULL;
             int errors_before = I->errors_shown;
             I->last_ok = true;
+            if (b.error_variable && !b.error_variable_append) { /* a fresh list per command */
+                lang_value *none = lang_array_new();
+                lang_var_set(I, b.error_variable, none);
+                lang_unref(none);
+            }
             st = remote ? lang_run_remote(I, &ctx) : lc->fn(I, &ctx);
             if (I->errors_shown != errors_before)
                 I->last_ok = false;

@@ -74,6 +74,7 @@ typedef struct lang_bound {
     lang_action error_action;   /* -ErrorAction, or ACT_NONE */
     lang_action warning_action; /* -WarningAction, or ACT_NONE */
     char *error_variable;       /* -ErrorVariable name, or NULL */
+    bool error_variable_append; /* -ErrorVariable +name: add to it instead of replacing it */
     char *out_variable;         /* -OutVariable name, or NULL */
     int whatif;                 /* -WhatIf: -1 absent, 0/1 */
     int confirm;                /* -Confirm: -1 absent, 0/1 */
