@@ -7,6 +7,8 @@ tests/e2e/test_registrar*.sh against a real roomsysd on 127.0.0.1.
   sipcheck.py retrans  --port P --user AOR --password PW
   sipcheck.py same401  --port P --user AOR --password PW [--wrong PW]
   sipcheck.py cseq     --port P --user AOR --password PW
+  sipcheck.py digest   --port P --user AOR --password PW [--algorithms MD5,SHA-256]
+                       [--stale-wait S]
   sipcheck.py register --port P --user AOR --password PW [--expires N]
                        [--contact C]... [--no-contact] [--expect CODE]
   (every command takes --src ADDR, the local address to send from; default 127.0.0.1)
@@ -22,6 +24,7 @@ import random
 import re
 import socket
 import sys
+import time
 
 FAILS = []
 
@@ -106,6 +109,17 @@ def challenge(resp):
     for m in re.finditer(r'(\w+)\s*=\s*("([^"]*)"|[^,\s]+)', h[0]):
         d[m.group(1).lower()] = m.group(3) if m.group(3) is not None else m.group(2)
     return d
+
+
+def challenges(resp):
+    """Every WWW-Authenticate of a 401, parsed, in order."""
+    out = []
+    for h in headers(resp, "WWW-Authenticate"):
+        d = {"_raw": h}
+        for m in re.finditer(r'(\w+)\s*=\s*("([^"]*)"|[^,\s]+)', h):
+            d[m.group(1).lower()] = m.group(3) if m.group(3) is not None else m.group(2)
+        out.append(d)
+    return out
 
 
 def H(alg, s):
@@ -225,6 +239,60 @@ def cmd_cseq(a):
         fail("another Call-ID with CSeq 1: expected 200, the binding replaced (300 s)", r)
 
 
+def cmd_digest(a):
+    """Digest rows of sign-in.md 5 and 9: one challenge per offered algorithm (order as
+    configured, one nonce, qop="auth", realm = the To domain); each algorithm verifies;
+    a cached nonce with a higher nc refreshes; an nc already used is a replay (401
+    stale=true) that leaves the client undisturbed; a wrong response does not move nc;
+    with --stale-wait, a nonce older than its lifetime gets 401 stale=true."""
+    c = Client(a.port, a.src)
+    cid, tag = hexid(16) + "@sipcheck", hexid(8)
+    ct = "<sip:dg@127.0.0.1:%d>" % c.lport
+    realm = a.user.split("@", 1)[1]
+    c.send(c.request("REGISTER", a.user, 1, cid, tag, contact=ct, expires=600))
+    r = c.recv()
+    chs = challenges(r) if status(r) == 401 else []
+    if [ch.get("algorithm") for ch in chs] != a.algorithms.split(","):
+        fail("challenge: expected one WWW-Authenticate per algorithm, in the order %s" % a.algorithms, r)
+        return
+    if (len({ch.get("nonce") for ch in chs}) != 1 or any(
+            ch.get("qop") != "auth" or ch.get("realm") != realm or "stale" in ch for ch in chs)):
+        fail("challenge: expected one nonce, qop=\"auth\" and realm=\"%s\" in each" % realm, r)
+        return
+    cseq = [1]
+
+    def answer(ch, nc, password=a.password, expect=200, stale=False, what=""):
+        cseq[0] += 1
+        c.send(c.request("REGISTER", a.user, cseq[0], cid, tag, contact=ct, expires=600,
+                         extra=[authorization(ch, a.user, password, c.ruri, nc=nc)]))
+        r = c.recv()
+        if status(r) != expect or (expect == 401 and ("stale=true" in r) != stale):
+            fail("%s: expected %d%s" % (what, expect, " stale=true" if stale else ""), r)
+        return r
+
+    nc = 0
+    for ch in chs:
+        nc += 1
+        answer(ch, nc, what="%s answer, nc=%d" % (ch.get("algorithm"), nc))
+    ch = chs[0]
+    nc += 1
+    answer(ch, nc, what="refresh with the cached nonce, nc=%d" % nc)
+    answer(ch, nc, expect=401, stale=True, what="replay of nc=%d in a new transaction" % nc)
+    nc += 1
+    answer(ch, nc, what="the client after the replay, nc=%d" % nc)
+    nc += 1
+    answer(ch, nc, password=a.wrong, expect=401, what="wrong password, nc=%d" % nc)
+    answer(ch, nc, what="the right password with that nc=%d (a failure does not move nc)" % nc)
+    if a.stale_wait:
+        cseq[0] += 1
+        c.send(c.request("REGISTER", a.user, cseq[0], cid, tag, contact=ct, expires=600))
+        fresh = challenges(c.recv())
+        time.sleep(a.stale_wait)
+        r = answer(fresh[0], 1, expect=401, stale=True, what="nonce older than its lifetime")
+        if status(r) == 401:
+            answer(challenges(r)[0], 1, what="the nonce of the stale=true challenge")
+
+
 def normalise(resp):
     resp = re.sub(r'nonce="[^"]*"', 'nonce="N"', resp)
     resp = re.sub(r"tag=[^;>\r\n]+", "tag=T", resp)
@@ -263,7 +331,7 @@ def cmd_register(a):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["methods", "retrans", "same401", "register", "cseq"])
+    ap.add_argument("cmd", choices=["methods", "retrans", "same401", "register", "cseq", "digest"])
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--user", default="probe@contoso.onmicrosoft.com")
     ap.add_argument("--password", default="")
@@ -273,9 +341,11 @@ def main():
     ap.add_argument("--no-contact", action="store_true")
     ap.add_argument("--expect", type=int)
     ap.add_argument("--src", default="127.0.0.1", help="local address (any of 127/8)")
+    ap.add_argument("--algorithms", default="MD5,SHA-256", help="digest: the expected challenge order")
+    ap.add_argument("--stale-wait", type=float, default=0, help="digest: seconds past the nonce lifetime")
     a = ap.parse_args()
     {"methods": cmd_methods, "retrans": cmd_retrans, "same401": cmd_same401,
-     "register": cmd_register, "cseq": cmd_cseq}[a.cmd](a)
+     "register": cmd_register, "cseq": cmd_cseq, "digest": cmd_digest}[a.cmd](a)
     sys.exit(1 if FAILS else 0)
 
 

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Reg-4242!'
-ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14 rx15"
+ROOMS="rx01 rx02 rx03 rx04 rx05 rx06 rx07 rx08 rx09 rx10 rx11 rx12 rx13 rx14 rx15 rx16 rx17"
 TCP_ROOMS="rt01 rt02 rt03 rt04 rt05 rt06 rt07 rt08 rt09 rt13 rt14 rt15"
 
 # provision_rooms SKU NAME...: one shell session creating each room the seed's
@@ -118,9 +118,27 @@ if $SC cseq --port "$SIP_PORT" --user "rx12@$DOMAIN" --password "$PW" >"$WORK/cs
     ok "same Call-ID with an equal or lower CSeq -> 400, binding unchanged; another Call-ID replaces"
 else not_ok "same Call-ID with an equal or lower CSeq -> 400, binding unchanged; another Call-ID replaces" "$(cat "$WORK/cseq.out")"; fi
 
-# Expiry on time: restart with min_expires = 1 (state and rooms persist).
+if $SC digest --port "$SIP_PORT" --user "rx16@$DOMAIN" --password "$PW" >"$WORK/digest.out" 2>&1; then
+    ok "digest: MD5 then SHA-256 challenges, both verify, nc refresh, replay -> 401 stale=true, client undisturbed"
+else not_ok "digest: MD5 then SHA-256 challenges, both verify, nc refresh, replay -> 401 stale=true, client undisturbed" "$(cat "$WORK/digest.out")"; fi
+
+# Restart with min_expires = 1 and 1 s nonces (state and rooms persist): a
+# binding expires on time, a nonce past its lifetime gets stale=true.
 stop_daemon
-sed -i 's/^\[sync\]/[sip]\nmin_expires = 1\n[sync]/' "$WORK/roomsysd.conf"
+sed -i 's/^\[sync\]/[sip]\nmin_expires = 1\nnonce_lifetime_seconds = 1\n[sync]/' "$WORK/roomsysd.conf"
 start_daemon || exit 1
 rule "a 2 s binding is gone from a query 3 s later" "$S/reg_expiry.xml" rx10
+if $SC digest --port "$SIP_PORT" --user "rx17@$DOMAIN" --password "$PW" --stale-wait 2.5 \
+    >"$WORK/digest2.out" 2>&1; then
+    ok "digest: a nonce past its lifetime -> 401 stale=true, whose fresh nonce then works"
+else not_ok "digest: a nonce past its lifetime -> 401 stale=true, whose fresh nonce then works" "$(cat "$WORK/digest2.out")"; fi
+
+# Restart with SHA-256 offered first ([sip] digest_algorithms).
+stop_daemon
+sed -i 's/^\[sync\]/digest_algorithms = SHA-256,MD5\n[sync]/' "$WORK/roomsysd.conf"
+start_daemon || exit 1
+if $SC digest --port "$SIP_PORT" --user "rx16@$DOMAIN" --password "$PW" --algorithms SHA-256,MD5 \
+    >"$WORK/digest3.out" 2>&1; then
+    ok "digest: the challenge order follows [sip] digest_algorithms (SHA-256 first)"
+else not_ok "digest: the challenge order follows [sip] digest_algorithms (SHA-256 first)" "$(cat "$WORK/digest3.out")"; fi
 finish
