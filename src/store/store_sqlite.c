@@ -31,12 +31,23 @@ static const char *const migrations[] = {
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
+/* Prepared statements are kept (keyed by the address of their SQL text, a
+ * literal at each call site): preparing every statement again cost about a
+ * quarter of the daemon's CPU outside password hashing (bench/provision). */
+#define STMT_CACHE 48
+
 struct store {
     sqlite3 *db;
     pthread_mutex_t lock; /* recursive */
     int depth;            /* nesting of begin/commit by the lock owner */
     int dirty;            /* the open transaction wrote something */
     _Atomic uint64_t gen; /* store_generation(): bumped after every commit that wrote */
+    struct {
+        const char *sql;
+        sqlite3_stmt *s;
+        int busy; /* handed out by prep(), not yet done() (nested use prepares anew) */
+    } cache[STMT_CACHE];
+    int ncache;
 };
 
 /* A write just ran (lock held): bump the generation now when it committed on
@@ -146,16 +157,20 @@ void store_close(store_t *st)
 {
     if (!st)
         return;
+    for (int i = 0; i < st->ncache; i++)
+        sqlite3_finalize(st->cache[i].s);
     sqlite3_close_v2(st->db);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
 
+static rs_status run(store_t *st, const char *sql, rs_err *err);
+
 rs_status store_begin(store_t *st, rs_err *err)
 {
     pthread_mutex_lock(&st->lock);
     if (st->depth++ == 0) {
-        rs_status rc = exec(st, "BEGIN IMMEDIATE", err);
+        rs_status rc = run(st, "BEGIN IMMEDIATE", err);
         if (rc) {
             st->depth--;
             pthread_mutex_unlock(&st->lock);
@@ -169,9 +184,9 @@ rs_status store_commit(store_t *st, rs_err *err)
 {
     rs_status rc = RS_OK;
     if (--st->depth == 0) {
-        rc = exec(st, "COMMIT", err);
+        rc = run(st, "COMMIT", err);
         if (rc)
-            exec(st, "ROLLBACK", NULL);
+            run(st, "ROLLBACK", NULL);
         if (st->dirty)
             atomic_fetch_add_explicit(&st->gen, 1, memory_order_release);
         st->dirty = 0;
@@ -183,29 +198,70 @@ rs_status store_commit(store_t *st, rs_err *err)
 void store_rollback(store_t *st)
 {
     if (--st->depth == 0) {
-        exec(st, "ROLLBACK", NULL);
+        run(st, "ROLLBACK", NULL);
         st->dirty = 0;
     }
     pthread_mutex_unlock(&st->lock);
 }
 
-/* Prepare under the lock; caller finalizes and unlocks via done(). */
+/* Take the lock and a prepared statement for sql (a string literal: cached by
+ * its address); the caller releases both via done(). */
 static sqlite3_stmt *prep(store_t *st, const char *sql, rs_err *err)
 {
     sqlite3_stmt *s = NULL;
     pthread_mutex_lock(&st->lock);
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+    for (int i = 0; i < st->ncache; i++)
+        if (st->cache[i].sql == sql && !st->cache[i].busy) {
+            st->cache[i].busy = 1;
+            return st->cache[i].s;
+        }
+    if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
         db_err(st, err, "prepare");
+        sqlite3_finalize(s);
         pthread_mutex_unlock(&st->lock);
         return NULL;
+    }
+    int known = 0;
+    for (int i = 0; i < st->ncache && !known; i++)
+        known = st->cache[i].sql == sql;
+    if (!known && st->ncache < STMT_CACHE) { /* a nested use of a busy one stays uncached */
+        st->cache[st->ncache].sql = sql;
+        st->cache[st->ncache].s = s;
+        st->cache[st->ncache++].busy = 1;
     }
     return s;
 }
 
 static void done(store_t *st, sqlite3_stmt *s)
 {
-    sqlite3_finalize(s);
+    int cached = 0;
+    for (int i = 0; i < st->ncache && !cached; i++)
+        if (st->cache[i].s == s) {
+            st->cache[i].busy = 0;
+            cached = 1;
+        }
+    if (cached) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    } else {
+        sqlite3_finalize(s);
+    }
     pthread_mutex_unlock(&st->lock);
+}
+
+/* Run one statement without results (BEGIN, COMMIT, ROLLBACK) through the cache. */
+static rs_status run(store_t *st, const char *sql, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, sql, err);
+    if (!s)
+        return RS_ESTORE;
+    rs_status rc = RS_OK;
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = rs_errf(err, RS_ESTORE, "The store failed: %s", sqlite3_errmsg(st->db));
+        rs_log(RS_LOG_ERROR, NULL, "store: %s", sqlite3_errmsg(st->db));
+    }
+    done(st, s);
+    return rc;
 }
 
 static void bind_texts(sqlite3_stmt *s, int n, const char *const *v)
