@@ -1,10 +1,11 @@
 #!/bin/bash
-# Registrar rules (RFC 3261 section 10, sign-in.md section 4) against the real
-# roomsysd: one SIPp scenario per rule (tests/e2e/sipp/reg_*.xml), over UDP and
-# over TCP, each signed in as its own provisioned room, plus sipcheck.py for what SIPp cannot
-# express (exact header sets, byte-identical retransmission answers, silence
-# after ACK). The last part restarts the daemon with [sip] min_expires = 1 to
-# watch a 2-second binding expire.
+# Registrar rules (RFC 3261 section 10, sign-in.md sections 4, 5 and 9) against
+# the real roomsysd: one SIPp scenario per rule (tests/e2e/sipp/reg_*.xml), run
+# over UDP and over TCP, each signed in as its own provisioned room, plus
+# sipcheck.py for what SIPp cannot express (exact header sets, byte-identical
+# answers to retransmissions, silence after ACK, equal/lower CSeq, the digest
+# rows). Two restarts at the end: [sip] min_expires = 1 and 1 s nonces (a
+# 2-second binding expires, a stale nonce), then SHA-256 offered first.
 . "$(dirname "$0")/lib.sh"
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Reg-4242!'
