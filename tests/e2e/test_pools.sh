@@ -1,11 +1,11 @@
 #!/bin/bash
 # Registrar pools (sign-in.md section 3, gate G8) against the real roomsysd:
-# three pools on one machine (the first with the third as its backup), rooms
-# homed on the tenant's default pool and moved with Move-CsMeetingRoom, the pool
-# shown by Get-CsMeetingRoom/Get-CsOnlineUser, 301 Redirect request to Home
-# Server (SIPp scenario sipp/reg_redirect.xml) from every pool that is not
-# the room's home, 200 at the home pool, and no binding left by a 301 or kept
-# across a move.
+# three pools on one machine (the first with the third, UDP only, as its
+# backup), a room homed on the tenant's default pool and moved with
+# Move-CsMeetingRoom, the pool shown by Get-CsMeetingRoom/Get-CsOnlineUser,
+# 301 Redirect request to Home Server (SIPp scenario sipp/reg_redirect.xml)
+# from every pool that is not the room's home, 200 at the home pool, and no
+# binding left by a 301 or kept across a move.
 . "$(dirname "$0")/lib.sh"
 DOMAIN=contoso.onmicrosoft.com
 PW='Pw-Pool-4242!'
@@ -15,7 +15,7 @@ P3=sippool3.infra.lync.com
 SIP_PORT3=$(free_port udp)
 write_config
 sed -i "/^udp_port = $SIP_PORT\$/a backup = $P3" "$WORK/roomsysd.conf"
-printf '[pool %s]\naddress = 127.0.0.1\nudp_port = %s\n' "$P3" "$SIP_PORT3" >>"$WORK/roomsysd.conf"
+printf '[pool %s]\naddress = 127.0.0.1\nudp_port = %s\ntcp_port = 0\ntls_port = 0\n' "$P3" "$SIP_PORT3" >>"$WORK/roomsysd.conf"
 start_daemon || exit 1
 
 PS_HEAD='$cred = Get-Credential admin@contoso.onmicrosoft.com
