@@ -467,6 +467,8 @@ static const char *const role_view_cols[] = {"ObjectId", "Name", "Description", 
 static const char *const role_member_view[] = {"RoleMemberType", "EmailAddress", "DisplayName",
                                                "isLicensed", NULL};
 
+static const cmdlet_param_t no_params[] = {P_DC};
+
 static const cmdlet_param_t test_room_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
@@ -627,6 +629,10 @@ const cmdlet_def_t cmdlet_table[] = {
         test_room_params, "Roomsys.RoomSystemAccountCheck", check_view,
         "Test-RoomSystemAccount -Identity confrm2@contoso.onmicrosoft.com -SignIn -Password "
         "(ConvertTo-SecureString 'pass@word1' -AsPlainText -Force)"),
+    DEF("Get-RoomSystemSyncStatus", "sfb", 0,
+        "Shows the directory to Skype for Business sync: lag, pending changes, last sync "
+        "(roomsys).",
+        no_params, "Roomsys.SyncStatus", NULL, "Get-RoomSystemSyncStatus"),
     DEF("Unlock-RoomSystemAccount", "msol", CF_CHANGES,
         "Ends an account's smart lockout for every source address, audited (roomsys).",
         unlock_params, NULL, NULL,

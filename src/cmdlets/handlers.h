@@ -56,6 +56,7 @@ rs_status h_check_can_change(hctx *c, json_t *user, rs_err *err);
 /* roomsys's own room cmdlets (handlers_validate.c). */
 rs_status h_test_room(hctx *c, rs_err *err);
 rs_status h_unlock_account(hctx *c, rs_err *err);
+rs_status h_sync_status(hctx *c, rs_err *err);
 /* Search-AdminAuditLog (handlers_audit.c). */
 rs_status h_search_audit(hctx *c, rs_err *err);
 

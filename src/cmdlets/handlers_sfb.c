@@ -462,5 +462,7 @@ const handler_entry sfb_handlers[] = {
     {"Move-CsMeetingRoom", h_move_room, CS_ROLES},
     {"Get-CsRegistrarStatus", h_get_registrar_status, CS_ROLES | ROLE_GLOBAL_READER},
     {"Test-RoomSystemAccount", h_test_room, CS_ROLES | ROLE_EXCHANGE_ADMIN | ROLE_GLOBAL_READER},
+    {"Get-RoomSystemSyncStatus", h_sync_status,
+     CS_ROLES | ROLE_EXCHANGE_ADMIN | ROLE_USER_ADMIN | ROLE_GLOBAL_READER},
     {NULL, NULL, 0},
 };

@@ -12,6 +12,7 @@
 #include "../base/rs_util.h"
 #include "../exchange/exchange.h"
 #include "../sfb/sfb.h"
+#include "../sync/sync.h"
 #include "bind.h"
 #include "handlers.h"
 
@@ -336,5 +337,35 @@ rs_status h_unlock_account(hctx *c, rs_err *err)
     c->after_data = json_pack("{s:s}", "oid", oid);
     c->after = unlock_after;
     json_decref(user);
+    return RS_OK;
+}
+
+/* Get-RoomSystemSyncStatus: the directory -> Skype for Business feed as this
+ * tenant sees it (issue: "a cmdlet shows the sync state and lag"). The pump
+ * ran just before (invoke.c), so due changes left over mean it is stuck. */
+rs_status h_sync_status(hctx *c, rs_err *err)
+{
+    int64_t now = rs_time_now_ms();
+    sync_status s;
+    rs_status rc = sync_tenant_status(c->st, c->tid, now, &s, err);
+    if (rc)
+        return rc;
+    const char *state = s.due ? "Behind" : s.pending ? "Pending" : "InSync";
+    char last[64] = "";
+    if (s.last_applied_ms)
+        rs_time_ps(s.last_applied_ms, last, sizeof last);
+    json_t *o = json_pack("{s:s,s:i,s:s,s:I,s:I}", "TenantId", c->tid, "LagSeconds",
+                          c->ds->sync_lag_s, "State", state, "PendingChanges",
+                          (json_int_t)s.pending, "OverdueChanges", (json_int_t)s.due);
+    json_object_set_new(o, "NextChangeInSeconds",
+                        s.next_due_ms ? json_integer((s.next_due_ms - now + 999) / 1000)
+                                      : json_null());
+    json_object_set_new(o, "LastSyncTime", *last ? json_string(last) : json_null());
+    json_array_append_new(c->out, o);
+    if (s.due)
+        h_warn(c,
+               "%lld change(s) are overdue: the sync pump could not apply them. The daemon's log "
+               "says why (\"sync: event ... failed\").",
+               (long long)s.due);
     return RS_OK;
 }

@@ -58,6 +58,11 @@ rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err)
         /* sfb is the feed's only consumer: applied events can go. */
         if (rc == RS_OK && c.have)
             rc = store_cursor_set(st, CURSOR, c.seq, err);
+        if (rc == RS_OK && c.have) { /* for Get-RoomSystemSyncStatus */
+            char name[96];
+            snprintf(name, sizeof name, "%s.applied_ms:%s", CURSOR, c.tenant);
+            rc = store_cursor_set(st, name, now_ms, err);
+        }
         if (rc == RS_OK && c.have)
             rc = store_feed_trim(st, c.seq, err);
         json_decref(c.doc);
@@ -95,5 +100,43 @@ rs_status sync_backlog(store_t *st, int64_t *out_pending, rs_err *err)
     if (rc == RS_OK)
         rc = store_feed_read(st, cursor, INT64_MAX, 1000000, count_one, &c, err);
     *out_pending = c.n;
+    return rc;
+}
+
+typedef struct status_ctx {
+    const char *tenant;
+    int64_t now;
+    sync_status *out;
+} status_ctx;
+
+static int status_one(void *ud, int64_t seq, const char *tenant, const char *topic, const char *id,
+                      int64_t due_ms, json_t *doc)
+{
+    (void)seq, (void)topic, (void)id, (void)doc;
+    status_ctx *x = ud;
+    if (strcmp(tenant, x->tenant))
+        return 0;
+    x->out->pending++;
+    x->out->due += due_ms <= x->now;
+    if (!x->out->oldest_due_ms || due_ms < x->out->oldest_due_ms)
+        x->out->oldest_due_ms = due_ms;
+    if (due_ms > x->now && (!x->out->next_due_ms || due_ms < x->out->next_due_ms))
+        x->out->next_due_ms = due_ms;
+    return 0;
+}
+
+rs_status sync_tenant_status(store_t *st, const char *tenant, int64_t now_ms, sync_status *out,
+                             rs_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int64_t cursor = 0;
+    status_ctx x = {.tenant = tenant, .now = now_ms, .out = out};
+    rs_status rc = store_cursor_get(st, CURSOR, &cursor, err);
+    if (rc == RS_OK)
+        rc = store_feed_read(st, cursor, INT64_MAX, 1000000, status_one, &x, err);
+    char name[96];
+    snprintf(name, sizeof name, "%s.applied_ms:%s", CURSOR, tenant);
+    if (rc == RS_OK)
+        rc = store_cursor_get(st, name, &out->last_applied_ms, err);
     return rc;
 }

@@ -22,4 +22,17 @@ rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err);
 /* Number of events not yet applied (due or not) and the age of the oldest. */
 rs_status sync_backlog(store_t *st, int64_t *out_pending, rs_err *err);
 
+/* One tenant's view of the feed (Get-RoomSystemSyncStatus). */
+typedef struct sync_status {
+    int64_t pending;         /* changes not yet applied */
+    int64_t due;             /* ... of which are due now (waiting for the pump) */
+    int64_t next_due_ms;     /* due time of the earliest pending change, 0 if none */
+    int64_t oldest_due_ms;   /* due time of the oldest pending change, 0 if none */
+    int64_t last_applied_ms; /* when a change of this tenant was last applied, 0 if never */
+} sync_status;
+
+/* Fill *out for `tenant` (borrowed) at now_ms. Blocking (store reads). */
+rs_status sync_tenant_status(store_t *st, const char *tenant, int64_t now_ms, sync_status *out,
+                             rs_err *err);
+
 #endif
