@@ -107,6 +107,30 @@ static int license_index(json_t *user, const char *part)
     return -1;
 }
 
+/* directory.md section 3 rule 7: plans that cannot be enabled together on
+ * one user (the same plan through two SKUs is fine). */
+static rs_status check_exclusive(json_t *licenses, rs_err *err)
+{
+    static const char *const groups[][5] = {
+        {"MCOIMP", "MCOSTANDARD_MIDMARKET", "MCOSTANDARD", "MCOLITE", NULL},
+        {"MCOPSTN1", "MCOPSTN2", "MCOPSTN5", NULL},
+    };
+    json_t *u = json_pack("{s:O}", "Licenses", licenses);
+    rs_status rc = RS_OK;
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0] && !rc; g++) {
+        const char *first = NULL;
+        for (const char *const *p = groups[g]; *p && !rc; p++) {
+            if (!dir_user_has_plan(u, *p))
+                continue;
+            if (first)
+                rc = rs_raise(err, RS_E_MSOL_MUTUALLY_EXCLUSIVE, first, *p);
+            first = *p;
+        }
+    }
+    json_decref(u);
+    return rc;
+}
+
 rs_status dir_license_apply(json_t *tenant, json_t *user, json_t *add, json_t *remove,
                             json_t *options, rs_err *err)
 {
@@ -188,6 +212,8 @@ rs_status dir_license_apply(json_t *tenant, json_t *user, json_t *add, json_t *r
         json_object_set(json_array_get(lic, (size_t)idx), "DisabledPlans",
                         json_is_array(dis) ? dis : json_array());
     }
+    if ((rc = check_exclusive(lic, err)))
+        goto out;
     json_object_set(user, "Licenses", lic);
     json_object_set(tenant, "Subscriptions", subs);
 out:

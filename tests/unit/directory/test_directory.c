@@ -106,6 +106,44 @@ static void test_expiry(void **state)
     json_decref(t);
 }
 
+/* Mutually exclusive plans (directory.md section 3 rule 7); the same plan
+ * through two SKUs is fine; a failure changes nothing. */
+static void test_exclusive_plans(void **state)
+{
+    (void)state;
+    json_t *t = tenant();
+    json_t *subs = json_object_get(t, "Subscriptions");
+    static const char *const more[] = {"MCOIMP", "MCOPSTN1", "MCOPSTN2", "STANDARDPACK"};
+    for (size_t i = 0; i < 4; i++)
+        json_array_append_new(subs, json_pack("{s:s,s:s,s:i,s:i}", "SkuPartNumber", more[i],
+                                              "SkuId", "00000000-0000-4000-8000-000000000000",
+                                              "ActiveUnits", 5, "ConsumedUnits", 0));
+    json_t *u = dir_user_new("r@contoso.onmicrosoft.com", "R");
+    json_object_set_new(u, "UsageLocation", json_string("US"));
+    rs_err err;
+    json_t *a = json_pack("[s,s]", "contoso:MCOSTANDARD", "contoso:STANDARDPACK");
+    assert_int_equal(dir_license_apply(t, u, a, NULL, NULL, &err), RS_OK); /* MCOSTANDARD twice */
+    json_decref(a);
+    a = json_pack("[s]", "contoso:MCOIMP");
+    assert_int_equal(dir_license_apply(t, u, a, NULL, NULL, &err), RS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "MCOIMP and MCOSTANDARD"));
+    assert_int_equal(json_array_size(json_object_get(u, "Licenses")), 2);
+    json_decref(a);
+    a = json_pack("[s,s]", "contoso:MCOPSTN1", "contoso:MCOPSTN2");
+    assert_int_equal(dir_license_apply(t, u, a, NULL, NULL, &err), RS_ECONFLICT);
+    assert_non_null(strstr(err.msg, "mutually exclusive"));
+    json_decref(a);
+    /* swapping in one call is atomic and allowed */
+    a = json_pack("[s]", "contoso:MCOIMP");
+    json_t *r = json_pack("[s,s]", "contoso:MCOSTANDARD", "contoso:STANDARDPACK");
+    assert_int_equal(dir_license_apply(t, u, a, r, NULL, &err), RS_OK);
+    assert_false(dir_user_can_meet(u));
+    json_decref(a);
+    json_decref(r);
+    json_decref(u);
+    json_decref(t);
+}
+
 /* The tenant's own banned terms count anywhere in the password. */
 static void test_banned_terms(void **state)
 {
@@ -268,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_argon2),          cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_licenses),        cmocka_unit_test(test_catalog_and_countries),
         cmocka_unit_test(test_lockout),         cmocka_unit_test(test_banned_terms),
+        cmocka_unit_test(test_exclusive_plans),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
