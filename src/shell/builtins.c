@@ -729,9 +729,14 @@ static lang_status cmd_select_object(lang_interp *I, lang_cmdctx *ctx)
         lang_value *it = items.v[i];
         if (expand) {
             bool found = false;
-            if (it && (it->type == LV_OBJECT || it->type == LV_HASH))
+            lang_value *v = NULL;
+            if (it && (it->type == LV_OBJECT || it->type == LV_HASH)) {
                 lang_prop_get(it, expand, &found);
-            lang_value *v = found ? lang_member(I, it, expand) : NULL;
+                v = found ? lang_member(I, it, expand) : NULL;
+            } else if (it) { /* .NET properties of strings and arrays: Length, Count */
+                v = lang_member(I, it, expand);
+                found = v != NULL;
+            }
             if (!found) {
                 char *msg = rs_asprintf("Property \"%s\" cannot be found.", expand);
                 lang_error *e = cmd_error_new(ctx, msg, "ExpandPropertyNotFound", "InvalidArgument",

@@ -97,9 +97,14 @@ char **shell_complete(lang_interp *I, const char *line, int start, int end)
             static const char *const commons[] = {
                 "-ErrorAction", "-WarningAction", "-ErrorVariable", "-OutVariable",
                 "-WhatIf",      "-Confirm",       "-Verbose",       NULL};
-            for (int i = 0; commons[i]; i++)
+            for (int i = 0; commons[i]; i++) {
+                /* -WhatIf / -Confirm only where the binder accepts them */
+                bool sp = !strcmp(commons[i], "-WhatIf") || !strcmp(commons[i], "-Confirm");
+                if (sp && !(def->flags & CF_CHANGES))
+                    continue;
                 if (rs_prefix_ci(commons[i], text) && strlen(text) > 1)
                     add_candidate(&v, &n, &cap, commons[i]);
+            }
         } else if (def && prev && prev[0] == '-') {
             bool amb = false;
             const cmdlet_param_t *p = cmdlet_param_resolve(def, prev + 1, &amb, NULL, 0);
@@ -140,7 +145,8 @@ static char **rl_complete_hook(const char *text, int start, int end)
     size_t n = 0;
     while (c[n])
         n++;
-    char **out = malloc((n + 2) * sizeof(char *));
+    /* zeroed: libedit looks at out[2] even for a single match */
+    char **out = calloc(n + 2, sizeof(char *));
     if (!out)
         return NULL;
     /* longest common prefix */

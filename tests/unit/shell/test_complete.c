@@ -81,6 +81,38 @@ static void test_enum_values(void **state)
     v = complete("Set-Mailbox x -EnableRoomMailboxAccount $t");
     assert_true(has(v, "$true"));
     free_all(v);
+    /* the example: -AutomateProcessing A<TAB> */
+    v = complete("Set-CalendarProcessing r -AutomateProcessing A");
+    assert_int_equal(count(v), 2);
+    assert_true(has(v, "AutoAccept"));
+    assert_true(has(v, "AutoUpdate"));
+    free_all(v);
+    v = complete("Get-Mailbox x -ErrorAction Si");
+    assert_int_equal(count(v), 1);
+    assert_string_equal(v[0], "SilentlyContinue");
+    free_all(v);
+}
+
+static void test_should_process_parameters(void **state)
+{
+    (void)state;
+    /* -WhatIf / -Confirm are offered where the binder takes them */
+    char **v = complete("Remove-Mailbox -Identity r -W");
+    assert_true(has(v, "-WhatIf"));
+    assert_true(has(v, "-WarningAction"));
+    free_all(v);
+    v = complete("Set-Content x.txt -Con");
+    assert_true(has(v, "-Confirm"));
+    free_all(v);
+    v = complete("Get-Mailbox -W");
+    assert_false(has(v, "-WhatIf"));
+    assert_true(has(v, "-WarningAction"));
+    free_all(v);
+    /* the new local cmdlets come from the same table */
+    v = complete("Group-");
+    assert_int_equal(count(v), 1);
+    assert_string_equal(v[0], "Group-Object");
+    free_all(v);
 }
 
 int main(void)
@@ -89,6 +121,7 @@ int main(void)
         cmocka_unit_test(test_cmdlet_names),
         cmocka_unit_test(test_parameter_names),
         cmocka_unit_test(test_enum_values),
+        cmocka_unit_test(test_should_process_parameters),
     };
     return cmocka_run_group_tests_name("shell_complete", tests, NULL, NULL);
 }
