@@ -514,10 +514,21 @@ static lang_status cmd_write_error(lang_interp *I, lang_cmdctx *ctx)
     return lang_cmd_error(I, ctx, e);
 }
 
+/* Write-Progress: one line redrawn in place on a terminal (PowerShell 7's
+ * minimal view): "Activity [=======>      ] 42% Status", fitted to the width;
+ * -Completed (or the next output, see main.c) clears it. Nothing is drawn
+ * off a terminal or when $ProgressPreference is SilentlyContinue. */
 static lang_status cmd_write_progress(lang_interp *I, lang_cmdctx *ctx)
 {
     if (!I->host.color)
-        return LANG_OK; /* progress is only drawn on a terminal */
+        return LANG_OK;
+    lang_value *pv = lang_var_get(I, "ProgressPreference", NULL);
+    char *ps = lang_to_str(pv);
+    lang_unref(pv);
+    lang_action a = lang_action_parse(ps);
+    free(ps);
+    if (a == ACT_SILENT || a == ACT_IGNORE)
+        return LANG_OK;
     if (lang_param_switch(ctx, "Completed")) {
         lang_host_text(I, "\r\033[K", NULL);
         return LANG_OK;
@@ -525,20 +536,29 @@ static lang_status cmd_write_progress(lang_interp *I, lang_cmdctx *ctx)
     char *act = param_str(ctx, "Activity");
     char *status = param_str(ctx, "Status");
     int64_t pct = param_int(ctx, "PercentComplete", -1);
-    char *line;
+    int width = I->host.width > 20 ? I->host.width : 80;
+    rs_buf b = {0};
+    rs_buf_puts(&b, "\r\033[K");
+    rs_buf_printf(&b, "%s ", act ? act : "");
     if (pct >= 0) {
-        int bar = (int)(pct > 100 ? 100 : pct) / 5;
-        char bars[21];
-        for (int i = 0; i < 20; i++)
-            bars[i] = i < bar ? '#' : '.';
-        bars[20] = '\0';
-        line = rs_asprintf("\r\033[K%s: %s [%s] %lld%%", act ? act : "", status ? status : "", bars,
-                           (long long)pct);
-    } else {
-        line = rs_asprintf("\r\033[K%s: %s", act ? act : "", status ? status : "");
+        if (pct > 100)
+            pct = 100;
+        int barw = width / 3 > 50 ? 50 : width / 3;
+        int fill = (int)(pct * barw / 100);
+        rs_buf_putc(&b, '[');
+        for (int i = 0; i < barw; i++)
+            rs_buf_putc(&b, i < fill ? '=' : i == fill ? '>' : ' ');
+        rs_buf_printf(&b, "] %lld%% ", (long long)pct);
     }
-    lang_host_text(I, line, NULL);
-    free(line);
+    rs_buf_puts(&b, status ? status : "");
+    /* fit the terminal: the visible part (after \r\033[K) stays under the width */
+    size_t visible = b.len - 4;
+    if (visible >= (size_t)width) {
+        b.len = 4 + (size_t)width - 1;
+        b.data[b.len] = '\0';
+    }
+    lang_host_text(I, b.data, NULL);
+    rs_buf_free(&b);
     free(act);
     free(status);
     return LANG_OK;

@@ -50,16 +50,29 @@ static const char usage_text[] =
 /* ---- console host ---- */
 
 static bool stdout_tty, stderr_tty;
+/* A Write-Progress line is on the terminal (drawn without a newline): clear it
+ * before anything else is written there. */
+static bool progress_shown;
+
+static void clear_progress(void)
+{
+    if (progress_shown) {
+        fputs("\r\033[K", stdout);
+        progress_shown = false;
+    }
+}
 
 static void host_out(void *ud, const char *text, size_t n)
 {
     (void)ud;
+    clear_progress();
     fwrite(text, 1, n, stdout);
 }
 
 static void host_err(void *ud, const char *text, size_t n)
 {
     (void)ud;
+    clear_progress();
     fflush(stdout);
     if (stderr_tty)
         fputs("\033[91m", stderr);
@@ -88,6 +101,9 @@ static const char *ansi_color(const char *name)
 static void host_host(void *ud, const char *text, size_t n, const char *color)
 {
     (void)ud;
+    clear_progress();
+    /* Write-Progress draws "\r\033[K..." without a newline */
+    bool progress = n >= 4 && !memcmp(text, "\r\033[K", 4) && text[n - 1] != '\n';
     const char *code = stdout_tty ? ansi_color(color) : NULL;
     if (code) {
         /* color the text but not the final newline */
@@ -99,6 +115,7 @@ static void host_host(void *ud, const char *text, size_t n, const char *color)
     } else {
         fwrite(text, 1, n, stdout);
     }
+    progress_shown = progress && n > 4;
     fflush(stdout);
 }
 
