@@ -4,6 +4,7 @@
  * own binder (cmdlet_bind, the same code the server runs) for conversions, and
  * JSON results back to objects.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +331,84 @@ fail:
     free(positional);
     lang_bound_free(out);
     return false;
+}
+
+void lang_error_local_fqid(lang_error *e, const cmdlet_def_t *def)
+{
+    static const char *const functions[] = {"New-CsOnlineSession",       "Connect-ExchangeOnline",
+                                            "Disconnect-ExchangeOnline", "Connect-MsolService",
+                                            "Connect-MicrosoftTeams",    NULL};
+    if (!e || !e->fqid || !def)
+        return;
+    for (int i = 0; functions[i]; i++)
+        if (!strcmp(def->name, functions[i]))
+            return;
+    char *comma = strrchr(e->fqid, ',');
+    if (!comma || strcmp(comma + 1, def->name) != 0)
+        return;
+    rs_buf b = {0};
+    rs_buf_append(&b, e->fqid, (size_t)(comma - e->fqid));
+    rs_buf_puts(&b, ",Microsoft.PowerShell.Commands.");
+    for (const char *p = def->name; *p; p++)
+        if (*p != '-')
+            rs_buf_putc(&b, *p);
+    rs_buf_puts(&b, "Command");
+    free(e->fqid);
+    e->fqid = rs_buf_take(&b);
+}
+
+lang_error *lang_convert_local(const cmdlet_def_t *def, const char *cmdname,
+                               const lang_program *prog, lang_bound *b)
+{
+    for (size_t i = 0; i < def->nparams && i < b->n; i++) {
+        const cmdlet_param_t *p = &def->params[i];
+        lang_value *v = b->values[i];
+        if (!b->present[i] || !v)
+            continue;
+        rs_err e;
+        bool bad = false;
+        if (p->type == PT_INT) {
+            int64_t n;
+            double d;
+            bool isd;
+            if (v->type == LV_ARRAY || !lang_to_number(v, &n, &d, &isd) ||
+                (v->type == LV_STRING && !*v->u.str.s)) {
+                char *txt = arg_text(v);
+                rs_raise(&e, RS_E_PARAM_CONVERT, p->name, txt, "System.Int32",
+                         "Input string was not in a correct format.");
+                free(txt);
+                bad = true;
+            } else if (v->type != LV_INT) {
+                lang_unref(v);
+                b->values[i] = lang_int(isd ? (int64_t)nearbyint(d) : n);
+            }
+        } else if (p->type == PT_ENUM && p->enum_values && v->type != LV_ARRAY) {
+            char *txt = lang_to_str(v);
+            bool ok = false;
+            for (int k = 0; p->enum_values[k] && !ok; k++)
+                ok = rs_streq_ci(p->enum_values[k], txt);
+            if (!ok) {
+                rs_buf list = {0};
+                for (int k = 0; p->enum_values[k]; k++)
+                    rs_buf_printf(&list, "%s%s", k ? ", " : "", p->enum_values[k]);
+                const char *tn =
+                    p->type_name && strcmp(p->type_name, "System.String") ? p->type_name
+                    : !strcmp(p->name, "ForegroundColor") || !strcmp(p->name, "BackgroundColor")
+                        ? "System.ConsoleColor"
+                        : "System.String";
+                rs_raise(&e, RS_E_PARAM_ENUM, p->name, txt, tn, txt, list.data ? list.data : "");
+                rs_buf_free(&list);
+                bad = true;
+            }
+            free(txt);
+        }
+        if (bad) {
+            lang_error *err = bind_error(&e, cmdname, prog, b->starts[i], b->ends[i]);
+            lang_bound_free(b);
+            return err;
+        }
+    }
+    return NULL;
 }
 
 /* ---- JSON ---- */

@@ -1550,6 +1550,10 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
             }
             rs_buf_free(&missing);
         }
+        if (!berr && def && (def->flags & CF_LOCAL))
+            berr = lang_convert_local(def, cname, I->prog, &b);
+        if (berr && def && (def->flags & CF_LOCAL))
+            lang_error_local_fqid(berr, def);
         if (berr) {
             st = lang_throw(I, berr);
         } else {

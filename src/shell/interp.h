@@ -227,6 +227,17 @@ void lang_host_text(lang_interp *I, const char *text, const char *color);
  * the position of the offending argument in prog. */
 bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lang_arg *args,
                size_t nargs, const lang_program *prog, lang_bound *out, lang_error **err);
+/* Shell-local cmdlets: convert and check bound values as PowerShell's binder
+ * does (Int32 parameters become numbers, enum values must be one of the
+ * list). Returns NULL, or the binding error (owned by the caller) after
+ * releasing b. */
+lang_error *lang_convert_local(const cmdlet_def_t *def, const char *cmdname,
+                               const lang_program *prog, lang_bound *b);
+/* PowerShell's own cmdlets name their .NET class in FullyQualifiedErrorId
+ * ("NamedParameterNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand");
+ * rewrite e's suffix so for a shell-local cmdlet def (module functions such as
+ * Connect-ExchangeOnline keep their name). */
+void lang_error_local_fqid(lang_error *e, const cmdlet_def_t *def);
 /* Release what a successful lang_bind stored in b. */
 void lang_bound_free(lang_bound *b);
 /* Convert a value to JSON for the admin API (new reference). SecureStrings
