@@ -536,7 +536,7 @@ static void on_accept(iothr *t, lsock *l, int64_t now)
         c->ri.src_port = port;
         memcpy(c->ri.src_ip, ip, sizeof ip);
         if (l->tls) {
-            if (gnutls_init(&c->ses, GNUTLS_SERVER | GNUTLS_NONBLOCK) < 0 ||
+            if (gnutls_init(&c->ses, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL) < 0 ||
                 gnutls_priority_set(c->ses, st->prio) < 0 ||
                 gnutls_credentials_set(c->ses, GNUTLS_CRD_CERTIFICATE, st->cred) < 0) {
                 if (c->ses)

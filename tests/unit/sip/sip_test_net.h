@@ -149,7 +149,7 @@ static T_UNUSED t_conn *t_conn_open(const char *ip, int port, int tls)
     c->fd = fd;
     if (tls) {
         assert_int_equal(gnutls_certificate_allocate_credentials(&c->cred), 0);
-        assert_int_equal(gnutls_init(&c->ses, GNUTLS_CLIENT), 0);
+        assert_int_equal(gnutls_init(&c->ses, GNUTLS_CLIENT | GNUTLS_NO_SIGNAL), 0);
         if (tls == 2)
             assert_int_equal(
                 gnutls_priority_set_direct(c->ses, "NORMAL:-VERS-ALL:+VERS-TLS1.2", NULL), 0);

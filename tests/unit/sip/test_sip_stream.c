@@ -147,6 +147,61 @@ static void expect_close(int port, const char *text, size_t len, int want)
     t_conn_close(c);
 }
 
+/* Many messages (some with a body, some after a stray CRLF) cut at
+ * pseudo-random points, over TCP and TLS: every one answered, in order. */
+static void test_random_cuts(void **state)
+{
+    (void)state;
+    sip_server *srv = t_net_server("127.0.0.1", NULL);
+    rs_buf all = {0};
+    enum { N = 40 };
+    for (int i = 0; i < N; i++) {
+        if (i % 3 == 0)
+            rs_buf_puts(&all, "\r\n");
+        if (i % 4 == 1)
+            rs_buf_printf(&all,
+                          "OPTIONS sip:pool01.contoso.com SIP/2.0\r\n"
+                          "Via: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bK-r%d\r\n"
+                          "From: <sip:p@contoso.onmicrosoft.com>;tag=r\r\n"
+                          "To: <sip:pool01.contoso.com>\r\nCall-ID: r%d@test\r\n"
+                          "CSeq: %d OPTIONS\r\nContent-Type: text/plain\r\n"
+                          "Content-Length: 7\r\n\r\nx\r\n\r\nyz",
+                          i, i, i + 1);
+        else {
+            char *o = options(i + 1);
+            rs_buf_puts(&all, o);
+            free(o);
+        }
+    }
+    for (int tls = 0; tls < 2; tls++) {
+        t_conn *c = t_conn_open(
+            "127.0.0.1", tls ? sip_server_tls_port(srv, 0) : sip_server_tcp_port(srv, 0), tls);
+        assert_non_null(c);
+        unsigned seed = 12345u + (unsigned)tls;
+        for (size_t off = 0; off < all.len;) {
+            seed = seed * 1103515245u + 12345u;
+            size_t n = 1 + (seed >> 16) % 300;
+            if (n > all.len - off)
+                n = all.len - off;
+            assert_int_equal(t_conn_send(c, all.data + off, n), 0);
+            off += n;
+            if ((seed >> 8) % 4 == 0)
+                usleep(500);
+        }
+        assert_int_equal(t_conn_wait(c, N), N);
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(t_conn_status(c, i), 200);
+            sip_msg *r = t_conn_msg(c, i);
+            assert_non_null(r);
+            assert_int_equal(r->cseq, i + 1);
+            sip_msg_free(r);
+        }
+        t_conn_close(c);
+    }
+    rs_buf_free(&all);
+    sip_server_stop(srv);
+}
+
 static void test_framing_errors(void **state)
 {
     (void)state;
@@ -428,10 +483,10 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_framing),      cmocka_unit_test(test_framing_errors),
-        cmocka_unit_test(test_per_ip_limit), cmocka_unit_test(test_idle_timeout),
-        cmocka_unit_test(test_tls),          cmocka_unit_test(test_ipv6_and_lists),
-        cmocka_unit_test(test_start_errors),
+        cmocka_unit_test(test_framing),        cmocka_unit_test(test_framing_errors),
+        cmocka_unit_test(test_random_cuts),    cmocka_unit_test(test_per_ip_limit),
+        cmocka_unit_test(test_idle_timeout),   cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_ipv6_and_lists), cmocka_unit_test(test_start_errors),
     };
     return cmocka_run_group_tests_name("sip_stream", tests, NULL, teardown);
 }
