@@ -70,7 +70,7 @@ function Cases($u, $a) {
 # cmdlets that name no object: run as they are; their output must not show the other tenant
 $lists = @('Get-Mailbox', 'Get-CalendarProcessing', 'Get-MsolUser', 'Get-CsOnlineUser', 'Get-CsMeetingRoom',
            'Get-CsTenant', 'Get-MsolAccountSku', 'Get-MsolRole', 'Search-AdminAuditLog', 'Test-RoomSystemAccount',
-           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus')
+           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus')
 $real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com'
 $ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com'
 $server = (Get-Command | Where-Object { $_.Source -ne 'Microsoft.PowerShell.Utility' -and $_.Name -ne 'Cases' }).Name
