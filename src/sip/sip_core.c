@@ -194,6 +194,18 @@ void sip_reply_free(sip_reply *r)
 
 /* ---- responses ---- */
 
+/* Decimal text of v (>= 0) appended to b (no printf on the hot path). */
+static void put_int(rs_buf *b, int v)
+{
+    char tmp[16];
+    int n = 0;
+    unsigned u = v < 0 ? 0 : (unsigned)v;
+    do
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    rs_buf_append(b, tmp + sizeof tmp - n, (size_t)n);
+}
+
 /* Append a raw header value, turning stray CRs into spaces. */
 static void put_value(rs_buf *b, sip_str v)
 {
@@ -216,8 +228,10 @@ static void put_top_via(rs_buf *b, const sip_via *v, const sip_recv_info *ri)
     sip__buf_put(b, v->host);
     if (v->host_ipv6)
         rs_buf_putc(b, ']');
-    if (v->port >= 0)
-        rs_buf_printf(b, ":%d", v->port);
+    if (v->port >= 0) {
+        rs_buf_putc(b, ':');
+        put_int(b, v->port);
+    }
     sip_str rest = v->params, n, val;
     int hv;
     while (sip_param_next(&rest, &n, &val, &hv)) {
@@ -232,27 +246,35 @@ static void put_top_via(rs_buf *b, const sip_via *v, const sip_recv_info *ri)
     }
     sip_str src = {ri->src_ip, strlen(ri->src_ip)};
     /* RFC 3261 §18.2.1 / RFC 3581 §4 */
-    if (v->has_rport || !sip__str_ieq2(src, v->host))
-        rs_buf_printf(b, ";received=%s", ri->src_ip);
-    if (v->has_rport)
-        rs_buf_printf(b, ";rport=%d", ri->src_port);
+    if (v->has_rport || !sip__str_ieq2(src, v->host)) {
+        rs_buf_puts(b, ";received=");
+        rs_buf_append(b, src.s, src.len);
+    }
+    if (v->has_rport) {
+        rs_buf_puts(b, ";rport=");
+        put_int(b, ri->src_port);
+    }
     rs_buf_puts(b, "\r\n");
 }
 
 /* A To tag derived from the request so retransmissions get the same one. */
 static void make_tag(const sip_core *c, const sip_msg *m, char out[17])
 {
-    rs_buf k = {0};
     unsigned char mac[32];
-    sip__buf_put(&k, m->call_id);
-    rs_buf_putc(&k, '\n');
-    sip__buf_put(&k, m->from.tag);
-    rs_buf_putc(&k, '\n');
-    if (m->nvias)
-        sip__buf_put(&k, m->vias[0].branch);
-    rs_buf_putc(&k, '\n');
-    rs_hmac_sha256(c->secret, sizeof c->secret, k.data, k.len, mac);
-    rs_buf_free(&k);
+    sip_str br = m->nvias ? m->vias[0].branch : (sip_str){NULL, 0};
+    size_t need = m->call_id.len + m->from.tag.len + br.len + 3, o = 0;
+    char stack[512];
+    char *k = need <= sizeof stack ? stack : rs_malloc(need);
+    const sip_str parts[3] = {m->call_id, m->from.tag, br};
+    for (int i = 0; i < 3; i++) {
+        if (parts[i].len)
+            memcpy(k + o, parts[i].s, parts[i].len);
+        o += parts[i].len;
+        k[o++] = '\n';
+    }
+    rs_hmac_sha256(c->secret, sizeof c->secret, k, o, mac);
+    if (k != stack)
+        free(k);
     rs_hex(mac, 8, out);
 }
 
@@ -263,9 +285,15 @@ void sip__resp_begin(sip_core *c, const sip_msg *m, const sip_recv_info *ri, int
     rs_buf_reset(b);
     out->status = code;
     out->from_cache = 0;
-    snprintf(out->dst_ip, sizeof out->dst_ip, "%s", ri->src_ip);
+    size_t ipl = strnlen(ri->src_ip, sizeof out->dst_ip - 1);
+    memcpy(out->dst_ip, ri->src_ip, ipl);
+    out->dst_ip[ipl] = '\0';
     out->dst_port = ri->src_port;
-    rs_buf_printf(b, "SIP/2.0 %d %s\r\n", code, reason);
+    rs_buf_puts(b, "SIP/2.0 ");
+    put_int(b, code);
+    rs_buf_putc(b, ' ');
+    rs_buf_puts(b, reason);
+    rs_buf_puts(b, "\r\n");
     if (m->nvias && !m->via_err) {
         put_top_via(b, &m->vias[0], ri);
         for (int i = 1; i < m->nvias; i++) {
@@ -288,21 +316,22 @@ void sip__resp_begin(sip_core *c, const sip_msg *m, const sip_recv_info *ri, int
     static const struct {
         sip_hdr_id id;
         const char *name;
-    } copy[] = {{SIP_HDR_FROM, "From"},
-                {SIP_HDR_TO, "To"},
-                {SIP_HDR_CALL_ID, "Call-ID"},
-                {SIP_HDR_CSEQ, "CSeq"}};
+    } copy[] = {{SIP_HDR_FROM, "From: "},
+                {SIP_HDR_TO, "To: "},
+                {SIP_HDR_CALL_ID, "Call-ID: "},
+                {SIP_HDR_CSEQ, "CSeq: "}};
     for (size_t i = 0; i < sizeof copy / sizeof *copy; i++) {
         const sip_header *h = sip_msg_header(m, copy[i].id, NULL);
         if (!h)
             continue;
-        rs_buf_printf(b, "%s: ", copy[i].name);
+        rs_buf_puts(b, copy[i].name);
         put_value(b, h->value);
         if (copy[i].id == SIP_HDR_TO && m->has_to && !m->to.has_tag && code > 100 &&
             m->has_call_id) {
             char tag[17];
             make_tag(c, m, tag);
-            rs_buf_printf(b, ";tag=%s", tag);
+            rs_buf_puts(b, ";tag=");
+            rs_buf_append(b, tag, 16);
         }
         rs_buf_puts(b, "\r\n");
     }

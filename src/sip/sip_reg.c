@@ -5,6 +5,7 @@
 #include "sip_int.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,12 +43,16 @@ static void challenge(sip_core *c, const sip_msg *m, const sip_recv_info *ri, co
     char nonce[SIP_NONCE_LEN + 1];
     sip__nonce_make(c, m->ruri_raw, m->call_id, ri->src_ip, nonce);
     sip__resp_begin(c, m, ri, 401, "Unauthorized", out);
-    for (int i = 0; i < c->nalgs; i++)
-        rs_buf_printf(&out->data,
-                      "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", qop=\"auth\", "
-                      "algorithm=%s%s\r\n",
-                      realm, nonce, c->algs[i] == SIP_DIGEST_SHA256 ? "SHA-256" : "MD5",
-                      stale ? ", stale=true" : "");
+    for (int i = 0; i < c->nalgs; i++) {
+        rs_buf_puts(&out->data, "WWW-Authenticate: Digest realm=\"");
+        rs_buf_puts(&out->data, realm);
+        rs_buf_puts(&out->data, "\", nonce=\"");
+        rs_buf_append(&out->data, nonce, SIP_NONCE_LEN);
+        rs_buf_puts(&out->data, c->algs[i] == SIP_DIGEST_SHA256
+                                    ? "\", qop=\"auth\", algorithm=SHA-256"
+                                    : "\", qop=\"auth\", algorithm=MD5");
+        rs_buf_puts(&out->data, stale ? ", stale=true\r\n" : "\r\n");
+    }
     sip__resp_end(out);
     atomic_fetch_add(&c->st.challenges, 1);
 }
@@ -104,7 +109,7 @@ static int supports_outbound(const sip_msg *m)
 }
 
 /* RFC 1123 date for the Date header (C locale names). */
-static void http_date(int64_t ms, char *out, size_t outsz)
+static void http_date_fmt(int64_t ms, char *out, size_t outsz)
 {
     static const char *const wd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char *const mo[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -114,6 +119,31 @@ static void http_date(int64_t ms, char *out, size_t outsz)
     gmtime_r(&t, &tm);
     snprintf(out, outsz, "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[tm.tm_wday], tm.tm_mday,
              mo[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* The same, formatted once per second and thread (every 200 OK carries one). */
+static const char *http_date(int64_t ms)
+{
+    static _Thread_local int64_t sec = INT64_MIN;
+    static _Thread_local char text[64];
+    int64_t s = ms / 1000;
+    if (s != sec) {
+        http_date_fmt(ms, text, sizeof text);
+        sec = s;
+    }
+    return text;
+}
+
+/* Decimal text of v (>= 0) appended to b. */
+static void put_int(rs_buf *b, int v)
+{
+    char tmp[16];
+    int n = 0;
+    unsigned u = v < 0 ? 0 : (unsigned)v;
+    do
+        tmp[sizeof tmp - 1 - n++] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    rs_buf_append(b, tmp + sizeof tmp - n, (size_t)n);
 }
 
 static int pool_index_of(const sip_core *c, const char *fqdn)
@@ -198,18 +228,23 @@ static void registrar(sip_core *c, const sip_msg *m, const sip_recv_info *ri, co
     for (int i = 0; i < res.nlist; i++) {
         const sip__binding *b = &res.list[i];
         int left = (int)((b->expires_at - now + 999) / 1000);
-        rs_buf_printf(&out->data, "Contact: <%s>;expires=%d", b->uri, left);
+        rs_buf_puts(&out->data, "Contact: <");
+        rs_buf_puts(&out->data, b->uri);
+        rs_buf_puts(&out->data, ">;expires=");
+        put_int(&out->data, left);
         if (b->q >= 0)
             rs_buf_printf(&out->data, ";q=%d.%03d", b->q / 1000, b->q % 1000);
         if (b->instance)
             rs_buf_printf(&out->data, ";+sip.instance=\"%s\"", b->instance);
-        if (b->reg_id > 0)
-            rs_buf_printf(&out->data, ";reg-id=%d", b->reg_id);
+        if (b->reg_id > 0) {
+            rs_buf_puts(&out->data, ";reg-id=");
+            put_int(&out->data, b->reg_id);
+        }
         rs_buf_puts(&out->data, "\r\n");
     }
-    char date[64];
-    http_date(sip__now_wall_ms(c), date, sizeof date);
-    rs_buf_printf(&out->data, "Date: %s\r\n", date);
+    rs_buf_puts(&out->data, "Date: ");
+    rs_buf_puts(&out->data, http_date(sip__now_wall_ms(c)));
+    rs_buf_puts(&out->data, "\r\n");
     if (res.outbound)
         rs_buf_puts(&out->data, "Require: outbound\r\n");
     rs_buf_puts(&out->data, "Supported: outbound\r\n");
@@ -298,18 +333,56 @@ out:
     return accepted;
 }
 
-/* Transaction key of a request (RFC 3261 §17.2.3, with the RFC 2543 fields
- * for branches without the magic cookie) plus its source. */
-static void tx_key(const sip_msg *m, const sip_recv_info *ri, rs_buf *k)
+/* Decimal digits of v at p; returns the end. */
+static char *put_u64(char *p, uint64_t v)
 {
-    sip__buf_put(k, m->vias[0].raw);
-    rs_buf_putc(k, '\n');
-    sip__buf_put(k, m->call_id);
-    rs_buf_printf(k, "\n%u ", m->cseq);
-    sip__buf_put(k, m->method);
-    rs_buf_putc(k, '\n');
-    sip__buf_put(k, m->from.tag);
-    rs_buf_printf(k, "\n%s\n%d\n%d", ri->src_ip, ri->src_port, (int)ri->transport);
+    char tmp[24];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_view(char *p, sip_str v)
+{
+    if (v.len)
+        memcpy(p, v.s, v.len);
+    return p + v.len;
+}
+
+/* Room tx_key() needs for m and ri. */
+static size_t tx_key_size(const sip_msg *m, const sip_recv_info *ri)
+{
+    return m->vias[0].raw.len + m->call_id.len + m->method.len + m->from.tag.len +
+           strlen(ri->src_ip) + 80;
+}
+
+/* Transaction key of a request (RFC 3261 §17.2.3, with the RFC 2543 fields
+ * for branches without the magic cookie) plus its source, written to k
+ * (tx_key_size() bytes); returns its length. */
+static size_t tx_key(const sip_msg *m, const sip_recv_info *ri, char *k)
+{
+    char *p = put_view(k, m->vias[0].raw);
+    *p++ = '\n';
+    p = put_view(p, m->call_id);
+    *p++ = '\n';
+    p = put_u64(p, m->cseq);
+    *p++ = ' ';
+    p = put_view(p, m->method);
+    *p++ = '\n';
+    p = put_view(p, m->from.tag);
+    *p++ = '\n';
+    size_t ipl = strlen(ri->src_ip);
+    memcpy(p, ri->src_ip, ipl);
+    p += ipl;
+    *p++ = '\n';
+    p = put_u64(p, (uint64_t)(unsigned)ri->src_port);
+    *p++ = '\n';
+    p = put_u64(p, (uint64_t)ri->transport);
+    return (size_t)(p - k);
 }
 
 void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri, sip_reply *out)
@@ -340,12 +413,15 @@ void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri
         challenge(c, m, ri, realm, 0, out);
         return;
     }
-    rs_buf key = {0};
-    tx_key(m, ri, &key);
-    if (sip__txc_get(c->txc, key.data, key.len, sip__now_mono_ms(c), out)) {
+    char kstack[1024];
+    size_t ksize = tx_key_size(m, ri);
+    char *key = ksize <= sizeof kstack ? kstack : rs_malloc(ksize);
+    size_t klen = tx_key(m, ri, key);
+    if (sip__txc_get(c->txc, key, klen, sip__now_mono_ms(c), out)) {
         atomic_fetch_add(&c->st.cache_hits, 1);
         out->from_cache = 1;
-        rs_buf_free(&key);
+        if (key != kstack)
+            free(key);
         return;
     }
     const char *username = a->username.s ? a->username.s : "";
@@ -404,7 +480,8 @@ void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri
         goto done;
     /* the authenticated leg is stateful: keep the answer for retransmissions */
     if (ri->transport == SIP_TRANSPORT_UDP)
-        sip__txc_put(c->txc, key.data, key.len, sip__now_mono_ms(c) + c->tx_lifetime_ms, out);
+        sip__txc_put(c->txc, key, klen, sip__now_mono_ms(c) + c->tx_lifetime_ms, out);
 done:
-    rs_buf_free(&key);
+    if (key != kstack)
+        free(key);
 }

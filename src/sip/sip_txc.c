@@ -8,11 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { TXC_BUCKETS = 65536 };
+/* 2^18 chains: about one entry each at 10,000 answers/s kept 32 s within
+ * the default budget, so a lookup touches one or two cache lines. */
+enum { TXC_BUCKETS = 1 << 18 };
 
+/* One allocation per entry: the struct, then the key, then the response. */
 typedef struct txc_ent {
-    struct txc_ent *hnext; /* hash chain */
-    struct txc_ent *fnext; /* FIFO (insertion order) */
+    struct txc_ent *hnext;  /* hash chain */
+    struct txc_ent **hprev; /* the pointer that points at this entry (O(1) unlink) */
+    struct txc_ent *fnext;  /* FIFO (insertion order) */
     uint64_t hash;
     int64_t expires_at;
     char *key;
@@ -57,8 +61,6 @@ sip__txc *sip__txc_new(size_t max_bytes)
 
 static void ent_free(txc_ent *e)
 {
-    free(e->key);
-    free(e->resp);
     free(e);
 }
 
@@ -84,11 +86,9 @@ static void pop_head(sip__txc *t)
     t->head = e->fnext;
     if (!t->head)
         t->tail = NULL;
-    txc_ent **pp = &t->buckets[e->hash % TXC_BUCKETS];
-    while (*pp && *pp != e)
-        pp = &(*pp)->hnext;
-    if (*pp)
-        *pp = e->hnext;
+    *e->hprev = e->hnext;
+    if (e->hnext)
+        e->hnext->hprev = e->hprev;
     t->bytes -= ent_size(e);
     ent_free(e);
 }
@@ -117,14 +117,17 @@ int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_r
 void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_at,
                   const sip_reply *r)
 {
-    txc_ent *e = rs_calloc(1, sizeof *e);
+    txc_ent *e = rs_malloc(sizeof *e + keylen + r->data.len);
+    e->hnext = NULL;
+    e->fnext = NULL;
     e->hash = hash_bytes(key, keylen);
     e->expires_at = expires_at;
-    e->key = rs_malloc(keylen);
+    e->key = (char *)(e + 1);
     memcpy(e->key, key, keylen);
     e->keylen = keylen;
-    e->resp = rs_malloc(r->data.len);
-    memcpy(e->resp, r->data.data, r->data.len);
+    e->resp = e->key + keylen;
+    if (r->data.len)
+        memcpy(e->resp, r->data.data, r->data.len);
     e->resplen = r->data.len;
     memcpy(e->dst_ip, r->dst_ip, sizeof e->dst_ip);
     e->dst_port = r->dst_port;
@@ -132,6 +135,9 @@ void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_a
     pthread_mutex_lock(&t->mu);
     txc_ent **b = &t->buckets[e->hash % TXC_BUCKETS];
     e->hnext = *b;
+    if (*b)
+        (*b)->hprev = &e->hnext;
+    e->hprev = b;
     *b = e;
     if (t->tail)
         t->tail->fnext = e;

@@ -59,14 +59,44 @@ int sip__sockaddr(const char *ip, int port, struct sockaddr_storage *ss, socklen
     return -1;
 }
 
+/* Source address of a datagram into ri; 0 when it is not IPv4/IPv6. */
+static int fill_source(const struct sockaddr_storage *ss, sip_recv_info *ri)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        inet_ntop(AF_INET, &a->sin_addr, ri->src_ip, sizeof ri->src_ip);
+        ri->src_port = ntohs(a->sin_port);
+        return 1;
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+        inet_ntop(AF_INET6, &a->sin6_addr, ri->src_ip, sizeof ri->src_ip);
+        ri->src_port = ntohs(a->sin6_port);
+        return 1;
+    }
+    return 0;
+}
+
+/* Receive thread: up to RX_BATCH datagrams per recvmmsg(2), each handed to
+ * sip_receive(), the answers of a batch sent with one sendmmsg(2). After
+ * RX_ROUNDS full batches it polls again, so a stop request is seen. */
 static void *recv_loop(void *arg)
 {
     udp_sock *s = arg;
     sip_core *c = s->srv->core;
-    enum { BUFSZ = 65536 };
-    char *buf = rs_malloc(BUFSZ);
-    sip_reply rep;
-    memset(&rep, 0, sizeof rep);
+    enum { BUFSZ = 65536, RX_BATCH = 16, RX_ROUNDS = 4 };
+    char *bufs = rs_malloc((size_t)BUFSZ * RX_BATCH);
+    struct mmsghdr in[RX_BATCH], out[RX_BATCH];
+    struct iovec iin[RX_BATCH], iout[RX_BATCH];
+    struct sockaddr_storage src[RX_BATCH], dst[RX_BATCH];
+    sip_reply rep[RX_BATCH];
+    memset(rep, 0, sizeof rep);
+    memset(in, 0, sizeof in);
+    for (int i = 0; i < RX_BATCH; i++) {
+        iin[i] = (struct iovec){.iov_base = bufs + (size_t)i * BUFSZ, .iov_len = BUFSZ};
+        in[i].msg_hdr.msg_iov = &iin[i];
+        in[i].msg_hdr.msg_iovlen = 1;
+    }
     struct pollfd pf[2] = {{.fd = s->fd, .events = POLLIN},
                            {.fd = s->srv->wake[0], .events = POLLIN}};
     for (;;) {
@@ -77,44 +107,58 @@ static void *recv_loop(void *arg)
         }
         if (pf[1].revents)
             break;
-        for (int batch = 0; batch < 64; batch++) {
-            struct sockaddr_storage ss;
-            socklen_t sl = sizeof ss;
-            ssize_t n =
-                recvfrom(s->fd, buf, BUFSZ, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&ss, &sl);
-            if (n < 0)
-                break;
-            if (n > SIP_MAX_MSG || n >= BUFSZ)
-                continue; /* truncated: not a whole message */
-            sip_recv_info ri;
-            memset(&ri, 0, sizeof ri);
-            ri.transport = SIP_TRANSPORT_UDP;
-            ri.pool_index = s->pool;
-            ri.local_port = s->port;
-            if (ss.ss_family == AF_INET) {
-                struct sockaddr_in *a = (struct sockaddr_in *)&ss;
-                inet_ntop(AF_INET, &a->sin_addr, ri.src_ip, sizeof ri.src_ip);
-                ri.src_port = ntohs(a->sin_port);
-            } else if (ss.ss_family == AF_INET6) {
-                struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
-                inet_ntop(AF_INET6, &a->sin6_addr, ri.src_ip, sizeof ri.src_ip);
-                ri.src_port = ntohs(a->sin6_port);
-            } else {
-                continue;
+        for (int round = 0; round < RX_ROUNDS; round++) {
+            for (int i = 0; i < RX_BATCH; i++) {
+                in[i].msg_hdr.msg_name = &src[i];
+                in[i].msg_hdr.msg_namelen = sizeof src[i];
+                in[i].msg_hdr.msg_flags = 0;
             }
-            if (!sip_receive(c, buf, (size_t)n, &ri, &rep))
-                continue;
-            struct sockaddr_storage dst;
-            socklen_t dl;
-            if (sip__sockaddr(rep.dst_ip, rep.dst_port, &dst, &dl) != s->family)
-                continue;
-            ssize_t w = sendto(s->fd, rep.data.data, rep.data.len, MSG_DONTWAIT,
-                               (struct sockaddr *)&dst, dl);
-            (void)w; /* UDP: a lost response is retransmitted by the client */
+            int n = recvmmsg(s->fd, in, RX_BATCH, MSG_DONTWAIT, NULL);
+            if (n <= 0)
+                break;
+            int nout = 0;
+            for (int i = 0; i < n; i++) {
+                size_t len = in[i].msg_len;
+                if ((in[i].msg_hdr.msg_flags & MSG_TRUNC) || len > SIP_MAX_MSG || len >= BUFSZ)
+                    continue; /* truncated: not a whole message */
+                sip_recv_info ri;
+                memset(&ri, 0, sizeof ri);
+                ri.transport = SIP_TRANSPORT_UDP;
+                ri.pool_index = s->pool;
+                ri.local_port = s->port;
+                if (!fill_source(&src[i], &ri))
+                    continue;
+                sip_reply *r = &rep[nout];
+                if (!sip_receive(c, iin[i].iov_base, len, &ri, r))
+                    continue;
+                socklen_t dl;
+                if (sip__sockaddr(r->dst_ip, r->dst_port, &dst[nout], &dl) != s->family)
+                    continue;
+                iout[nout] = (struct iovec){.iov_base = r->data.data, .iov_len = r->data.len};
+                out[nout] = (struct mmsghdr){.msg_hdr = {.msg_name = &dst[nout],
+                                                         .msg_namelen = dl,
+                                                         .msg_iov = &iout[nout],
+                                                         .msg_iovlen = 1}};
+                nout++;
+            }
+            /* UDP: an answer the kernel refuses is retransmitted for by the client */
+            for (int sent = 0; sent < nout;) {
+                int w = sendmmsg(s->fd, out + sent, (unsigned)(nout - sent), MSG_DONTWAIT);
+                if (w <= 0) {
+                    if (w < 0 && errno == EINTR)
+                        continue;
+                    sent++; /* skip the one that failed, try the rest */
+                    continue;
+                }
+                sent += w;
+            }
+            if (n < RX_BATCH)
+                break; /* drained */
         }
     }
-    sip_reply_free(&rep);
-    free(buf);
+    for (int i = 0; i < RX_BATCH; i++)
+        sip_reply_free(&rep[i]);
+    free(bufs);
     return NULL;
 }
 
