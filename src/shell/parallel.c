@@ -370,6 +370,8 @@ lang_status lang_foreach_parallel(lang_interp *I, lang_cmdctx *ctx)
         throttle = i;
     }
 
+    if (ctx->input && ctx->input->n == 0)
+        return LANG_OK; /* no input objects: nothing runs */
     par P = {
         .caller = I,
         .host = I->host,

@@ -28,6 +28,7 @@ $o | Format-Table
 # -InputObject is one object; no input runs the block once
 ForEach-Object -Parallel { "input is [$_]" } -InputObject (1, 2)
 ForEach-Object -Parallel { "no input" }
+"empty input: $(@(@() | ForEach-Object -Parallel { 'never' }).Count) outputs"
 # refused combinations
 1..2 | ForEach-Object -Parallel { $_ } -AsJob
 1..2 | ForEach-Object -Parallel { $_ } -ThrottleLimit 0
