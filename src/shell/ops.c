@@ -64,10 +64,24 @@ bool lang_regex_compile_named(const char *pattern, bool icase, regex_t *re, char
         p += 4;
     }
     bool in_class = false;
-    for (; *p; p++) {
+    bool after_quant = false; /* the previous character was a quantifier */
+    const char *unsupported = NULL;
+    for (; *p && !unsupported; p++) {
+        if (!in_class && after_quant && *p == '?') {
+            unsupported = "lazy quantifiers (*? +? ?? {n,m}?)";
+            break;
+        }
+        after_quant = false;
         if (*p == '\\' && p[1]) {
             char c = p[1];
             p++;
+            if (!in_class && strchr("AzZGpPkK", c)) {
+                /* POSIX would take these as letters and match something else */
+                unsupported = c == 'p' || c == 'P'   ? "Unicode categories (\\p{..})"
+                              : c == 'k' || c == 'K' ? "named back-references (\\k<..>)"
+                                                     : "the anchors \\A \\z \\Z \\G";
+                break;
+            }
             switch (c) {
             case 'd':
                 rs_buf_puts(&b, in_class ? "0-9" : "[0-9]");
@@ -113,6 +127,14 @@ bool lang_regex_compile_named(const char *pattern, bool icase, regex_t *re, char
             p += 2;
             continue;
         }
+        if (!in_class && *p == '(' && p[1] == '?' && p[2] == '<' && (p[3] == '=' || p[3] == '!')) {
+            unsupported = "look-behind ((?<= (?<!)";
+            break;
+        }
+        if (!in_class && *p == '(' && p[1] == '?' && (p[2] == '=' || p[2] == '!')) {
+            unsupported = "look-ahead ((?= (?!)";
+            break;
+        }
         if (!in_class && *p == '(' && p[1] == '?' && p[2] == '<' && p[3] != '=' && p[3] != '!') {
             /* (?<name>...): a numbered group whose number is remembered by name */
             const char *e = strchr(p + 3, '>');
@@ -133,7 +155,21 @@ bool lang_regex_compile_named(const char *pattern, bool icase, regex_t *re, char
             in_class = true;
         else if (*p == ']' && in_class)
             in_class = false;
+        else if (!in_class && strchr("*+?}", *p))
+            after_quant = true;
         rs_buf_putc(&b, *p);
+    }
+    if (unsupported) {
+        rs_buf_free(&b);
+        if (names)
+            for (int i = 0; i < LANG_REGEX_GROUPS; i++) {
+                free(names[i]);
+                names[i] = NULL;
+            }
+        *why = rs_asprintf("Invalid regular expression pattern: %s. roomsys's POSIX regular "
+                           "expressions do not support %s.",
+                           pattern, unsupported);
+        return false;
     }
     int rc = regcomp(re, b.data ? b.data : "", REG_EXTENDED | (icase ? REG_ICASE : 0));
     rs_buf_free(&b);
