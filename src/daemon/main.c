@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -229,6 +230,12 @@ int main(int argc, char **argv)
         rs_log(RS_LOG_ERROR, NULL, "cannot start: %s", err.msg);
         code = err.code == RS_EINVAL ? EX_CONFIG : err.code == RS_EIO ? EX_IOERR : EX_UNAVAILABLE;
         goto out;
+    }
+    /* every TCP/TLS connection is a descriptor: use the hard limit */
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+        nofile.rlim_cur = nofile.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &nofile);
     }
     sip_pool_listen pools[RS_MAX_POOLS];
     int want_tls = 0;

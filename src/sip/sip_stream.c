@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "rs_log.h"
@@ -105,6 +106,7 @@ struct sip__stream {
     int64_t idle_ms, unauth_ms, hs_ms;
     int tick_ms;
     _Atomic int nconn;
+    _Atomic int emfile_logged;
     pthread_mutex_t ipmu;
     ipent *ips[IP_BUCKETS];
 };
@@ -516,8 +518,16 @@ static void on_accept(iothr *t, lsock *l, int64_t now)
         struct sockaddr_storage ss;
         socklen_t sl = sizeof ss;
         int fd = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0)
-            return; /* EAGAIN: another thread took it; EMFILE etc.: try next time */
+        if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                /* out of descriptors: the listener stays readable, so do not
+                 * spin on it; max_connections is normally kept below the limit */
+                if (!atomic_exchange(&st->emfile_logged, 1))
+                    rs_log(RS_LOG_WARNING, NULL, "sip: cannot accept: %s", strerror(errno));
+                usleep(10000);
+            }
+            return; /* EAGAIN: another thread took it */
+        }
         char ip[46];
         int port;
         if (sip__addr_str(&ss, ip, &port) < 0 || !admit(st, ip)) {
@@ -703,6 +713,16 @@ rs_status sip__stream_start(sip_core *c, const sip_settings *s, int wake_fd, sip
     pthread_mutex_init(&st->ipmu, NULL);
     st->per_ip = s->max_connections_per_ip > 0 ? s->max_connections_per_ip : 1024;
     st->max_conn = s->max_connections > 0 ? s->max_connections : 65536;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (rlim_t)st->max_conn + 256 > rl.rlim_cur) {
+        int cap = rl.rlim_cur > 256 + 16 ? (int)(rl.rlim_cur - 256) : 16;
+        rs_log(RS_LOG_WARNING, NULL,
+               "sip: max_connections %d lowered to %d: the open-file limit is %llu (raise "
+               "LimitNOFILE / ulimit -n)",
+               st->max_conn, cap, (unsigned long long)rl.rlim_cur);
+        st->max_conn = cap;
+    }
     int maxexp = s->max_expires > 0 ? s->max_expires : 3600;
     st->idle_ms = 1000LL * (s->idle_timeout_s > 0 ? s->idle_timeout_s : maxexp + 5);
     st->unauth_ms = 1000LL * (s->unauth_timeout_s > 0 ? s->unauth_timeout_s : 30);
