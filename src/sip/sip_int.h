@@ -114,6 +114,8 @@ typedef struct sip__pool {
     char *address; /* without brackets */
     char *backup;  /* NULL when none */
     int udp_port;
+    int tcp_port; /* stream ports the server bound (0: none); set before traffic */
+    int tls_port;
 } sip__pool;
 
 struct sip_core {

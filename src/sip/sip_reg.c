@@ -154,21 +154,29 @@ static int pool_index_of(const sip_core *c, const char *fqdn)
     return -1;
 }
 
+/* Port of pool i for transport t (the one the server bound), else fallback. */
+static int pool_port(const sip_core *c, int i, sip_transport t, int fallback)
+{
+    int p = i < 0                    ? 0
+            : t == SIP_TRANSPORT_UDP ? c->pools[i].udp_port
+            : t == SIP_TRANSPORT_TCP ? c->pools[i].tcp_port
+                                     : c->pools[i].tls_port;
+    return p > 0 ? p : fallback;
+}
+
 static void redirect(sip_core *c, const sip_msg *m, const sip_recv_info *ri, const char *home,
                      sip_reply *out)
 {
     int hp = pool_index_of(c, home);
-    int port =
-        hp >= 0 && ri->transport == SIP_TRANSPORT_UDP ? c->pools[hp].udp_port : ri->local_port;
+    int port = pool_port(c, hp, ri->transport, ri->local_port);
     const char *tr = transport_names[ri->transport <= SIP_TRANSPORT_TLS ? ri->transport : 0];
     char *lhome = rs_lower_dup(home);
     sip__resp_begin(c, m, ri, 301, "Redirect request to Home Server", out);
     rs_buf_printf(&out->data, "Contact: <sip:%s:%d;transport=%s>;q=0.7\r\n", lhome, port, tr);
     if (hp >= 0 && c->pools[hp].backup) {
-        /* the backup's own UDP port when it is one of our pools (pools may
-         * share an address on different ports), else the home's */
-        int bp = pool_index_of(c, c->pools[hp].backup);
-        int bport = bp >= 0 && ri->transport == SIP_TRANSPORT_UDP ? c->pools[bp].udp_port : port;
+        /* the backup's own port for this transport when it is one of our
+         * pools (pools may share an address on different ports), else the home's */
+        int bport = pool_port(c, pool_index_of(c, c->pools[hp].backup), ri->transport, port);
         rs_buf_printf(&out->data, "Contact: <sip:%s:%d;transport=%s>;q=0.3\r\n",
                       c->pools[hp].backup, bport, tr);
     }

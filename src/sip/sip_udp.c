@@ -344,6 +344,11 @@ rs_status sip_server_start_opts(const sip_settings *s, const sip_provider *p, co
     st = sip__stream_start(srv->core, &cs, srv->wake[0], &srv->stream, err);
     if (st != RS_OK)
         goto fail;
+    for (int i = 0; i < s->npools; i++) { /* for 301 Contacts over TCP/TLS */
+        int tp = sip__stream_port(srv->stream, i, 0), sp = sip__stream_port(srv->stream, i, 1);
+        srv->core->pools[i].tcp_port = tp > 0 ? tp : 0;
+        srv->core->pools[i].tls_port = sp > 0 ? sp : 0;
+    }
     if (pthread_create(&srv->sweeper, NULL, sweep_loop, srv) != 0) {
         st = rs_errf(err, RS_EIO, "sip: cannot start the sweeper thread");
         goto fail;

@@ -202,6 +202,51 @@ static void test_random_cuts(void **state)
     sip_server_stop(srv);
 }
 
+/* A room homed on another pool, signing in over TCP/TLS: the 301 names the
+ * home pool's own TCP/TLS port. */
+static void test_redirect_ports(void **state)
+{
+    (void)state;
+    t_net_cert();
+    sip_pool_listen pools[] = {{.fqdn = "pool01.contoso.com",
+                                .address = "127.0.0.1",
+                                .tcp_port = SIP_PORT_ANY,
+                                .tls_port = SIP_PORT_ANY},
+                               {.fqdn = "pool02.contoso.com",
+                                .address = "127.0.0.1",
+                                .tcp_port = SIP_PORT_ANY,
+                                .tls_port = SIP_PORT_ANY}};
+    sip_settings s = {.pools = pools,
+                      .npools = 2,
+                      .tls_cert_pem = t_cert_pem,
+                      .tls_key_pem = t_key_pem,
+                      .udp_threads = 1,
+                      .stream_threads = 1};
+    sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
+    sip_options o;
+    memset(&o, 0, sizeof o);
+    o.security_log = t_logfn;
+    o.algorithms = "MD5";
+    sip_server *srv = NULL;
+    rs_err err;
+    assert_int_equal(sip_server_start_opts(&s, &p, &o, &srv, &err), RS_OK);
+    for (int tls = 0; tls < 2; tls++) {
+        int port = tls ? sip_server_tls_port(srv, 0) : sip_server_tcp_port(srv, 0);
+        int home = tls ? sip_server_tls_port(srv, 1) : sip_server_tcp_port(srv, 1);
+        assert_true(home > 0 && home != port);
+        t_conn *c = t_conn_open("127.0.0.1", port, tls);
+        assert_non_null(c);
+        assert_int_equal(signin(c, "moved@contoso.onmicrosoft.com", "Pw-moved"), 301);
+        char want[64];
+        snprintf(want, sizeof want, "<sip:pool02.contoso.com:%d;transport=%s>", home,
+                 tls ? "tls" : "tcp");
+        if (!strstr(c->buf, want))
+            fail_msg("no %s in\n%s", want, c->buf);
+        t_conn_close(c);
+    }
+    sip_server_stop(srv);
+}
+
 static void test_framing_errors(void **state)
 {
     (void)state;
@@ -483,10 +528,11 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_framing),        cmocka_unit_test(test_framing_errors),
-        cmocka_unit_test(test_random_cuts),    cmocka_unit_test(test_per_ip_limit),
-        cmocka_unit_test(test_idle_timeout),   cmocka_unit_test(test_tls),
-        cmocka_unit_test(test_ipv6_and_lists), cmocka_unit_test(test_start_errors),
+        cmocka_unit_test(test_framing),      cmocka_unit_test(test_framing_errors),
+        cmocka_unit_test(test_random_cuts),  cmocka_unit_test(test_redirect_ports),
+        cmocka_unit_test(test_per_ip_limit), cmocka_unit_test(test_idle_timeout),
+        cmocka_unit_test(test_tls),          cmocka_unit_test(test_ipv6_and_lists),
+        cmocka_unit_test(test_start_errors),
     };
     return cmocka_run_group_tests_name("sip_stream", tests, NULL, teardown);
 }
