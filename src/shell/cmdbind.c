@@ -746,6 +746,8 @@ lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *ta
             lang_error_set(&e->category, "InvalidOperation");
             lang_error_set_exception(e, "System.Management.Automation.Host.HostException");
             lang_error_set_fqid(e, "ConfirmNotAnswered", ctx->name);
+            if (ctx->def->flags & CF_LOCAL)
+                lang_error_local_fqid(e, ctx->def);
             return lang_cmd_error(I, ctx, e);
         }
         char c = ans[0];
