@@ -1,6 +1,7 @@
 # Arrays and ranges: @(), comma lists, ranges, indexing (negative, slices,
 # out of range), Count/Length, +=, reference semantics, nesting, member
-# enumeration, strings indexed as character arrays.
+# enumeration, strings indexed as character arrays, collection methods
+# (.IndexOf, .Contains: case-sensitive, as .NET's).
 $a = @(10, 20, 30)
 $a
 $a[0]
@@ -35,4 +36,6 @@ $s = 'abc'
 $s[0]
 $s[-1]
 $a.IndexOf(30)
+$list.Contains('y')
+$list.Contains('Y')
 "items: $list"
