@@ -7,7 +7,8 @@
 #include "../directory/directory.h"
 #include "../sfb/sfb.h"
 
-#define CURSOR "sfb"
+#define CURSOR     "sfb"
+#define SYNC_BATCH 64
 
 typedef struct pump_ctx {
     int64_t seq;
@@ -41,40 +42,60 @@ rs_status sync_pump(store_t *st, int64_t now_ms, int *out_applied, rs_err *err)
         return RS_OK;
     }
     json_decref(peek.doc);
+    /* Up to SYNC_BATCH events per transaction (one durable commit for the events
+     * a provisioning script leaves per room, bench/provision); when an event
+     * fails, the batch is rolled back and retried one event at a time, so the
+     * events before the failing one are still applied. */
+    int batch = SYNC_BATCH;
     for (;;) {
         if ((rc = store_begin(st, err)))
             break;
         int64_t cursor = 0;
-        pump_ctx c = {0};
+        int n = 0;
         rc = store_cursor_get(st, CURSOR, &cursor, err);
-        if (rc == RS_OK)
+        while (rc == RS_OK && n < batch) {
+            pump_ctx c = {0};
             rc = store_feed_read(st, cursor, now_ms, 1, take_one, &c, err);
-        if (rc == RS_OK && c.have && c.doc) {
-            json_t *tenant = NULL;
-            if (dir_tenant_get(st, c.tenant, &tenant, NULL) == RS_OK)
-                rc = sfb_apply_user_event(st, c.tenant, tenant, c.doc, err);
-            json_decref(tenant);
+            if (rc == RS_OK && !c.have)
+                break;
+            if (rc == RS_OK && c.doc) {
+                json_t *tenant = NULL;
+                if (dir_tenant_get(st, c.tenant, &tenant, NULL) == RS_OK)
+                    rc = sfb_apply_user_event(st, c.tenant, tenant, c.doc, err);
+                json_decref(tenant);
+            }
+            if (rc == RS_OK) { /* for Get-RoomSystemSyncStatus */
+                char name[96];
+                snprintf(name, sizeof name, "%s.applied_ms:%s", CURSOR, c.tenant);
+                rc = store_cursor_set(st, name, now_ms, err);
+            }
+            if (rc == RS_OK) {
+                cursor = c.seq;
+                n++;
+            } else {
+                rs_log(RS_LOG_ERROR, NULL, "sync: event %lld failed: %s", (long long)c.seq,
+                       err ? err->msg : "");
+            }
+            json_decref(c.doc);
         }
         /* sfb is the feed's only consumer: applied events can go. */
-        if (rc == RS_OK && c.have)
-            rc = store_cursor_set(st, CURSOR, c.seq, err);
-        if (rc == RS_OK && c.have) { /* for Get-RoomSystemSyncStatus */
-            char name[96];
-            snprintf(name, sizeof name, "%s.applied_ms:%s", CURSOR, c.tenant);
-            rc = store_cursor_set(st, name, now_ms, err);
-        }
-        if (rc == RS_OK && c.have)
-            rc = store_feed_trim(st, c.seq, err);
-        json_decref(c.doc);
+        if (rc == RS_OK && n)
+            rc = store_cursor_set(st, CURSOR, cursor, err);
+        if (rc == RS_OK && n)
+            rc = store_feed_trim(st, cursor, err);
         if (rc) {
             store_rollback(st);
-            rs_log(RS_LOG_ERROR, NULL, "sync: event %lld failed: %s", (long long)c.seq,
-                   err ? err->msg : "");
+            if (batch > 1 && n > 0) {
+                batch = 1;
+                continue;
+            }
             break;
         }
-        if ((rc = store_commit(st, err)) || !c.have)
+        if ((rc = store_commit(st, err)))
             break;
-        applied++;
+        applied += n;
+        if (n < batch)
+            break;
     }
     if (out_applied)
         *out_applied = applied;
