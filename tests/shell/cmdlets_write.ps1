@@ -2,7 +2,7 @@
 # terminal), Write-Output (to the pipeline, arrays enumerated), Write-Warning
 # ("WARNING: "), Write-Verbose (only with -Verbose or $VerbosePreference),
 # Write-Debug (hidden by default), Write-Progress (draws nothing when the
-# output is not a terminal), Start-Sleep, Get-Date -Date with -Format and the default display.
+# output is not a terminal), Start-Sleep, Get-Date -Date with -Format.
 Write-Host 'Provisioning' 'LRS01' -ForegroundColor Green
 Write-Host 'a', 'b', 'c' -Separator '|'
 Write-Host 'no newline ' -NoNewline
@@ -25,4 +25,3 @@ Start-Sleep -Seconds 1
 Start-Sleep -Milliseconds 10
 'slept'
 Get-Date -Date '2024-06-01 14:05:09' -Format 'yyyy-MM-dd HH:mm:ss'
-Get-Date -Date '6/1/2024 2:05 PM'
