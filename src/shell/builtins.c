@@ -497,6 +497,17 @@ static lang_status cmd_write_error(lang_interp *I, lang_cmdctx *ctx)
         }
         char *id = param_str(ctx, "ErrorId");
         const char *src = ctx->prog && ctx->prog->src->name ? ctx->prog->src->name : NULL;
+        if (I->fn_name) {
+            /* inside a function: PowerShell names the function and points at its call */
+            lang_error_set_fqid(e, id ? id : "Microsoft.PowerShell.Commands.WriteErrorException",
+                                I->fn_name);
+            free(id);
+            e->target = lang_ref(lang_param(ctx, "TargetObject"));
+            lang_error_set(&e->command, I->fn_name);
+            lang_error_set(&e->activity, "Write-Error");
+            lang_error_set_position(e, I->fn_prog, I->fn_start, I->fn_end);
+            return lang_cmd_error(I, ctx, e);
+        }
         lang_error_set_fqid(e, id ? id : "Microsoft.PowerShell.Commands.WriteErrorException",
                             src ? strrchr(src, '/') ? strrchr(src, '/') + 1 : src : NULL);
         free(id);

@@ -1368,12 +1368,25 @@ static lang_status call_block(lang_interp *I, lang_value *block, const char *nam
     }
     st = bind_function_params(I, sb->kind == N_SCRIPTBLOCK ? sb->b : NULL, args, nargs,
                               name ? name : "", start, end);
+    const char *saved_fn = I->fn_name;
+    uint32_t saved_fs = I->fn_start, saved_fe = I->fn_end;
+    const lang_program *saved_fp = I->fn_prog;
+    if (name) {
+        I->fn_name = name;
+        I->fn_start = start;
+        I->fn_end = end;
+        I->fn_prog = saved_prog;
+    }
     I->prog = block->u.blk.prog;
     if (st == LANG_OK) {
         const lang_node *body = sb->kind == N_SCRIPTBLOCK ? sb->a : sb;
         st = eval_stmts(I, body, out);
     }
     I->prog = saved_prog;
+    I->fn_name = saved_fn;
+    I->fn_start = saved_fs;
+    I->fn_end = saved_fe;
+    I->fn_prog = saved_fp;
     if (new_scope) {
         scope_free(I->scope);
         I->scope = saved_scope;

@@ -159,6 +159,11 @@ struct lang_interp {
     lang_list *top_out;    /* the top-level output list (flushed after each statement) */
     struct fmt_state *fmt; /* Out-Default state */
     int redirect_err;      /* >0 while 2>$null applies to the current command */
+    /* the innermost function call running (Write-Error names it, as PowerShell
+     * names the InvocationInfo's command): name, call extent, its program */
+    const char *fn_name;
+    uint32_t fn_start, fn_end;
+    const lang_program *fn_prog;
 };
 
 /* ---- variables ---- */

@@ -2,9 +2,12 @@
 # (SilentlyContinue, Ignore, Stop, Continue) and $ErrorActionPreference;
 # -ErrorVariable; $Error (newest first) and $?; errors inside a pipeline let
 # the other objects through; 2>$null hides them. Exit status 1 because some
-# errors were shown.
+# errors were shown. Write-Error in a function names the function and points
+# at its call, as PowerShell's InvocationInfo does.
 Write-Error 'Room LRS01 not found'
 'after the first error'
+function Add-Room { param($Name) Write-Error "Room $Name exists" ; "Add-Room went on" }
+Add-Room -Name 'LRS02'
 Write-Error 'hidden' -ErrorAction SilentlyContinue
 "last error: $($Error[0].Exception.Message)"
 Write-Error 'ignored' -ErrorAction Ignore
