@@ -57,12 +57,15 @@ static void test_server_register(void **state)
     t_now = 1767604443000LL;
     sip_pool_listen pools[] = {{.fqdn = "pool01.contoso.com", .address = "127.0.0.1"},
                                {.fqdn = "pool02.contoso.com", .address = "127.0.0.1"}};
+    /* one receive thread per socket: the junk checks below rely on the
+     * thread that answers the probe having handled the junk first */
     sip_settings s = {.pools = pools,
                       .npools = 2,
                       .nonce_lifetime_s = 300,
                       .min_expires = 60,
                       .max_expires = 3600,
-                      .default_expires = 3600};
+                      .default_expires = 3600,
+                      .udp_threads = 1};
     sip_provider p = {.lookup = t_lookup, .domain_served = t_domain_served};
     sip_options o;
     memset(&o, 0, sizeof o);
