@@ -143,7 +143,15 @@ static void test_exempt_and_ipv6_prefix(void **state)
         assert_int_equal(options_from(c, "::1"), 1);
         assert_int_equal(options_from(c, "10.20.30.40"), 1);
         assert_int_equal(options_from(c, "2001:db8:ff:1::7"), 1);
+        assert_int_equal(options_from(c, "::ffff:127.0.0.1"), 1); /* dual-stack socket */
     }
+    /* an IPv4-mapped address is the IPv4 source, not an IPv6 /64 */
+    assert_int_equal(options_from(c, "::ffff:192.0.2.9"), 1);
+    assert_int_equal(options_from(c, "192.0.2.9"), 1);
+    assert_int_equal(options_from(c, "::ffff:192.0.2.10"),
+                     1); /* same ::ffff:0:0/64, other source */
+    assert_int_equal(options_from(c, "::ffff:192.0.2.9"), 1);
+    assert_int_equal(options_from(c, "192.0.2.9"), 0);
     /* 127.0.0.2 is not exempt (only 127.0.0.1 is) */
     for (int i = 0; i < 3; i++)
         assert_int_equal(options_from(c, "127.0.0.2"), 1);
@@ -155,7 +163,7 @@ static void test_exempt_and_ipv6_prefix(void **state)
     assert_int_equal(options_from(c, "2001:db8:1:2::1"), 0);
     /* the next /64 is another source */
     assert_int_equal(options_from(c, "2001:db8:1:3::1"), 1);
-    assert_int_equal(count_log("sip.source.banned"), 2);
+    assert_int_equal(count_log("sip.source.banned"), 3);
     sip_core_free(c);
 }
 
