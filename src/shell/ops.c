@@ -8,6 +8,7 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -562,17 +563,25 @@ static lang_status multiply(lang_interp *I, const lang_node *at, lang_value *a, 
         if (st != LANG_OK)
             return st;
         if (isd)
-            n = (int64_t)d;
+            n = d >= 1e15 ? (int64_t)1e15 : d <= 0 ? 0 : (int64_t)d;
         if (n < 0)
             n = 0;
+        /* a result past 64 MB (strings) or 16 M elements (arrays) is refused
+         * rather than cut short; .NET would throw OutOfMemoryException */
+        size_t unit = a->type == LV_STRING ? a->u.str.len : a->u.arr.n;
+        size_t limit = a->type == LV_STRING ? (size_t)1 << 26 : (size_t)1 << 24;
+        if (unit && (uint64_t)n > limit / unit)
+            return op_error(I, at, "System.OutOfMemoryException", "NotSpecified",
+                            "System.OutOfMemoryException",
+                            "Exception of type 'System.OutOfMemoryException' was thrown.");
         if (a->type == LV_STRING) {
             rs_buf buf = {0};
-            for (int64_t i = 0; i < n && buf.len < (1u << 26); i++)
+            for (int64_t i = 0; i < n; i++)
                 rs_buf_append(&buf, a->u.str.s, a->u.str.len);
             *res = lang_str_take(buf.data ? rs_buf_take(&buf) : rs_strdup(""));
         } else {
             lang_value *r = lang_array_new();
-            for (int64_t i = 0; i < n && r->u.arr.n < (1u << 24); i++)
+            for (int64_t i = 0; i < n; i++)
                 for (size_t k = 0; k < a->u.arr.n; k++)
                     lang_array_push(r, a->u.arr.items[k]);
             *res = r;
@@ -943,10 +952,25 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
                             "System.Management.Automation.RuntimeException",
                             "Cannot convert the \"System.Object[]\" value of type "
                             "\"System.Object[]\" to type \"System.Int32\".");
+        bool is_long = !strcmp(t, "long") || !strcmp(t, "ulong");
         if (!lang_to_number(v, &i, &d, &isd))
-            return cast_error(I, at, v, !strcmp(t, "long") ? "System.Int64" : "System.Int32");
+            return cast_error(I, at, v, is_long ? "System.Int64" : "System.Int32");
+        double whole = isd ? nearbyint(d) : (double)i; /* banker's rounding: [int]2.5 -> 2 */
+        if (isd ? !(whole >= (is_long ? -9223372036854775808.0 : -2147483648.0) &&
+                    whole < (is_long ? 9223372036854775808.0 : 2147483648.0))
+                : (!is_long && (i < INT32_MIN || i > INT32_MAX))) {
+            char *txt = lang_to_str(v);
+            lang_status st = op_error(
+                I, at, "InvalidCastIConvertible", "InvalidArgument",
+                "System.Management.Automation.RuntimeException",
+                "Cannot convert value \"%s\" to type \"%s\". Error: \"Value was either too "
+                "large or too small for an %s.\"",
+                txt, is_long ? "System.Int64" : "System.Int32", is_long ? "Int64" : "Int32");
+            free(txt);
+            return st;
+        }
         if (isd)
-            i = (int64_t)nearbyint(d); /* banker's rounding, as [int]2.5 -> 2 */
+            i = (int64_t)whole;
         *res = lang_int(i);
         return LANG_OK;
     }

@@ -338,10 +338,13 @@ void lang_format_double(double d, char *out, size_t outsz)
         snprintf(out, outsz, d > 0 ? "Infinity" : "-Infinity");
         return;
     }
+    /* the shortest text that reads back as d, as .NET Core (PowerShell 7) writes doubles */
     char buf[64];
-    snprintf(buf, sizeof buf, "%.15g", d);
-    if (strtod(buf, NULL) != d)
-        snprintf(buf, sizeof buf, "%.17g", d);
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
     /* .NET writes the exponent as E+XX / E-XX. */
     char *e = strchr(buf, 'e');
     if (e)

@@ -1,6 +1,8 @@
 # Operators: comparison (case-insensitive by default, c-prefixed forms
 # case-sensitive, i-prefixed explicit), wildcards, containment, logical,
-# arithmetic, casts, comparisons against arrays (filters), -is / -as.
+# arithmetic (doubles print as PowerShell 7 does, shortest round-trip),
+# casts (an Int32 out of range is an error), comparisons against arrays
+# (filters), -is / -as.
 'Room' -eq 'ROOM'
 'Room' -ceq 'ROOM'
 'Room' -ieq 'ROOM'
@@ -72,3 +74,8 @@ $i
 $s = 'a'
 $s += 'b'
 $s
+0.1 + 0.2
+1 / 3
+9223372036854775807 + 1
+[long]3000000000
+[int]3000000000
