@@ -55,7 +55,7 @@ static int64_t param_int(lang_cmdctx *ctx, const char *name, int64_t dflt)
     bool isd;
     if (!v || !lang_to_number(v, &i, &d, &isd))
         return dflt;
-    return isd ? (int64_t)d : i;
+    return isd ? lang_d2i(d) : i;
 }
 
 /* A cmdlet error with PowerShell's shape: ErrorId and .NET class for the

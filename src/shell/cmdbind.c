@@ -380,7 +380,7 @@ lang_error *lang_convert_local(const cmdlet_def_t *def, const char *cmdname,
                 bad = true;
             } else if (v->type != LV_INT) {
                 lang_unref(v);
-                b->values[i] = lang_int(isd ? (int64_t)nearbyint(d) : n);
+                b->values[i] = lang_int(isd ? lang_d2i(nearbyint(d)) : n);
             }
         } else if (p->type == PT_ENUM && p->enum_values && v->type != LV_ARRAY) {
             char *txt = lang_to_str(v);

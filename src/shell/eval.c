@@ -718,7 +718,7 @@ lang_status lang_assign(lang_interp *I, const lang_node *target, lang_value *v)
                     st = runtime_error(I, target, "InvalidIndex", "Array index is not valid.");
                 } else {
                     if (isd)
-                        i = (int64_t)d;
+                        i = lang_d2i(d);
                     if (i < 0)
                         i += (int64_t)obj->u.arr.n;
                     if (i < 0 || i >= (int64_t)obj->u.arr.n) {
@@ -1077,7 +1077,7 @@ static lang_status eval_flow(lang_interp *I, const lang_node *n, lang_list *out)
         double d;
         bool isd;
         if (v && lang_to_number(v, &i, &d, &isd) && isd)
-            i = (int64_t)d;
+            i = lang_d2i(d);
         I->exit_code = v ? (int)i : -1;
         I->exited = true;
         lang_unref(v);

@@ -430,7 +430,7 @@ static lang_status to_num(lang_interp *I, const lang_node *at, const lang_value 
 static lang_value *num_value(double d, bool force_double)
 {
     if (!force_double && d == floor(d) && fabs(d) < 9.2e18)
-        return lang_int((int64_t)d);
+        return lang_int(lang_d2i(d));
     return lang_double(d);
 }
 
@@ -563,7 +563,7 @@ static lang_status multiply(lang_interp *I, const lang_node *at, lang_value *a, 
         if (st != LANG_OK)
             return st;
         if (isd)
-            n = d >= 1e15 ? (int64_t)1e15 : d <= 0 ? 0 : (int64_t)d;
+            n = d >= 1e15 ? (int64_t)1e15 : d <= 0 ? 0 : lang_d2i(d);
         if (n < 0)
             n = 0;
         /* a result past 64 MB (strings) or 16 M elements (arrays) is refused
@@ -1245,12 +1245,12 @@ lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_val
         if (st != LANG_OK)
             return st;
         if (isd)
-            x = (int64_t)nearbyint(d);
+            x = lang_d2i(nearbyint(d));
         st = to_num(I, at, b, &y, &d, &isd);
         if (st != LANG_OK)
             return st;
         if (isd)
-            y = (int64_t)nearbyint(d);
+            y = lang_d2i(nearbyint(d));
         if ((x > y ? x - y : y - x) > 10000000)
             return op_error(I, at, "RangeTooLarge", "InvalidOperation",
                             "System.Management.Automation.RuntimeException",
@@ -1450,7 +1450,7 @@ static int64_t arg_int(lang_value **args, size_t n, size_t i, int64_t dflt)
     bool isd;
     if (i >= n || !lang_to_number(args[i], &x, &d, &isd))
         return dflt;
-    return isd ? (int64_t)d : x;
+    return isd ? lang_d2i(d) : x;
 }
 
 static lang_status string_method(lang_interp *I, const lang_node *at, lang_value *v,
@@ -1919,7 +1919,7 @@ static lang_status index_value(lang_interp *I, const lang_node *at, lang_value *
     if (!lang_to_number(idx, &i, &d, &isd))
         return LANG_OK;
     if (isd)
-        i = (int64_t)d;
+        i = lang_d2i(d);
     if (v->type == LV_ARRAY) {
         *res = lang_ref(lang_array_get(v, i));
         return LANG_OK;
@@ -1991,7 +1991,7 @@ static lang_status eval_unary(lang_interp *I, const lang_node *n, lang_value **r
         bool isd;
         st = to_num(I, n, v, &i, &d, &isd);
         if (st == LANG_OK)
-            *res = lang_int(~(isd ? (int64_t)d : i));
+            *res = lang_int(~(isd ? lang_d2i(d) : i));
         break;
     }
     case OP_COMMA_UNARY: {

@@ -328,6 +328,17 @@ const char *lang_type_name(const lang_value *v)
     return "System.Object";
 }
 
+int64_t lang_d2i(double d)
+{
+    if (isnan(d))
+        return 0;
+    if (d >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (d <= -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)d;
+}
+
 void lang_format_double(double d, char *out, size_t outsz)
 {
     if (isnan(d)) {

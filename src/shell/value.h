@@ -165,6 +165,9 @@ bool lang_truthy(const lang_value *v);
 /* Numeric conversion: true when v is (or parses as) a number; sets exactly
  * one of *i (is_double false) or *d (is_double true). */
 bool lang_to_number(const lang_value *v, int64_t *i, double *d, bool *is_double);
+/* d as an int64, saturated at the ends of the range (NaN -> 0): casting an
+ * out-of-range double is undefined behaviour in C. */
+int64_t lang_d2i(double d);
 /* Format a double as PowerShell prints it ("1.5", "1E+20"). out >= 32 bytes. */
 void lang_format_double(double d, char *out, size_t outsz);
 /* Is v a scalar (not array/hash/object)? */
