@@ -298,6 +298,8 @@ int main(int argc, char **argv)
     }
     rs_bindings_options(binds, &so);
     signin = signin_cache_new(svc->st, 0);
+    if (signin_cache_prime_async(signin) != 0)
+        rs_log(RS_LOG_WARNING, NULL, "sign-in cache: cannot start priming; filled on demand");
     rs_status sst = sip_server_start_opts(&ss, &prov, &so, &sip, &err);
     if (sip_key)
         rs_wipe(sip_key, strlen(sip_key));

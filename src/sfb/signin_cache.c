@@ -41,6 +41,9 @@ typedef struct entry {
 struct signin_cache {
     store_t *st;
     size_t max_entries;
+    pthread_t primer;
+    int primer_started;
+    atomic_int stopping;
     entry **buckets;
     pthread_mutex_t locks[NSTRIPES];
     _Atomic uint64_t hits, misses, stale, entries;
@@ -160,6 +163,10 @@ void signin_cache_free(signin_cache *c)
 {
     if (!c)
         return;
+    if (c->primer_started) {
+        atomic_store(&c->stopping, 1);
+        pthread_join(c->primer, NULL);
+    }
     for (size_t b = 0; b < NBUCKETS; b++) {
         entry *e = c->buckets[b];
         while (e) {
@@ -249,4 +256,65 @@ void signin_cache_get_stats(signin_cache *c, signin_cache_stats *out)
     out->misses = atomic_load(&c->misses);
     out->stale = atomic_load(&c->stale);
     out->entries = atomic_load(&c->entries);
+}
+
+/* ---- priming ---- */
+
+typedef struct prime_ctx {
+    store_t *st;
+    json_t *aors; /* SIP addresses without sip:, lower-case */
+    const char *tid;
+} prime_ctx;
+
+static int prime_room(void *ud, const char *id, json_t *cs)
+{
+    (void)id;
+    prime_ctx *p = ud;
+    const char *sip = json_string_value(json_object_get(cs, "SipAddress"));
+    if (sip && json_is_true(json_object_get(cs, "IsMeetingRoom"))) {
+        char *a = rs_lower_dup(rs_prefix_ci(sip, "sip:") ? sip + 4 : sip);
+        json_array_append_new(p->aors, json_string(a));
+        free(a);
+    }
+    return 0;
+}
+
+static int prime_tenant(void *ud, const char *id, json_t *tenant)
+{
+    (void)tenant;
+    prime_ctx *p = ud;
+    sfb_user_each(p->st, id, prime_room, p, NULL);
+    return 0;
+}
+
+static void *prime_main(void *arg)
+{
+    signin_cache *c = arg;
+    prime_ctx p = {.st = c->st, .aors = json_array()};
+    dir_tenant_each(c->st, prime_tenant, &p, NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(p.aors, i, v)
+    {
+        if (atomic_load(&c->stopping) ||
+            atomic_load_explicit(&c->entries, memory_order_relaxed) >= c->max_entries)
+            break;
+        const char *aor = json_string_value(v);
+        const char *at = strchr(aor, '@');
+        sfb_signin s;
+        signin_cache_lookup(c, aor, aor, at ? at + 1 : "", rs_time_now_ms(), &s);
+        rs_wipe(&s, sizeof s);
+    }
+    json_decref(p.aors);
+    return NULL;
+}
+
+int signin_cache_prime_async(signin_cache *c)
+{
+    if (c->primer_started)
+        return 0;
+    if (pthread_create(&c->primer, NULL, prime_main, c) != 0)
+        return -1;
+    c->primer_started = 1;
+    return 0;
 }

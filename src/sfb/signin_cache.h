@@ -46,4 +46,12 @@ rs_status signin_cache_lookup(signin_cache *c, const char *aor, const char *user
 
 void signin_cache_get_stats(signin_cache *c, signin_cache_stats *out);
 
+/* Fill the cache with every meeting room's SIP address on a background
+ * thread (so that the sign-in storm after a restart is served from memory);
+ * returns at once. The address list is read in one store scan; each entry
+ * then costs a normal miss. signin_cache_free stops and joins the thread.
+ * At most one priming per cache; returns 0, or -1 if the thread could not
+ * start (the cache works as before, filled lazily). */
+int signin_cache_prime_async(signin_cache *c);
+
 #endif

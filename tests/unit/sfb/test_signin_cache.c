@@ -70,8 +70,9 @@ static int setup(void **state)
                      RS_OK);
     free(key);
     put_user(f);
-    f->cs = json_pack("{s:O,s:s,s:s,s:b}", "ObjectId", json_object_get(f->user, "ObjectId"),
-                      "SipAddress", "sip:" AOR, "RegistrarPool", "pool1.contoso.com", "Enabled", 1);
+    f->cs = json_pack("{s:O,s:s,s:s,s:b,s:b}", "ObjectId", json_object_get(f->user, "ObjectId"),
+                      "SipAddress", "sip:" AOR, "RegistrarPool", "pool1.contoso.com", "Enabled", 1,
+                      "IsMeetingRoom", 1);
     put_cs(f);
     *state = f;
     return 0;
@@ -368,6 +369,35 @@ static void test_concurrent_changes(void **state)
     signin_cache_free(c);
 }
 
+/* Priming reads every room once in the background; the next lookup is a hit. */
+static void test_prime(void **state)
+{
+    fixture *f = *state;
+    signin_cache *c = signin_cache_new(f->st, 0);
+    assert_int_equal(signin_cache_prime_async(c), 0);
+    assert_int_equal(signin_cache_prime_async(c), 0); /* once */
+    signin_cache_stats st;
+    for (int i = 0; i < 5000; i++) { /* bounded wait for the primer (not a timing check) */
+        signin_cache_get_stats(c, &st);
+        if (st.entries == 1)
+            break;
+        usleep(1000);
+    }
+    assert_int_equal(st.entries, 1);
+    assert_int_equal(st.misses, 1);
+    sfb_signin s;
+    assert_int_equal(signin_cache_lookup(c, AOR, AOR, REALM, rs_time_now_ms(), &s), RS_OK);
+    assert_int_equal(s.known, 1);
+    assert_null(s.refusal);
+    signin_cache_get_stats(c, &st);
+    assert_int_equal(st.hits, 1);
+    signin_cache_free(c);
+    /* freeing while priming runs stops and joins it */
+    c = signin_cache_new(f->st, 0);
+    assert_int_equal(signin_cache_prime_async(c), 0);
+    signin_cache_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +406,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_expiry_evaluated_at_lookup_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hits_stale_and_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prime, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
