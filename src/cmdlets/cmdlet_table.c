@@ -469,6 +469,72 @@ static const char *const role_member_view[] = {"RoleMemberType", "EmailAddress",
 
 static const cmdlet_param_t no_params[] = {P_DC};
 
+/* ---- calendar processing (src/calendar; roomsys's own names except
+ * Set-/Get-MailboxCalendarConfiguration) ---- */
+#define P_ROOM_ID                                                                                  \
+    {                                                                                              \
+        "Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,   \
+            PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,                                     \
+            "The room mailbox: name, alias, email address or GUID.", 0, 0                          \
+    }
+#define P_RANGE                                                                                    \
+    {"Start",                                                                                      \
+     PT_STRING,                                                                                    \
+     "System.DateTime",                                                                            \
+     NAMED,                                                                                        \
+     0,                                                                                            \
+     NULL,                                                                                         \
+     "Start of the range, UTC (\"2026-12-01\" or \"2026-12-01T08:00:00Z\"); default today.",       \
+     0,                                                                                            \
+     0},                                                                                           \
+    {                                                                                              \
+        "End", PT_STRING, "System.DateTime", NAMED, 0, NULL,                                       \
+            "End of the range (exclusive), UTC; default Start + 7 days.", 0, 0                     \
+    }
+static const cmdlet_param_t submit_meeting_params[] = {
+    {"Identity", PT_STRINGS, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter[]", 0,
+     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The room mailbox(es) the request is for; each room decides on its own.", 0, 0},
+    {"ICalendar", PT_STRING, "System.String", 1, PF_MANDATORY, NULL,
+     "The iTIP message: an iCalendar object with METHOD:REQUEST or METHOD:CANCEL (RFC 5546), "
+     "e.g. (Get-Content -Raw invite.ics).",
+     0, 0},
+    {"Sender", PT_STRING, "System.String", NAMED, 0, NULL,
+     "The transport sender's address (default: ORGANIZER's SENT-BY, else ORGANIZER). A sender "
+     "outside the tenant's domains is external (ProcessExternalMeetingMessages).",
+     0, 0},
+};
+static const char *const meeting_response_view[] = {"Identity", "Response", "Action", "Reasons",
+                                                    NULL};
+static const cmdlet_param_t room_calendar_params[] = {P_ROOM_ID, P_RANGE};
+static const char *const room_calendar_view[] = {"Start",   "End",       "Status",
+                                                 "Subject", "Organizer", NULL};
+static const cmdlet_param_t room_freebusy_params[] = {
+    P_ROOM_ID,
+    P_RANGE,
+    P_INT("IntervalMinutes", 5, 1440, "Length of each MergedFreeBusy interval (default 30)."),
+};
+static const cmdlet_param_t pending_meeting_params[] = {
+    P_ROOM_ID,
+    {"Uid", PT_STRING, "System.String", 1, PF_MANDATORY, NULL,
+     "The UID of the request waiting for approval (Get-RoomCalendar shows PendingApproval).", 0, 0},
+    {"Delegate", PT_STRING, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter", NAMED,
+     PF_MANDATORY, NULL, "The resource delegate who decides; must be in ResourceDelegates.", 0, 0},
+    P_STR("Comment", "Text added to the reply to the organizer."),
+};
+static const cmdlet_param_t set_calconfig_params[] = {
+    P_ID_EXO,
+    P_STR("WorkingHoursStartTime", "Start of the working day, hh:mm:ss (default 08:00:00)."),
+    P_STR("WorkingHoursEndTime", "End of the working day, hh:mm:ss (default 17:00:00)."),
+    {"WorkingHoursDaysOfWeek", PT_STRINGS, "Microsoft.Exchange.Data.DaysOfWeek", NAMED, 0, NULL,
+     "Working days: Sunday ... Saturday, Weekdays (default), WeekendDays, AllDays or None.", 0, 0},
+    P_STR("WorkingHoursTimeZone",
+          "The room's time zone: a Windows name (\"W. Europe Standard Time\") or an IANA name "
+          "(roomsys); default UTC. Also the zone of floating times in requests."),
+    P_DC,
+};
+static const cmdlet_param_t get_calconfig_params[] = {P_ID_EXO, P_DC};
+
 static const cmdlet_param_t test_room_params[] = {
     {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.MailboxIdParameter", 0,
      PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
@@ -638,6 +704,43 @@ const cmdlet_def_t cmdlet_table[] = {
         unlock_params, NULL, NULL,
         "Unlock-RoomSystemAccount -Identity confrm2@contoso.onmicrosoft.com"),
 
+    DEF("Submit-RoomMeetingRequest", "exchange", CF_CHANGES,
+        "Delivers a meeting request or cancellation (iCalendar) to one or more rooms; each room "
+        "answers Accepted, Tentative or Declined with reasons and its iTIP REPLY (roomsys).",
+        submit_meeting_params, "Roomsys.Calendar.MeetingResponse", meeting_response_view,
+        "Submit-RoomMeetingRequest -Identity confrm2,confrm3 -ICalendar (Get-Content -Raw "
+        "invite.ics)"),
+    DEF("Get-RoomCalendar", "exchange", 0,
+        "Lists a room's bookings in a time range, as a room device shows them (roomsys).",
+        room_calendar_params, "Roomsys.Calendar.Booking", room_calendar_view,
+        "Get-RoomCalendar -Identity confrm2 -Start 2026-12-01 -End 2026-12-02"),
+    DEF("Get-RoomFreeBusy", "exchange", 0,
+        "Shows a room's free/busy in a time range: MergedFreeBusy digits (0 free, 1 tentative, "
+        "2 busy) and busy intervals (roomsys).",
+        room_freebusy_params, "Roomsys.Calendar.FreeBusy", NULL,
+        "Get-RoomFreeBusy -Identity confrm2 -Start 2026-12-01 -End 2026-12-02 -IntervalMinutes "
+        "60"),
+    DEF("Approve-RoomMeetingRequest", "exchange", CF_CHANGES,
+        "A resource delegate accepts a request waiting for approval (roomsys).",
+        pending_meeting_params, "Roomsys.Calendar.MeetingResponse", meeting_response_view,
+        "Approve-RoomMeetingRequest -Identity confrm2 -Uid 040000008200E000 -Delegate "
+        "d@contoso.onmicrosoft.com"),
+    DEF("Deny-RoomMeetingRequest", "exchange", CF_CHANGES,
+        "A resource delegate declines a request waiting for approval (roomsys).",
+        pending_meeting_params, "Roomsys.Calendar.MeetingResponse", meeting_response_view,
+        "Deny-RoomMeetingRequest -Identity confrm2 -Uid 040000008200E000 -Delegate "
+        "d@contoso.onmicrosoft.com -Comment 'Room under renovation'"),
+    DEF("Set-MailboxCalendarConfiguration", "exchange", CF_CHANGES,
+        "Sets a room's working hours and time zone (used by ScheduleOnlyDuringWorkHours and the "
+        "booking window).",
+        set_calconfig_params, NULL, NULL,
+        "Set-MailboxCalendarConfiguration -Identity confrm2 -WorkingHoursStartTime 07:00:00 "
+        "-WorkingHoursEndTime 19:00:00 -WorkingHoursTimeZone \"W. Europe Standard Time\""),
+    DEF("Get-MailboxCalendarConfiguration", "exchange", 0,
+        "Shows a room's working hours and time zone.", get_calconfig_params,
+        "Microsoft.Exchange.Data.Storage.Management.MailboxCalendarConfiguration", NULL,
+        "Get-MailboxCalendarConfiguration -Identity confrm2 | Format-List WorkingHours*"),
+
 #include "cmdlet_table_local.inc"
 };
 
@@ -718,6 +821,10 @@ static const struct {
     {"Disable-CsMeetingRoom", "Disable Meeting Room", "Identity"},
     {"Move-CsMeetingRoom", "Move Meeting Room", "Identity"},
     {"Unlock-RoomSystemAccount", "Unlock Account", "Identity"},
+    {"Submit-RoomMeetingRequest", "Submit Meeting Request", "Identity"},
+    {"Approve-RoomMeetingRequest", "Approve Meeting Request", "Uid"},
+    {"Deny-RoomMeetingRequest", "Decline Meeting Request", "Uid"},
+    {"Set-MailboxCalendarConfiguration", "Set Mailbox Calendar Configuration", "Identity"},
     {"Export-Csv", "Export-Csv", "Path"},
     {"Set-Content", "Set Content", "Path"},
     {"Out-File", "Output to File", "FilePath"},

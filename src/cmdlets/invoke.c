@@ -56,6 +56,7 @@ static const handler_entry *find_handler(const char *service, const char *name)
         const char *service;
         const handler_entry *table;
     } tabs[] = {{"exchange", exchange_handlers},
+                {"exchange", calendar_handlers},
                 {"msol", msol_handlers},
                 {"msol", role_handlers},
                 {"sfb", sfb_handlers}};
