@@ -74,6 +74,7 @@ typedef struct sconn {
     size_t tls_again; /* length of a gnutls_record_send that returned AGAIN */
     uint32_t events;
     int64_t opened_ms, last_ms;
+    int64_t partial_ms; /* when the buffered partial message began, 0: none */
     sip_recv_info ri;
 } sconn;
 
@@ -367,7 +368,7 @@ static int flush(iothr *t, sconn *c)
     }
     if (c->out.len - c->outoff > OUT_MAX)
         return -1;
-    set_events(t, c, EPOLLIN | EPOLLOUT);
+    set_events(t, c, c->closing ? EPOLLOUT : EPOLLIN | EPOLLOUT); /* closing: read no more */
     return 0;
 }
 
@@ -391,8 +392,8 @@ static void too_big(iothr *t, sconn *c, const char *b, size_t n)
     sip_msg_free(m);
 }
 
-/* Handle every whole frame in the input buffer. */
-static void consume(iothr *t, sconn *c)
+/* Handle every whole frame in the input buffer; returns the bytes used. */
+static size_t consume(iothr *t, sconn *c)
 {
     size_t off = 0;
     while (!c->closing) {
@@ -438,6 +439,7 @@ static void consume(iothr *t, sconn *c)
         c->in = NULL;
         c->inlen = c->incap = c->scanned = 0;
     }
+    return off;
 }
 
 /* Read what is there; returns -1 when the connection is to be closed now. */
@@ -491,7 +493,11 @@ static int on_readable(iothr *t, sconn *c, int64_t now)
         }
         c->inlen += (size_t)n;
         c->last_ms = now;
-        consume(t, c);
+        size_t used = consume(t, c);
+        if (c->inlen == 0)
+            c->partial_ms = 0;
+        else if (used || !c->partial_ms)
+            c->partial_ms = now; /* a new partial message: its clock starts */
     }
     if (c->inlen == 0 && c->in) {
         free(c->in);
@@ -585,7 +591,9 @@ static void expire(iothr *t, int64_t now)
                         : c->authed              ? st->idle_ms
                                                  : st->unauth_ms;
         int64_t since = c->ses && !c->handshaken ? c->opened_ms : c->last_ms;
-        if (now - since >= limit)
+        /* slow senders: a message must arrive whole within unauth_ms of its
+         * first byte, however steadily it trickles in */
+        if (now - since >= limit || (c->partial_ms && now - c->partial_ms >= st->unauth_ms))
             conn_close(t, c);
     }
 }

@@ -356,6 +356,22 @@ static void test_idle_timeout(void **state)
     assert_non_null(nohello);
     assert_non_null(auth);
     assert_int_equal(signin(auth, "room00043@contoso.onmicrosoft.com", "Pw-00043-x9"), 200);
+    /* a message trickling in a byte every 200 ms never idles, but must arrive
+     * whole within the unauthenticated timeout of its first byte */
+    t_conn *slow = t_conn_open("127.0.0.1", sip_server_tcp_port(srv, 0), 0);
+    assert_non_null(slow);
+    char *o = options(77);
+    int64_t end = t_ms() + 15000;
+    int cut = 0; /* the server closed while the bytes were still coming */
+    for (size_t i = 0; o[i] && !cut && t_ms() < end; i++) {
+        cut = t_conn_send(slow, o + i, 1) < 0;
+        t_conn_read(slow, 200);
+        cut |= slow->eof;
+    }
+    free(o);
+    assert_true(cut);
+    assert_int_equal(slow->len, 0);
+    t_conn_close(slow);
     assert_true(t_conn_wait_eof(quiet, 15000));
     assert_true(t_conn_wait_eof(nohello, 15000));
     assert_true(t_conn_wait_eof(auth, 15000));
