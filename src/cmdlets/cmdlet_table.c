@@ -17,6 +17,7 @@
 
 static const char *const automate_values[] = {"None", "AutoUpdate", "AutoAccept", NULL};
 static const char *const booking_type_values[] = {"Standard", "Reserved", NULL};
+static const char *const rcm_values[] = {"DeclineInstances", "DoubleBook", NULL};
 static const char *const mailbox_type_values[] = {"Regular",   "Room", "Equipment", "Shared",
                                                   "Workspace", "Desk", NULL};
 static const char *const sip_address_type_values[] = {
@@ -185,6 +186,11 @@ static const cmdlet_param_t set_calproc_params[] = {
     P_IDS("ResourceDelegates", "Delegates who approve requests."),
     P_BOOL("ScheduleOnlyDuringWorkHours", "Default $false."),
     P_BOOL("TentativePendingApproval", "Default $true."),
+    {"RecurringConflictMode", PT_ENUM, "System.String", NAMED, 0, rcm_values,
+     "roomsys: AllowConflicts $true with a series: DeclineInstances (default; conflicting "
+     "occurrences are declined, as Exchange's product team describes) or DoubleBook (as the "
+     "Set-CalendarProcessing reference reads).",
+     0, 0},
     P_DC,
 };
 static const char *const calproc_view[] = {"Identity", "AutomateProcessing", NULL};

@@ -273,6 +273,7 @@ static const struct {
     {"ResourceDelegates", 'l', NULL, 0},
     {"ScheduleOnlyDuringWorkHours", 'b', NULL, 0},
     {"TentativePendingApproval", 'b', NULL, 1},
+    {"RecurringConflictMode", 'e', "DeclineInstances", 0}, /* roomsys: src/calendar */
 };
 
 json_t *exo_calproc_defaults(void)
