@@ -1616,6 +1616,132 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
     return st;
 }
 
+/* ---- streaming ----
+ * Pipelines run command after command on whole lists, except runs of
+ * ForEach-Object, Where-Object and Select-Object (the per-object forms
+ * below): those take the objects one at a time, each object going through
+ * the whole run before the next one starts, as in PowerShell, so their side
+ * effects interleave in PowerShell's order and Select-Object -First N stops
+ * the run (and what feeds it) after N objects. */
+
+/* Is cmd a per-object stage? *first_arg is set to the -First argument node
+ * of Select-Object (NULL when none). Stages with -Begin/-End, -Parallel,
+ * -Last, -Skip, -Unique, variables or redirections are not: they need all
+ * their input at once. */
+static bool stream_stage(lang_interp *I, const lang_node *cmd, const lang_node **first_arg)
+{
+    *first_arg = NULL;
+    if (cmd->kind != N_COMMAND || (cmd->flags & (NF_CALL | NF_DOT)) || !cmd->nkids ||
+        cmd->kids[0]->kind != N_CONST)
+        return false;
+    char *name = lang_to_str(cmd->kids[0]->value);
+    const char *canon = lang_alias_target(name) ? lang_alias_target(name) : name;
+    static const char *const stages[][8] = {
+        {"ForEach-Object", "Process", "MemberName", NULL},
+        {"Where-Object", "FilterScript", "Property", "Value", "*", NULL},
+        {"Select-Object", "Property", "ExpandProperty", "First", "ExcludeProperty", NULL},
+    };
+    int which = -1;
+    for (int k = 0; k < 3; k++)
+        if (rs_streq_ci(canon, stages[k][0]))
+            which = k;
+    const cmdlet_def_t *def = which >= 0 ? cmdlet_find(stages[which][0]) : NULL;
+    bool ok = def && !find_function(I, canon);
+    free(name);
+    for (size_t i = 1; ok && i < cmd->nkids; i++) {
+        const lang_node *a = cmd->kids[i];
+        if (a->kind == N_REDIRECT) {
+            ok = false;
+        } else if (a->kind == N_CMD_PARAM) {
+            bool amb = false;
+            const cmdlet_param_t *p = cmdlet_param_resolve(def, a->name, &amb, NULL, 0);
+            bool allowed = rs_streq_ci(a->name, "ErrorAction") || rs_streq_ci(a->name, "ea");
+            for (int k = 1; !allowed && p && stages[which][k]; k++)
+                allowed = !strcmp(stages[which][k], "*") ? p->type == PT_SWITCH
+                                                         : !strcmp(stages[which][k], p->name);
+            ok = allowed;
+            if (ok && p && !strcmp(p->name, "First"))
+                *first_arg = a->a ? a->a : (i + 1 < cmd->nkids ? cmd->kids[i + 1] : NULL);
+        }
+    }
+    return ok;
+}
+
+static void flush_top(lang_interp *I);
+
+typedef struct stream_run {
+    const lang_node **stages;
+    size_t n;
+    bool flush;     /* out is the script's output: format each object as it arrives */
+    int64_t *limit; /* Select-Object -First N, or -1 */
+    int64_t *taken; /* objects that entered the stage */
+    bool stop;      /* a -First limit was reached: no more objects */
+} stream_run;
+
+static lang_status stream_push(lang_interp *I, stream_run *r, size_t k, lang_value *item,
+                               lang_list *out)
+{
+    if (k == r->n) {
+        lang_list_push(out, item);
+        if (r->flush)
+            flush_top(I);
+        return LANG_OK;
+    }
+    if (r->limit[k] >= 0 && r->taken[k] >= r->limit[k]) {
+        r->stop = true;
+        return LANG_OK;
+    }
+    r->taken[k]++;
+    lang_list one = {0}, res = {0};
+    lang_list_push(&one, item);
+    lang_status st = eval_command(I, r->stages[k], &one, &res);
+    for (size_t i = 0; i < res.n && st == LANG_OK && !r->stop; i++)
+        st = stream_push(I, r, k + 1, res.v[i], out);
+    lang_list_clear(&one);
+    lang_list_clear(&res);
+    if (r->limit[k] >= 0 && r->taken[k] >= r->limit[k])
+        r->stop = true;
+    return st;
+}
+
+/* Run stages[0..n) object by object over input. */
+static lang_status stream_stages(lang_interp *I, const lang_node **stages,
+                                 const lang_node **first_args, size_t n, lang_list *input,
+                                 lang_list *out)
+{
+    stream_run r = {.stages = stages, .n = n, .flush = out == I->top_out};
+    r.limit = rs_calloc(n, sizeof(int64_t));
+    r.taken = rs_calloc(n, sizeof(int64_t));
+    lang_status st = LANG_OK;
+    for (size_t k = 0; k < n && st == LANG_OK; k++) {
+        r.limit[k] = -1;
+        if (!first_args[k])
+            continue;
+        lang_value *v = NULL;
+        st = lang_eval_expr(I, first_args[k], &v);
+        int64_t num;
+        double d;
+        bool isd;
+        if (st == LANG_OK && v && lang_to_number(v, &num, &d, &isd))
+            r.limit[k] = isd ? lang_d2i(d) : num;
+        else if (st == LANG_OK)
+            r.limit[k] = -2; /* not a number: Select-Object reports it */
+        lang_unref(v);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (r.limit[k] == -2)
+            r.limit[k] = -1;
+    for (size_t i = 0; i < input->n && st == LANG_OK && !r.stop; i++) {
+        if (lang_interrupted)
+            st = lang_stop(I);
+        else
+            st = stream_push(I, &r, 0, input->v[i], out);
+    }
+    free(r.limit);
+    free(r.taken);
+    return st;
+}
+
 static lang_status eval_pipeline(lang_interp *I, const lang_node *n, lang_list *out)
 {
     lang_list cur = {0};
@@ -1624,12 +1750,30 @@ static lang_status eval_pipeline(lang_interp *I, const lang_node *n, lang_list *
     for (size_t i = 0; i < n->nkids; i++) {
         const lang_node *el = n->kids[i];
         lang_list next = {0};
-        if (el->kind == N_COMMAND) {
+        const lang_node *first = NULL;
+        if (have_input && stream_stage(I, el, &first)) {
+            /* a run of per-object stages */
+            size_t j = i;
+            const lang_node **firsts = rs_calloc(n->nkids, sizeof(*firsts));
+            firsts[0] = first;
+            while (j + 1 < n->nkids && stream_stage(I, n->kids[j + 1], &first))
+                firsts[++j - i] = first;
+            /* the last stages of a script-level pipeline write straight to its output */
+            bool last = j + 1 == n->nkids && out == I->top_out;
+            st = stream_stages(I, (const lang_node **)&n->kids[i], firsts, j - i + 1, &cur,
+                               last ? out : &next);
+            free(firsts);
+            i = j;
+        } else if (el->kind == N_COMMAND) {
             st = eval_command(I, el, have_input ? &cur : NULL, &next);
         } else {
             lang_value *v = NULL;
             st = lang_eval_expr(I, el, &v);
-            if (st == LANG_OK)
+            /* $i++ / ++$i as a statement output nothing; (++$i) does */
+            bool step = el->kind == N_UNARY && n->nkids == 1 &&
+                        (el->op == OP_POSTINC || el->op == OP_POSTDEC || el->op == OP_PREINC ||
+                         el->op == OP_PREDEC);
+            if (st == LANG_OK && !step)
                 lang_list_push_enum(&next, v);
             lang_unref(v);
         }

@@ -1949,7 +1949,7 @@ static lang_status step(lang_interp *I, const lang_node *n, int delta, bool post
     if (st == LANG_OK)
         st = lang_assign(I, n->a, nv);
     if (st == LANG_OK)
-        *res = post ? NULL : lang_ref(nv); /* as a statement, $i++ outputs nothing */
+        *res = lang_ref(post ? cur : nv); /* as a statement it outputs nothing (eval.c) */
     lang_unref(cur);
     lang_unref(one);
     lang_unref(nv);
