@@ -1648,6 +1648,12 @@ static bool stream_stage(lang_interp *I, const lang_node *cmd, const lang_node *
     const cmdlet_def_t *def = which >= 0 ? cmdlet_find(stages[which][0]) : NULL;
     bool ok = def && !find_function(I, canon);
     free(name);
+    if (ok && which == 0) { /* % {begin} {process} {end}: three blocks need all the input */
+        size_t values = 0;
+        for (size_t i = 1; i < cmd->nkids; i++)
+            values += cmd->kids[i]->kind != N_CMD_PARAM;
+        ok = values <= 1;
+    }
     for (size_t i = 1; ok && i < cmd->nkids; i++) {
         const lang_node *a = cmd->kids[i];
         if (a->kind == N_REDIRECT) {
