@@ -37,13 +37,28 @@ free_port() { # free_port udp|tcp
 
 # write_config: a test tenant contoso with two pools and fast password hashing.
 write_config() {
-    HTTPS_PORT=${HTTPS_PORT:-$(free_port tcp)}
-    SIP_PORT=${SIP_PORT:-$(free_port udp)}
-    SIP_PORT2=${SIP_PORT2:-$(free_port udp)}
-    SIP_TCP_PORT=${SIP_TCP_PORT:-$(free_port tcp)}
-    SIP_TLS_PORT=${SIP_TLS_PORT:-$(free_port tcp)}
-    SIP_TCP_PORT2=${SIP_TCP_PORT2:-$(free_port tcp)}
-    SIP_TLS_PORT2=${SIP_TLS_PORT2:-$(free_port tcp)}
+    # all at once, every socket held until the last is bound: separate
+    # free_port calls can hand out the same port twice
+    read -r p_https p_udp p_udp2 p_tcp p_tls p_tcp2 p_tls2 < <(python3 -c "
+import socket
+held, seen = [], set()
+def get(kind):
+    while True:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if kind == 'tcp' else socket.SOCK_DGRAM)
+        s.bind(('127.0.0.1', 0))
+        held.append(s)
+        p = s.getsockname()[1]
+        if p not in seen:
+            seen.add(p)
+            return p
+print(*[get(k) for k in ('tcp', 'udp', 'udp', 'tcp', 'tcp', 'tcp', 'tcp')])")
+    HTTPS_PORT=${HTTPS_PORT:-$p_https}
+    SIP_PORT=${SIP_PORT:-$p_udp}
+    SIP_PORT2=${SIP_PORT2:-$p_udp2}
+    SIP_TCP_PORT=${SIP_TCP_PORT:-$p_tcp}
+    SIP_TLS_PORT=${SIP_TLS_PORT:-$p_tls}
+    SIP_TCP_PORT2=${SIP_TCP_PORT2:-$p_tcp2}
+    SIP_TLS_PORT2=${SIP_TLS_PORT2:-$p_tls2}
     STATE="$WORK/state"
     printf 'Adm1n-Pass!word\n' > "$WORK/admin.password"
     chmod 600 "$WORK/admin.password"
