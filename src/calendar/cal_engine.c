@@ -203,11 +203,11 @@ static json_t *occurrences(const cal_inst *in, size_t n, const uint8_t *state, c
 
 static json_t *result_base(const cal_room *r, const cal_msg *m)
 {
-    return json_pack("{s:s,s:s,s:s?,s:i,s:s,s:s,s:[],s:n,s:[],s:n,s:n}", "Identity",
+    return json_pack("{s:s,s:s,s:s?,s:i,s:s,s:s,s:[],s:n,s:[],s:n,s:n,s:i}", "Identity",
                      r->name ? r->name : "", "Room", r->smtp ? r->smtp : "", "Uid",
                      m ? m->uid : NULL, "Sequence", m ? m->sequence : 0, "Response", "None",
                      "Action", "None", "Reasons", "ReasonText", "Occurrences", "AdditionalResponse",
-                     "Reply");
+                     "Reply", "DeclinedOccurrences", 0);
 }
 
 /* Post-processing on an accepted item (AutoAccept only, spec section 2). */
