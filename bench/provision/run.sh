@@ -127,9 +127,9 @@ echo "== examples/bulk-provision.ps1 ${THROTTLE:+-ThrottleLimit $THROTTLE}"
 PERF_PID=""
 SHELL_WRAP=()
 if [ "${PROFILE:-0}" = 1 ]; then
-    perf record -q -g -F 499 -o "$WORK/daemon.perf" -p "$DAEMON_PID" >/dev/null 2>&1 &
+    perf record -q ${PERF_CG:--g} -F 499 -o "$WORK/daemon.perf" -p "$DAEMON_PID" >/dev/null 2>&1 &
     PERF_PID=$!
-    SHELL_WRAP=(perf record -q -g -F 499 -o "$WORK/shell.perf" --)
+    SHELL_WRAP=(perf record -q ${PERF_CG:--g} -F 499 -o "$WORK/shell.perf" --)
 fi
 LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 T0=$(date +%s.%N)
@@ -157,7 +157,7 @@ echo "== password hashing alone, again (the machine may be shared: noise shows a
 tail -1 "$WORK/hash.json"
 
 python3 "$ROOT/bench/provision/summarize.py" \
-    --n "$N" --cores "$CORES" --workers "$WORKERS" --throttle "${THROTTLE:-default}" \
+    --n "$N" --cores "$CORES" --workers "$WORKERS" --throttle "${THROTTLE:-$((2 * CORES)) (default of the script: 2 x cores)}" \
     --t0 "$T0" --t1 "$T1" --hash "$WORK/hash.json" --timing "$WORK/timing.json" \
     --log "$WORK/run.log" --daemon-ticks "$D0" "$D1" "$(getconf CLK_TCK)" \
     --load "$LOAD0 $LOAD1" --command "bench/provision/run.sh" \
