@@ -244,6 +244,14 @@ void sip__txc_free(sip__txc *t);
 /* Look up key (borrowed); on an unexpired hit copy the response, its
  * destination and status into out and return 1, else 0. */
 int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out);
+/* Like sip__txc_get, and when there is no answer yet, claim the transaction
+ * for the calling thread: returns 1 (hit, out filled), 0 (claimed: the
+ * caller works on it, then sip__txc_put()s its answer if it has one and
+ * always sip__txc_release()s), or -1 (another thread is working on this very
+ * transaction: a retransmission that raced its original; drop it, the
+ * original's answer is on its way). key borrowed. */
+int sip__txc_claim(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out);
+void sip__txc_release(sip__txc *t, const char *key, size_t keylen);
 /* Store copies of key and of r's bytes until expires_at; evicts the oldest
  * entries beyond the byte budget. */
 void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_at,

@@ -425,9 +425,19 @@ void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri
     size_t ksize = tx_key_size(m, ri);
     char *key = ksize <= sizeof kstack ? kstack : rs_malloc(ksize);
     size_t klen = tx_key(m, ri, key);
-    if (sip__txc_get(c->txc, key, klen, sip__now_mono_ms(c), out)) {
-        atomic_fetch_add(&c->st.cache_hits, 1);
-        out->from_cache = 1;
+    /* UDP: a retransmission is answered from the cache, or dropped while
+     * another receive thread still works on its original */
+    int udp = ri->transport == SIP_TRANSPORT_UDP;
+    int claim = udp ? sip__txc_claim(c->txc, key, klen, sip__now_mono_ms(c), out)
+                    : sip__txc_get(c->txc, key, klen, sip__now_mono_ms(c), out);
+    if (claim != 0) {
+        if (claim > 0) {
+            atomic_fetch_add(&c->st.cache_hits, 1);
+            out->from_cache = 1;
+        } else {
+            out->status = 0; /* in progress elsewhere: nothing to send */
+            rs_buf_reset(&out->data);
+        }
         if (key != kstack)
             free(key);
         return;
@@ -487,9 +497,11 @@ void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri
     if (!verify(c, m, ri, a, aor, realm, username, alg, has_qop, nc, out))
         goto done;
     /* the authenticated leg is stateful: keep the answer for retransmissions */
-    if (ri->transport == SIP_TRANSPORT_UDP)
+    if (udp)
         sip__txc_put(c->txc, key, klen, sip__now_mono_ms(c) + c->tx_lifetime_ms, out);
 done:
+    if (udp)
+        sip__txc_release(c->txc, key, klen);
     if (key != kstack)
         free(key);
 }

@@ -28,8 +28,17 @@ typedef struct txc_ent {
     int status;
 } txc_ent;
 
+/* A transaction a thread is working on right now (claimed, no answer yet). */
+typedef struct txc_claim {
+    struct txc_claim *next;
+    uint64_t hash;
+    size_t keylen;
+    char key[];
+} txc_claim;
+
 struct sip__txc {
     pthread_mutex_t mu;
+    txc_claim *claims; /* at most one per thread calling sip_receive() */
     txc_ent **buckets;
     txc_ent *head, *tail;
     size_t bytes, max_bytes;
@@ -74,6 +83,11 @@ void sip__txc_free(sip__txc *t)
         ent_free(e);
         e = n;
     }
+    while (t->claims) {
+        txc_claim *n = t->claims->next;
+        free(t->claims);
+        t->claims = n;
+    }
     pthread_mutex_destroy(&t->mu);
     free(t->buckets);
     free(t);
@@ -93,11 +107,11 @@ static void pop_head(sip__txc *t)
     ent_free(e);
 }
 
-int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out)
+/* Copy a cached answer into out (lock held); 1 on a hit. */
+static int get_locked(sip__txc *t, uint64_t h, const char *key, size_t keylen, int64_t now,
+                      sip_reply *out)
 {
-    uint64_t h = hash_bytes(key, keylen);
     int hit = 0;
-    pthread_mutex_lock(&t->mu);
     for (txc_ent *e = t->buckets[h % TXC_BUCKETS]; e; e = e->hnext) {
         if (e->hash == h && e->keylen == keylen && memcmp(e->key, key, keylen) == 0 &&
             e->expires_at > now) {
@@ -110,8 +124,61 @@ int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_r
             break;
         }
     }
+    return hit;
+}
+
+int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out)
+{
+    uint64_t h = hash_bytes(key, keylen);
+    pthread_mutex_lock(&t->mu);
+    int hit = get_locked(t, h, key, keylen, now, out);
     pthread_mutex_unlock(&t->mu);
     return hit;
+}
+
+int sip__txc_claim(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out)
+{
+    uint64_t h = hash_bytes(key, keylen);
+    txc_claim *mine = rs_malloc(sizeof *mine + keylen);
+    mine->hash = h;
+    mine->keylen = keylen;
+    memcpy(mine->key, key, keylen);
+    int r = 0;
+    pthread_mutex_lock(&t->mu);
+    if (get_locked(t, h, key, keylen, now, out)) {
+        r = 1;
+    } else {
+        for (txc_claim *k = t->claims; k; k = k->next)
+            if (k->hash == h && k->keylen == keylen && memcmp(k->key, key, keylen) == 0) {
+                r = -1;
+                break;
+            }
+        if (r == 0) {
+            mine->next = t->claims;
+            t->claims = mine;
+            mine = NULL;
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+    free(mine);
+    return r;
+}
+
+void sip__txc_release(sip__txc *t, const char *key, size_t keylen)
+{
+    uint64_t h = hash_bytes(key, keylen);
+    txc_claim *gone = NULL;
+    pthread_mutex_lock(&t->mu);
+    for (txc_claim **pp = &t->claims; *pp; pp = &(*pp)->next) {
+        txc_claim *k = *pp;
+        if (k->hash == h && k->keylen == keylen && memcmp(k->key, key, keylen) == 0) {
+            *pp = k->next;
+            gone = k;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&t->mu);
+    free(gone);
 }
 
 void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_at,
