@@ -117,7 +117,8 @@ static rs_status load_busy(store_t *st, const cal_room *r, busyload *b, rs_err *
     char *kind = kind_of(r);
     rs_status rc = store_each(st, r->tid, kind, load_one, b, err);
     free(kind);
-    qsort(b->v, b->n, sizeof *b->v, cmp_busy);
+    if (b->n)
+        qsort(b->v, b->n, sizeof *b->v, cmp_busy);
     return rc;
 }
 

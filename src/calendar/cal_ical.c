@@ -678,7 +678,8 @@ rs_status cal_msg_parse(const char *text, const char *room_zone, int64_t window_
         rs_errf(err, RS_EINVAL, "The meeting has no occurrences (every one is excluded).");
         goto out;
     }
-    qsort(inst.v, inst.n, sizeof *inst.v, cmp_inst);
+    if (inst.n)
+        qsort(inst.v, inst.n, sizeof *inst.v, cmp_inst);
     m->inst = inst.v;
     m->n = inst.n;
     inst.v = NULL;
