@@ -312,5 +312,18 @@ void sip__stream_free(sip__stream *st);
 int sip__stream_port(const sip__stream *st, int pool_index, int tls);
 /* Open connections. */
 int sip__stream_connections(const sip__stream *st);
+/* Stream framing (sip_stream.c; exposed for tests and the fuzzer). */
+typedef enum sip__frame_kind {
+    SIP__FR_NEED = 0, /* more bytes needed */
+    SIP__FR_SKIP,     /* n bytes of CR/LF before a message */
+    SIP__FR_PING,     /* n = 4: CRLF CRLF keep-alive */
+    SIP__FR_MSG,      /* a whole message of n bytes */
+    SIP__FR_BAD,      /* framing lost: the n header bytes get a 400, then close */
+    SIP__FR_TOOBIG    /* above SIP_MAX_MSG: n header bytes (0: none) get a 513, then close */
+} sip__frame_kind;
+/* The next frame at the start of b[0..n) (borrowed); *out gets its length.
+ * *scanned (0 for a new frame) remembers how far the header end was searched,
+ * so a message arriving byte by byte is scanned once. */
+sip__frame_kind sip__frame(const char *b, size_t n, size_t *scanned, size_t *out);
 
 #endif

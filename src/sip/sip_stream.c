@@ -164,15 +164,6 @@ static void release(sip__stream *st, const char *ip)
 
 /* ---- framing ---- */
 
-typedef enum frame_kind {
-    FR_NEED = 0, /* more bytes needed */
-    FR_SKIP,     /* n bytes of CR/LF before a message */
-    FR_PING,     /* n = 4: CRLF CRLF keep-alive */
-    FR_MSG,      /* a whole message of n bytes */
-    FR_BAD,      /* framing lost: the n header bytes get a 400, then close */
-    FR_TOOBIG    /* above SIP_MAX_MSG: n header bytes (0: none) get a 513, then close */
-} frame_kind;
-
 static int ieq(const char *a, size_t n, const char *b)
 {
     if (strlen(b) != n)
@@ -243,30 +234,28 @@ static long content_length(const char *b, size_t n)
     return cl;
 }
 
-/* Find the next frame in b[0..n). *scanned remembers how far the header end
- * was searched (so a message arriving byte by byte is scanned once). */
-static frame_kind frame(const char *b, size_t n, size_t *scanned, size_t *out)
+sip__frame_kind sip__frame(const char *b, size_t n, size_t *scanned, size_t *out)
 {
     *out = 0;
     if (!n)
-        return FR_NEED;
+        return SIP__FR_NEED;
     if (b[0] == '\r' || b[0] == '\n') {
         if (n >= 4 && !memcmp(b, "\r\n\r\n", 4)) {
             *out = 4;
-            return FR_PING;
+            return SIP__FR_PING;
         }
         if (b[0] == '\n') {
             *out = 1;
-            return FR_SKIP;
+            return SIP__FR_SKIP;
         }
         if (n < 2 || (b[1] == '\n' && (n < 3 || (b[2] == '\r' && n < 4))))
-            return FR_NEED;
+            return SIP__FR_NEED;
         if (b[1] == '\n') {
             *out = 2;
-            return FR_SKIP;
+            return SIP__FR_SKIP;
         }
         *out = 1; /* a lone CR */
-        return FR_SKIP;
+        return SIP__FR_SKIP;
     }
     size_t from = *scanned > 2 ? *scanned - 2 : 0, hend = 0;
     for (size_t i = from; i + 1 < n; i++) {
@@ -284,22 +273,22 @@ static frame_kind frame(const char *b, size_t n, size_t *scanned, size_t *out)
     if (!hend) {
         *scanned = n;
         if (n >= IN_MAX)
-            return FR_TOOBIG; /* no end of headers within the limit: nothing to address */
-        return FR_NEED;
+            return SIP__FR_TOOBIG; /* no end of headers within the limit: nothing to address */
+        return SIP__FR_NEED;
     }
     long cl = content_length(b, hend);
     if (cl < 0) {
         *out = hend;
-        return FR_BAD;
+        return SIP__FR_BAD;
     }
     if (hend + (size_t)cl > SIP_MAX_MSG) {
         *out = hend;
-        return FR_TOOBIG;
+        return SIP__FR_TOOBIG;
     }
     if (n < hend + (size_t)cl)
-        return FR_NEED;
+        return SIP__FR_NEED;
     *out = hend + (size_t)cl;
-    return FR_MSG;
+    return SIP__FR_MSG;
 }
 
 /* ---- connections ---- */
@@ -398,17 +387,17 @@ static size_t consume(iothr *t, sconn *c)
     size_t off = 0;
     while (!c->closing) {
         size_t n;
-        frame_kind k = frame(c->in + off, c->inlen - off, &c->scanned, &n);
-        if (k == FR_NEED)
+        sip__frame_kind k = sip__frame(c->in + off, c->inlen - off, &c->scanned, &n);
+        if (k == SIP__FR_NEED)
             break;
         const char *b = c->in + off;
         switch (k) {
-        case FR_SKIP:
+        case SIP__FR_SKIP:
             break;
-        case FR_PING:
+        case SIP__FR_PING:
             rs_buf_append(&c->out, "\r\n", 2); /* RFC 5626 §3.5.1 pong */
             break;
-        case FR_MSG:
+        case SIP__FR_MSG:
             if (sip_receive(t->st->core, b, n, &c->ri, &t->rep)) {
                 put_reply(c, &t->rep);
                 if (t->rep.status >= 200 && t->rep.status < 300 && n > 9 &&
@@ -416,12 +405,12 @@ static size_t consume(iothr *t, sconn *c)
                     c->authed = 1;
             }
             break;
-        case FR_BAD:
+        case SIP__FR_BAD:
             if (sip_receive(t->st->core, b, n, &c->ri, &t->rep))
                 put_reply(c, &t->rep);
             c->closing = 1;
             break;
-        case FR_TOOBIG:
+        case SIP__FR_TOOBIG:
             too_big(t, c, b, n);
             c->closing = 1;
             break;

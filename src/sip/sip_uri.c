@@ -337,6 +337,8 @@ static int has_header(sip_str headers, sip_str name, sip_str value)
 /* Every header of a appears in b with an equal value. */
 static int headers_subset(sip_str a, sip_str b)
 {
+    if (!a.len)
+        return 1; /* a.s may be NULL: no arithmetic on it */
     const char *p = a.s, *e = a.s + a.len;
     while (p < e) {
         const char *n = p;

@@ -8,6 +8,8 @@
 #include "sip_test.h"
 #include "sip_test_net.h"
 
+#include "sip_int.h"
+
 static char *options(int n)
 {
     return rs_asprintf("OPTIONS sip:pool01.contoso.com SIP/2.0\r\n"
@@ -51,6 +53,68 @@ static int signin(t_conn *c, const char *aor, const char *pw)
     free(req);
     assert_int_equal(t_conn_wait(c, base + 2), base + 2);
     return t_conn_status(c, base + 1);
+}
+
+/* The framer on its own: every rule, and every prefix of a message. */
+static void test_frame_rules(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        sip__frame_kind kind;
+        size_t n; /* (size_t)-1: the whole input */
+    } cases[] = {
+        {"", SIP__FR_NEED, 0},
+        {"\r", SIP__FR_NEED, 0},
+        {"\r\n", SIP__FR_NEED, 0},
+        {"\r\n\r", SIP__FR_NEED, 0},
+        {"\r\n\r\n", SIP__FR_PING, 4},
+        {"\r\nO", SIP__FR_SKIP, 2},
+        {"\nO", SIP__FR_SKIP, 1},
+        {"\rO", SIP__FR_SKIP, 1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 0\r\n", SIP__FR_NEED, 0},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 0\r\n\r\n", SIP__FR_MSG, (size_t)-1},
+        {"OPTIONS x SIP/2.0\nl:0\n\n", SIP__FR_MSG, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nCONTENT-LENGTH : 3\r\n\r\nabcNEXT", SIP__FR_MSG, 44},
+        {"OPTIONS x SIP/2.0\r\nContent-Length:\r\n  2\r\n\r\nab", SIP__FR_MSG, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 5\r\n\r\nab", SIP__FR_NEED, 0},
+        {"OPTIONS x SIP/2.0\r\nX-Content-Length: 5\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 5x\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: -1\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 1 2\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 1234567890\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nl: 0\r\nContent-Length: 0\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length 0\r\n\r\n", SIP__FR_BAD, (size_t)-1},
+        {"OPTIONS x SIP/2.0\r\nContent-Length: 65536\r\n\r\n", SIP__FR_TOOBIG, (size_t)-1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t scanned = 0, n = 99;
+        size_t len = strlen(cases[i].in);
+        sip__frame_kind k = sip__frame(cases[i].in, len, &scanned, &n);
+        size_t want = cases[i].n == (size_t)-1 ? len : cases[i].n;
+        if (k != cases[i].kind || n != want)
+            fail_msg("case %zu: kind %d n %zu, want %d %zu", i, k, n, cases[i].kind, want);
+    }
+    /* every prefix of a message with a body: NEED until the last byte, and
+     * the resumed scan finds the same end as a fresh one */
+    const char *m = "REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/TCP h\r\n"
+                    "Content-Length: 4\r\n\r\n\r\n\r\n";
+    size_t len = strlen(m), scanned = 0;
+    for (size_t p = 1; p < len; p++) {
+        size_t n, fresh = 0;
+        assert_int_equal(sip__frame(m, p, &scanned, &n), SIP__FR_NEED);
+        assert_int_equal(sip__frame(m, p, &fresh, &n), SIP__FR_NEED);
+    }
+    size_t n;
+    assert_int_equal(sip__frame(m, len, &scanned, &n), SIP__FR_MSG);
+    assert_int_equal(n, len);
+    /* 64 KiB without a blank line: too big, nothing to answer */
+    char *big = malloc(70000);
+    memset(big, 'a', 70000);
+    scanned = 0;
+    assert_int_equal(sip__frame(big, 70000, &scanned, &n), SIP__FR_TOOBIG);
+    assert_int_equal(n, 0);
+    free(big);
 }
 
 static void test_framing(void **state)
@@ -544,11 +608,11 @@ static int teardown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_framing),      cmocka_unit_test(test_framing_errors),
-        cmocka_unit_test(test_random_cuts),  cmocka_unit_test(test_redirect_ports),
-        cmocka_unit_test(test_per_ip_limit), cmocka_unit_test(test_idle_timeout),
-        cmocka_unit_test(test_tls),          cmocka_unit_test(test_ipv6_and_lists),
-        cmocka_unit_test(test_start_errors),
+        cmocka_unit_test(test_frame_rules),    cmocka_unit_test(test_framing),
+        cmocka_unit_test(test_framing_errors), cmocka_unit_test(test_random_cuts),
+        cmocka_unit_test(test_redirect_ports), cmocka_unit_test(test_per_ip_limit),
+        cmocka_unit_test(test_idle_timeout),   cmocka_unit_test(test_tls),
+        cmocka_unit_test(test_ipv6_and_lists), cmocka_unit_test(test_start_errors),
     };
     return cmocka_run_group_tests_name("sip_stream", tests, NULL, teardown);
 }
