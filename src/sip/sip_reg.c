@@ -417,14 +417,35 @@ void sip__handle_register(sip_core *c, const sip_msg *m, const sip_recv_info *ri
 
     /* step 3: authenticate */
     const sip_auth *a = pick_auth(m, realm);
-    if (!a) {
-        challenge(c, m, ri, realm, 0, out);
-        return;
-    }
     char kstack[1024];
     size_t ksize = tx_key_size(m, ri);
     char *key = ksize <= sizeof kstack ? kstack : rs_malloc(ksize);
     size_t klen = tx_key(m, ri, key);
+    if (!a) {
+        /* UDP: a retransmitted first REGISTER gets the very same challenge
+         * (same nonce), so a client that already answered the first copy
+         * sees a retransmission, not a new challenge, and no second nonce
+         * is issued for one transaction */
+        int claim = ri->transport == SIP_TRANSPORT_UDP
+                        ? sip__txc_claim(c->txc, key, klen, sip__now_mono_ms(c), out)
+                        : 0;
+        if (claim > 0) {
+            atomic_fetch_add(&c->st.cache_hits, 1);
+            out->from_cache = 1;
+        } else if (claim < 0) {
+            out->status = 0;
+            rs_buf_reset(&out->data);
+        } else {
+            challenge(c, m, ri, realm, 0, out);
+            if (ri->transport == SIP_TRANSPORT_UDP) {
+                sip__txc_put(c->txc, key, klen, sip__now_mono_ms(c) + c->tx_lifetime_ms, out);
+                sip__txc_release(c->txc, key, klen);
+            }
+        }
+        if (key != kstack)
+            free(key);
+        return;
+    }
     /* UDP: a retransmission is answered from the cache, or dropped while
      * another receive thread still works on its original */
     int udp = ri->transport == SIP_TRANSPORT_UDP;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sip_int.h"
+#include "sip_test.h"
 
 static void answer(sip_reply *r, const char *text)
 {
@@ -85,11 +86,62 @@ static void test_budget_evicts_oldest_first(void **state)
     sip__txc_free(t);
 }
 
+/* Over UDP a retransmitted first REGISTER gets the very same challenge (SIPp
+ * aborts a call on a second, different 401), a new transaction a new nonce;
+ * the answered challenge still leads to a 200. */
+static void test_retransmitted_challenge_is_the_same(void **state)
+{
+    (void)state;
+    sip_core *c = t_core();
+    sip_recv_info ri = t_ri(0, "10.0.0.9", 5062);
+    sip_reply r1 = {0}, r2 = {0};
+    t_ua u;
+    t_ua_init(&u, "room00042@contoso.onmicrosoft.com", t_accounts[0].password);
+    char *req = t_ua_register(&u, NULL, 0);
+    assert_int_equal(sip_receive(c, req, strlen(req), &ri, &r1), 1);
+    assert_int_equal(r1.status, 401);
+    assert_int_equal(sip_receive(c, req, strlen(req), &ri, &r2), 1);
+    assert_int_equal(r2.from_cache, 1);
+    assert_int_equal(r1.data.len, r2.data.len);
+    assert_memory_equal(r1.data.data, r2.data.data, r1.data.len);
+    /* a new transaction (new branch and CSeq) gets a new nonce */
+    char *req2 = t_ua_register(&u, NULL, 0);
+    assert_int_equal(sip_receive(c, req2, strlen(req2), &ri, &r2), 1);
+    assert_int_equal(r2.status, 401);
+    assert_int_equal(r2.from_cache, 0);
+    sip_msg *m1 = sip_msg_parse(r1.data.data, r1.data.len, 0);
+    sip_msg *m2 = sip_msg_parse(r2.data.data, r2.data.len, 0);
+    char *w1 = t_hdr(m1, "WWW-Authenticate", 0), *w2 = t_hdr(m2, "WWW-Authenticate", 0);
+    assert_string_not_equal(w1, w2);
+    /* answering the (retransmitted) challenge signs in */
+    t_ua_take_challenge(&u, m1, NULL);
+    char *az = t_ua_authz(&u, 1, NULL, NULL);
+    char *req3 = t_ua_register(&u, az, 0);
+    assert_int_equal(sip_receive(c, req3, strlen(req3), &ri, &r2), 1);
+    assert_int_equal(r2.status, 200);
+    /* TCP: nothing is cached, each copy is challenged afresh */
+    ri.transport = SIP_TRANSPORT_TCP;
+    assert_int_equal(sip_receive(c, req, strlen(req), &ri, &r2), 1);
+    assert_int_equal(r2.from_cache, 0);
+    free(w1);
+    free(w2);
+    sip_msg_free(m1);
+    sip_msg_free(m2);
+    free(req);
+    free(req2);
+    free(req3);
+    free(az);
+    sip_reply_free(&r1);
+    sip_reply_free(&r2);
+    sip_core_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_claim_absorbs_a_racing_retransmission),
         cmocka_unit_test(test_budget_evicts_oldest_first),
+        cmocka_unit_test(test_retransmitted_challenge_is_the_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
