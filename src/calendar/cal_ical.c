@@ -303,6 +303,117 @@ static int64_t value_utc(pctx *c, icalproperty *p, struct icaltimetype t, const 
     return to_utc(z, t, &exists);
 }
 
+/* One RRULE expansion in progress: instances arrive as local wall-clock
+ * times in order; UNTIL, COUNT, DST gaps and the window are applied here. */
+typedef struct rstate {
+    pctx *c;
+    const evtime *et;
+    cal_msg *m;
+    ivec *out;
+    int64_t until, dtstart_local;
+    int count, counted;
+    bool ok;
+} rstate;
+
+/* Take the next local instance; false stops the expansion. */
+static bool step_local(rstate *rs, int64_t local)
+{
+    bool exists;
+    int64_t s = rs->et->zone ? cal_zone_to_utc(rs->et->zone, local, &exists) : local;
+    if (!rs->et->zone)
+        exists = true;
+    if (!exists && local != rs->dtstart_local)
+        return true; /* nonexistent local time: ignored and not counted */
+    if (s > rs->until)
+        return false;
+    if (rs->count > 0 && rs->counted >= rs->count)
+        return false;
+    rs->counted++;
+    if (s > rs->c->window_end) {
+        rs->m->past_window = true;
+        return false;
+    }
+    if (s == rs->et->s)
+        return true; /* DTSTART itself, already in */
+    if (!ivec_push(rs->c, rs->out, (cal_inst){s, s + rs->et->dur, s})) {
+        rs->ok = false;
+        return false;
+    }
+    return true;
+}
+
+bool cal_force_libical;
+
+static bool by_empty(const short *v)
+{
+    return v[0] == ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* Rules roomsys expands itself (spec section 8: Outlook's common rules;
+ * libical 3.0.16's iterator costs ICU calendar arithmetic per step): DAILY
+ * or WEEKLY, any INTERVAL, WEEKLY with plain BYDAY (WKST=MO when INTERVAL >
+ * 1), no other BY parts, DTSTART a DATE-TIME on one of the rule's days.
+ * Cross-checked against libical (unit tests) and python3-recurring-ical-events. */
+static bool fast_rule(const struct icalrecurrencetype *r, struct icaltimetype dtstart,
+                      unsigned *mask)
+{
+    *mask = 0;
+    if (cal_force_libical || dtstart.is_date || r->rscale)
+        return false;
+    if (r->freq != ICAL_DAILY_RECURRENCE && r->freq != ICAL_WEEKLY_RECURRENCE)
+        return false;
+    if (!by_empty(r->by_second) || !by_empty(r->by_minute) || !by_empty(r->by_hour) ||
+        !by_empty(r->by_month_day) || !by_empty(r->by_year_day) || !by_empty(r->by_week_no) ||
+        !by_empty(r->by_month) || !by_empty(r->by_set_pos))
+        return false;
+    for (int i = 0; i < ICAL_BY_DAY_SIZE && r->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++) {
+        if (icalrecurrencetype_day_position(r->by_day[i]) != 0)
+            return false;
+        int wd = (int)icalrecurrencetype_day_day_of_week(r->by_day[i]); /* 1 Sunday */
+        if (wd < 1 || wd > 7)
+            return false;
+        *mask |= 1u << (wd - 1);
+    }
+    if (*mask && r->freq == ICAL_DAILY_RECURRENCE)
+        return false;
+    if (*mask && r->interval > 1 && r->week_start != ICAL_MONDAY_WEEKDAY)
+        return false;
+    int64_t d0 = cal_days_from_civil(dtstart.year, dtstart.month, dtstart.day);
+    int wd0 = (int)((d0 % 7 + 7 + 4) % 7); /* 0 Sunday */
+    if (*mask && !(*mask & (1u << wd0)))
+        return false;
+    return true;
+}
+
+static void fast_expand(rstate *rs, const struct icalrecurrencetype *r, unsigned mask)
+{
+    struct icaltimetype t = rs->et->dtstart;
+    int64_t d0 = cal_days_from_civil(t.year, t.month, t.day);
+    int64_t tod = t.hour * 3600 + t.minute * 60 + t.second;
+    long steps = 0;
+    if (!mask) {
+        int64_t step = (r->freq == ICAL_DAILY_RECURRENCE ? 1 : 7) * (int64_t)r->interval;
+        for (int64_t k = 0; steps < CAL_MAX_RRULE_STEPS; k++, steps++)
+            if (!step_local(rs, (d0 + k * step) * 86400 + tod))
+                return;
+    } else {
+        int wd0 = (int)((d0 % 7 + 7 + 4) % 7);
+        int64_t week0 = d0 - (wd0 + 6) % 7; /* the Monday of DTSTART's week */
+        for (int64_t w = 0; steps < CAL_MAX_RRULE_STEPS; w++) {
+            for (int o = 0; o < 7; o++, steps++) {
+                if (!(mask & (1u << ((o + 1) % 7))))
+                    continue;
+                int64_t day = week0 + 7 * (int64_t)r->interval * w + o;
+                if (day < d0)
+                    continue;
+                if (!step_local(rs, day * 86400 + tod))
+                    return;
+            }
+        }
+    }
+    rs->m->past_window = true; /* bound reached */
+}
+
 /* Expand the master's recurrence set up to the window: DTSTART + RRULE +
  * RDATE - EXDATE. */
 static bool expand(pctx *c, icalcomponent *ev, const evtime *et, cal_msg *m, ivec *out)
@@ -338,55 +449,49 @@ static bool expand(pctx *c, icalcomponent *ev, const evtime *et, cal_msg *m, ive
                 u.hour = 23, u.minute = 59, u.second = 59;
             }
             until = icaltime_is_utc(u) ? local_secs(u) : value_utc(c, rr, u, et->zone, &ok);
+            if (!icaltime_is_utc(u) && !ok)
+                return false;
             rule.until = icaltime_null_time();
         }
+        rstate rs = {.c = c,
+                     .et = et,
+                     .m = m,
+                     .out = out,
+                     .until = until,
+                     .count = rule.count,
+                     .dtstart_local = local_secs(et->dtstart),
+                     .ok = true};
         int count = rule.count;
         rule.count = 0;
-        struct icaltimetype start = et->dtstart;
-        start.zone = NULL;
-        start.is_daylight = 0;
-        icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
-        if (!it) {
-            fail(c, "The meeting's RRULE is not valid.");
+        unsigned mask;
+        if (fast_rule(&rule, et->dtstart, &mask)) {
+            fast_expand(&rs, &rule, mask);
+        } else {
+            struct icaltimetype start = et->dtstart;
+            start.zone = NULL;
+            start.is_daylight = 0;
+            icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+            if (!it) {
+                fail(c, "The meeting's RRULE is not valid.");
+                return false;
+            }
+            for (long steps = 0;; steps++) {
+                if (steps >= CAL_MAX_RRULE_STEPS) {
+                    /* nothing more within the bound: treat the rest as
+                     * beyond the window */
+                    m->past_window = true;
+                    break;
+                }
+                struct icaltimetype t = icalrecur_iterator_next(it);
+                if (icaltime_is_null_time(t) || !step_local(&rs, local_secs(t)))
+                    break;
+            }
+            icalrecur_iterator_free(it);
+        }
+        if (!rs.ok)
             return false;
-        }
-        int counted = 0;
-        bool ok = true;
-        for (long steps = 0;; steps++) {
-            if (steps >= CAL_MAX_RRULE_STEPS) {
-                /* no instance inside the window within the bound: treat the
-                 * rest as beyond the window */
-                m->past_window = true;
-                break;
-            }
-            struct icaltimetype t = icalrecur_iterator_next(it);
-            if (icaltime_is_null_time(t))
-                break;
-            bool exists;
-            int64_t s = to_utc(et->zone, t, &exists);
-            if (!exists && !(t.year == et->dtstart.year && t.month == et->dtstart.month &&
-                             t.day == et->dtstart.day && t.hour == et->dtstart.hour &&
-                             t.minute == et->dtstart.minute))
-                continue; /* nonexistent local time: ignored and not counted */
-            if (s > until)
-                break;
-            if (count > 0 && counted >= count)
-                break;
-            counted++;
-            if (s > W) {
-                m->past_window = true;
-                break;
-            }
-            if (s == et->s)
-                continue; /* DTSTART itself, already in */
-            if (!(ok = ivec_push(c, out, (cal_inst){s, s + et->dur, s})))
-                break;
-        }
         if (until == INT64_MAX && count == 0)
             m->past_window = true; /* unbounded */
-        icalrecur_iterator_free(it);
-        if (!ok)
-            return false;
     }
     int nr = 0;
     for (; rd; rd = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
@@ -516,6 +621,93 @@ static bool header_fields(pctx *c, icalcomponent *ev, cal_msg *m)
     return true;
 }
 
+/* Properties the engine reads (and those a VTIMEZONE needs); every other
+ * property (X-*, PRIORITY, CATEGORIES, VALARM content ...) is dropped before
+ * libical parses the text: its parser costs about a microsecond a line. */
+static const char *const kept_props[] = {
+    "BEGIN",       "END",          "METHOD",        "VERSION",   "UID",      "SEQUENCE",
+    "DTSTAMP",     "DTSTART",      "DTEND",         "DURATION",  "RRULE",    "RDATE",
+    "EXDATE",      "EXRULE",       "RECURRENCE-ID", "ORGANIZER", "ATTENDEE", "SUMMARY",
+    "DESCRIPTION", "LOCATION",     "CLASS",         "TRANSP",    "STATUS",   "ATTACH",
+    "TZID",        "TZOFFSETFROM", "TZOFFSETTO",    "TZNAME",    NULL};
+
+static bool kept(const char *line, size_t namelen)
+{
+    for (const char *const *k = kept_props; *k; k++)
+        if (strlen(*k) == namelen && !strncasecmp(line, *k, namelen))
+            return true;
+    return false;
+}
+
+static bool line_is(const char *line, size_t len, const char *what)
+{
+    size_t n = strlen(what);
+    return len >= n && !strncasecmp(line, what, n) && (len == n || line[n] == '\r');
+}
+
+/* The text libical parses: only the kept properties, without VALARM
+ * components and without VTIMEZONE blocks whose TZID roomsys knows (a
+ * Windows or IANA name resolves to the system tz database first anyway).
+ * New string. */
+static char *prefilter(const char *text, size_t len)
+{
+    char *out = rs_malloc(len + 1);
+    size_t n = 0;
+    bool keep_prev = true;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *next = nl ? nl + 1 : end;
+        size_t ll = (size_t)((nl ? nl : end) - p);
+        bool keep;
+        if (*p == ' ' || *p == '\t') {
+            keep = keep_prev; /* a folded continuation */
+        } else if (line_is(p, ll, "BEGIN:VALARM")) {
+            const char *e = strstr(next, "END:VALARM");
+            if (e) {
+                const char *enl = strchr(e, '\n');
+                p = enl ? enl + 1 : end;
+                keep_prev = false;
+                continue;
+            }
+            keep = true;
+        } else if (line_is(p, ll, "BEGIN:VTIMEZONE")) {
+            const char *e = strstr(next, "END:VTIMEZONE");
+            const char *tz = strstr(next, "TZID:");
+            keep = true;
+            if (e && tz && tz < e && (tz[-1] == '\n')) {
+                const char *v = tz + 5;
+                size_t tl = strcspn(v, "\r\n");
+                const char *after = v + tl;
+                while (*after == '\r' || *after == '\n')
+                    after++;
+                char name[128];
+                if (tl > 0 && tl < sizeof name && *after != ' ' && *after != '\t') {
+                    memcpy(name, v, tl);
+                    name[tl] = '\0';
+                    if (cal_zone_iana(name)) {
+                        const char *enl = strchr(e, '\n');
+                        p = enl ? enl + 1 : end;
+                        keep_prev = false;
+                        continue;
+                    }
+                }
+            }
+        } else {
+            size_t nm = strcspn(p, ":;\r\n");
+            keep = nm <= ll && kept(p, nm);
+        }
+        if (keep) {
+            memcpy(out + n, p, (size_t)(next - p));
+            n += (size_t)(next - p);
+        }
+        keep_prev = keep;
+        p = next;
+    }
+    out[n] = '\0';
+    return out;
+}
+
 rs_status cal_msg_parse(const char *text, const char *room_zone, int64_t window_end, cal_msg **out,
                         rs_err *err)
 {
@@ -530,7 +722,9 @@ rs_status cal_msg_parse(const char *text, const char *room_zone, int64_t window_
     if (!rz)
         return RS_EINVAL;
     pctx c = {.room_zone = rz, .window_end = window_end, .err = err};
-    c.root = icalparser_parse_string(text);
+    char *filtered = prefilter(text, len);
+    c.root = icalparser_parse_string(filtered);
+    free(filtered);
     icalerror_clear_errno();
     if (!c.root || icalcomponent_isa(c.root) != ICAL_VCALENDAR_COMPONENT) {
         if (c.root)

@@ -23,6 +23,9 @@ void *cal_zone_ical_lookup(void *root, const char *tzid);
  * (then the offset before the gap is used, RFC 5545 3.3.5). */
 int64_t cal_zone_to_utc(const cal_zone *z, int64_t local, bool *exists);
 
+/* Tests: expand every RRULE with libical's iterator (no fast path). */
+extern bool cal_force_libical;
+
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t cal_days_from_civil(int y, int m, int d);
 void cal_civil_from_days(int64_t z, int *y, int *m, int *d);
