@@ -87,6 +87,7 @@ typedef struct meet {
     uint32_t room;
     int32_t seq;
     int64_t start; /* first instance, UTC */
+    int64_t stamp; /* DTSTAMP of the latest message */
     int32_t dur, count;
     uint8_t org_zone, live; /* live: booked instances in the index */
     uint32_t off, n;        /* instances in the thread's arena */
@@ -361,13 +362,14 @@ static void generate(shard *sh, uint32_t b0, uint32_t b1)
             size_t back = 1 + (size_t)below(&r, sh->nmeets < 2000 ? (int)sh->nmeets : 2000);
             mid = (uint32_t)(sh->nmeets - back);
             meet *m = &sh->meets[mid];
-            if (kind < 5 && m->seq > 0) { /* a tenth arrive out of date: an older SEQUENCE */
+            if (kind < 5) { /* a tenth arrive out of date: older SEQUENCE or DTSTAMP */
                 o->kind = OP_STALE;
                 meet old = *m;
-                old.seq = m->seq - 1;
+                old.seq = m->seq > 0 ? m->seq - 1 : 0;
                 o->meet = mid;
                 o->now = now;
-                sh->texts[sh->ntexts] = gen_text(&old, mid * 64 + (uint32_t)sh->id, 0, now);
+                sh->texts[sh->ntexts] =
+                    gen_text(&old, mid * 64 + (uint32_t)sh->id, 0, m->stamp - 3600);
                 sh->batch_now[sh->ntexts] = now;
                 sh->batch_op[sh->ntexts] = (uint32_t)sh->nops;
                 sh->ntexts++;
@@ -375,6 +377,7 @@ static void generate(shard *sh, uint32_t b0, uint32_t b1)
                 continue;
             }
             m->seq++;
+            m->stamp = now;
             if (kind < 25) {
                 o->kind = OP_CANCEL;
                 cancel = 1;
@@ -392,6 +395,7 @@ static void generate(shard *sh, uint32_t b0, uint32_t b1)
             m->start = pick_start(&r, rm, now, m->dur / 60);
             m->count = below(&r, 100) < 20 ? 4 + below(&r, 33) : 1;
             m->org_zone = (uint8_t)(below(&r, 100) < 70 ? rm->zone : below(&r, NZONES));
+            m->stamp = now;
             o->kind = OP_NEW;
         }
         o->meet = mid;
@@ -425,7 +429,9 @@ static void process(shard *sh)
             continue;
         }
         if (o->kind == OP_STALE) { /* SEQUENCE lower than the stored one: ignored */
-            if (msg->sequence < sh->meets[o->meet].seq)
+            const meet *cur = &sh->meets[o->meet];
+            if (msg->sequence < cur->seq ||
+                (msg->sequence == cur->seq && msg->dtstamp < cur->stamp))
                 sh->st.stale++;
             else
                 sh->st.errors++;

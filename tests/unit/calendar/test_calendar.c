@@ -554,6 +554,68 @@ static void bounded_loops(void **st)
     assert_null(m);
 }
 
+/* the DAILY/WEEKLY fast path expands exactly as libical's iterator does */
+static void fast_path_matches_libical(void **st)
+{
+    (void)st;
+    static const char *const days[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
+    static const char *const zones[] = {"Europe/Berlin", "America/New_York", "UTC"};
+    unsigned seed = 7;
+    int compared = 0;
+    for (int k = 0; k < 400; k++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 8;
+        const char *zone = zones[r % 3];
+        int weekly = (r >> 2) & 1, interval = 1 + (int)((r >> 3) % 3);
+        int day = 1 + (int)((r >> 5) % 28), month = 1 + (int)((r >> 10) % 12);
+        int hour = (r >> 14) % 5 == 0 ? 2 : 7 + (int)((r >> 17) % 12); /* 02:30: DST gaps */
+        int64_t d0 = cal_days_from_civil(2027, month, day);
+        int wd0 = (int)((d0 % 7 + 7 + 4) % 7);
+        char rule[200];
+        int n = snprintf(rule, sizeof rule, "RRULE:FREQ=%s;INTERVAL=%d",
+                         weekly ? "WEEKLY" : "DAILY", interval);
+        if (weekly && (r >> 20) % 2) {
+            unsigned mask = (1u << wd0) | ((r >> 21) & 0x7f);
+            n += snprintf(rule + n, sizeof rule - (size_t)n, ";BYDAY=");
+            int first = 1;
+            for (int d = 0; d < 7; d++)
+                if (mask & (1u << d)) {
+                    n += snprintf(rule + n, sizeof rule - (size_t)n, "%s%s", first ? "" : ",",
+                                  days[d]);
+                    first = 0;
+                }
+        }
+        if ((r >> 28) % 3 == 0)
+            snprintf(rule + n, sizeof rule - (size_t)n, ";COUNT=%d\r\n", 1 + (int)(r % 50));
+        else if ((r >> 28) % 3 == 1)
+            snprintf(rule + n, sizeof rule - (size_t)n, ";UNTIL=2027%02d%02dT120000Z\r\n",
+                     1 + (month + 2) % 12, day);
+        else
+            snprintf(rule + n, sizeof rule - (size_t)n, "\r\n");
+        char ds[80], de[80];
+        snprintf(ds, sizeof ds, "DTSTART;TZID=%s:2027%02d%02dT%02d3000", zone, month, day, hour);
+        snprintf(de, sizeof de, "DTEND;TZID=%s:2027%02d%02dT%02d5900", zone, month, day, hour);
+        const char *text = ics("fast", ds, de, rule);
+        cal_msg *a = NULL, *b = NULL;
+        rs_err err = {0};
+        int64_t W = T(2028, 6, 1, 0, 0);
+        cal_force_libical = false;
+        assert_int_equal(cal_msg_parse(text, "UTC", W, &a, &err), RS_OK);
+        cal_force_libical = true;
+        assert_int_equal(cal_msg_parse(text, "UTC", W, &b, &err), RS_OK);
+        cal_force_libical = false;
+        if (a->n != b->n || a->past_window != b->past_window)
+            fail_msg("%s: fast %zu/%d libical %zu/%d", rule, a->n, a->past_window, b->n,
+                     b->past_window);
+        for (size_t i = 0; i < a->n; i++)
+            assert_int_equal(a->inst[i].s, b->inst[i].s);
+        compared += (int)a->n;
+        cal_msg_free(a);
+        cal_msg_free(b);
+    }
+    assert_true(compared > 4000);
+}
+
 static void bad_input(void **st)
 {
     (void)st;
@@ -693,9 +755,10 @@ int main(void)
         cmocka_unit_test(m12_m14_routing),  cmocka_unit_test(m18_allow_conflicts),
         cmocka_unit_test(own_uid_excluded), cmocka_unit_test(dst_series_work_hours),
         cmocka_unit_test(dst_gap),          cmocka_unit_test(recurrence_set),
-        cmocka_unit_test(bounded_loops),    cmocka_unit_test(bad_input),
-        cmocka_unit_test(cancel_parse),     cmocka_unit_test(reply_text),
-        cmocka_unit_test(config_settings),  cmocka_unit_test(utc_parse),
+        cmocka_unit_test(bounded_loops),    cmocka_unit_test(fast_path_matches_libical),
+        cmocka_unit_test(bad_input),        cmocka_unit_test(cancel_parse),
+        cmocka_unit_test(reply_text),       cmocka_unit_test(config_settings),
+        cmocka_unit_test(utc_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
