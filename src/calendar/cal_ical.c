@@ -343,6 +343,7 @@ static bool step_local(rstate *rs, int64_t local)
 }
 
 bool cal_force_libical;
+unsigned long cal_scan_hits;
 
 static bool by_empty(const short *v)
 {
@@ -414,6 +415,78 @@ static void fast_expand(rstate *rs, const struct icalrecurrencetype *r, unsigned
     rs->m->past_window = true; /* bound reached */
 }
 
+/* Expand one RRULE of the series (rr: its property, for an UNTIL with a
+ * TZID; may be NULL). */
+static bool expand_rule(pctx *c, struct icalrecurrencetype rule, icalproperty *rr, const evtime *et,
+                        cal_msg *m, ivec *out)
+{
+    if (rule.freq == ICAL_NO_RECURRENCE || rule.interval < 1) {
+        fail(c, "The meeting's RRULE is not valid.");
+        return false;
+    }
+    /* roomsys applies UNTIL (UTC, inclusive) and COUNT itself */
+    int64_t until = INT64_MAX;
+    if (!icaltime_is_null_time(rule.until)) {
+        bool ok = true;
+        struct icaltimetype u = rule.until;
+        if (u.is_date) { /* a DATE UNTIL includes that whole local day */
+            u.is_date = 0;
+            u.hour = 23, u.minute = 59, u.second = 59;
+        }
+        if (icaltime_is_utc(u))
+            until = local_secs(u);
+        else if (rr)
+            until = value_utc(c, rr, u, et->zone, &ok);
+        else {
+            bool ex;
+            until = to_utc(et->zone, u, &ex);
+        }
+        if (!ok)
+            return false;
+        rule.until = icaltime_null_time();
+    }
+    rstate rs = {.c = c,
+                 .et = et,
+                 .m = m,
+                 .out = out,
+                 .until = until,
+                 .count = rule.count,
+                 .dtstart_local = local_secs(et->dtstart),
+                 .ok = true};
+    int count = rule.count;
+    rule.count = 0;
+    unsigned mask;
+    if (fast_rule(&rule, et->dtstart, &mask)) {
+        fast_expand(&rs, &rule, mask);
+    } else {
+        struct icaltimetype start = et->dtstart;
+        start.zone = NULL;
+        start.is_daylight = 0;
+        icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
+        if (!it) {
+            fail(c, "The meeting's RRULE is not valid.");
+            return false;
+        }
+        for (long steps = 0;; steps++) {
+            if (steps >= CAL_MAX_RRULE_STEPS) {
+                /* nothing more within the bound: treat the rest as beyond
+                 * the window */
+                m->past_window = true;
+                break;
+            }
+            struct icaltimetype t = icalrecur_iterator_next(it);
+            if (icaltime_is_null_time(t) || !step_local(&rs, local_secs(t)))
+                break;
+        }
+        icalrecur_iterator_free(it);
+    }
+    if (!rs.ok)
+        return false;
+    if (until == INT64_MAX && count == 0)
+        m->past_window = true; /* unbounded */
+    return true;
+}
+
 /* Expand the master's recurrence set up to the window: DTSTART + RRULE +
  * RDATE - EXDATE. */
 static bool expand(pctx *c, icalcomponent *ev, const evtime *et, cal_msg *m, ivec *out)
@@ -434,64 +507,8 @@ static bool expand(pctx *c, icalcomponent *ev, const evtime *et, cal_msg *m, ive
             fail(c, "The meeting has more than %s RRULE properties.", "4");
             return false;
         }
-        struct icalrecurrencetype rule = icalproperty_get_rrule(rr);
-        if (rule.freq == ICAL_NO_RECURRENCE || rule.interval < 1) {
-            fail(c, "The meeting's RRULE is not valid.");
+        if (!expand_rule(c, icalproperty_get_rrule(rr), rr, et, m, out))
             return false;
-        }
-        /* roomsys applies UNTIL (UTC, inclusive) and COUNT itself */
-        int64_t until = INT64_MAX;
-        if (!icaltime_is_null_time(rule.until)) {
-            bool ok;
-            struct icaltimetype u = rule.until;
-            if (u.is_date) { /* a DATE UNTIL includes that whole local day */
-                u.is_date = 0;
-                u.hour = 23, u.minute = 59, u.second = 59;
-            }
-            until = icaltime_is_utc(u) ? local_secs(u) : value_utc(c, rr, u, et->zone, &ok);
-            if (!icaltime_is_utc(u) && !ok)
-                return false;
-            rule.until = icaltime_null_time();
-        }
-        rstate rs = {.c = c,
-                     .et = et,
-                     .m = m,
-                     .out = out,
-                     .until = until,
-                     .count = rule.count,
-                     .dtstart_local = local_secs(et->dtstart),
-                     .ok = true};
-        int count = rule.count;
-        rule.count = 0;
-        unsigned mask;
-        if (fast_rule(&rule, et->dtstart, &mask)) {
-            fast_expand(&rs, &rule, mask);
-        } else {
-            struct icaltimetype start = et->dtstart;
-            start.zone = NULL;
-            start.is_daylight = 0;
-            icalrecur_iterator *it = icalrecur_iterator_new(rule, start);
-            if (!it) {
-                fail(c, "The meeting's RRULE is not valid.");
-                return false;
-            }
-            for (long steps = 0;; steps++) {
-                if (steps >= CAL_MAX_RRULE_STEPS) {
-                    /* nothing more within the bound: treat the rest as
-                     * beyond the window */
-                    m->past_window = true;
-                    break;
-                }
-                struct icaltimetype t = icalrecur_iterator_next(it);
-                if (icaltime_is_null_time(t) || !step_local(&rs, local_secs(t)))
-                    break;
-            }
-            icalrecur_iterator_free(it);
-        }
-        if (!rs.ok)
-            return false;
-        if (until == INT64_MAX && count == 0)
-            m->past_window = true; /* unbounded */
     }
     int nr = 0;
     for (; rd; rd = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
@@ -708,6 +725,340 @@ static char *prefilter(const char *text, size_t len)
     return out;
 }
 
+/* ---- the restricted scanner (spec section 10) ----
+ * Outlook's common shape read without libical's parser: VCALENDAR with one
+ * VEVENT (DTSTART/DTEND or DURATION as DATE-TIMEs, at most one RRULE, no
+ * RDATE/EXDATE/RECURRENCE-ID), known-name VTIMEZONEs, VALARMs. Anything else,
+ * and anything it would refuse, goes to the libical path, which gives the
+ * errors. Same results as that path (unit test compares them). */
+
+typedef struct sline {
+    const char *name, *params, *value; /* value NUL-terminated in the scratch copy */
+    size_t nlen, plen;
+} sline;
+
+static bool name_is(const sline *l, const char *n)
+{
+    return strlen(n) == l->nlen && !strncasecmp(l->name, n, l->nlen);
+}
+
+/* Parameter `want` of a line (quotes removed) into out; false when absent. */
+static bool param(const sline *l, const char *want, char *out, size_t outsz)
+{
+    const char *p = l->params, *end = l->params + l->plen;
+    size_t wl = strlen(want);
+    while (p < end) {
+        if (*p == ';')
+            p++;
+        const char *eq = p;
+        while (eq < end && *eq != '=' && *eq != ';')
+            eq++;
+        const char *v = eq < end && *eq == '=' ? eq + 1 : eq;
+        const char *ve = v;
+        bool q = false;
+        while (ve < end && (q || *ve != ';')) {
+            if (*ve == '"')
+                q = !q;
+            ve++;
+        }
+        if ((size_t)(eq - p) == wl && !strncasecmp(p, want, wl)) {
+            if (*v == '"' && ve > v + 1 && ve[-1] == '"')
+                v++, ve--;
+            size_t n = (size_t)(ve - v);
+            if (n >= outsz)
+                return false;
+            memcpy(out, v, n);
+            out[n] = '\0';
+            return true;
+        }
+        p = ve;
+    }
+    return false;
+}
+
+/* TEXT value unescaped (RFC 5545 3.3.11). New string. */
+static char *unescape(const char *v)
+{
+    char *o = rs_malloc(strlen(v) + 1), *w = o;
+    for (; *v; v++) {
+        if (*v == '\\' && v[1]) {
+            v++;
+            *w++ = (*v == 'n' || *v == 'N') ? '\n' : *v;
+        } else {
+            *w++ = *v;
+        }
+    }
+    *w = '\0';
+    return o;
+}
+
+/* YYYYMMDDTHHMMSS[Z] only. */
+static bool scan_time(const char *v, struct icaltimetype *t)
+{
+    int y, mo, d, h, mi, se, n = 0;
+    if (strlen(v) < 15 || v[8] != 'T' ||
+        sscanf(v, "%4d%2d%2dT%2d%2d%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 || n != 15)
+        return false;
+    if (v[15] != '\0' && !(v[15] == 'Z' && v[16] == '\0'))
+        return false;
+    *t = icaltime_null_time();
+    t->year = y, t->month = mo, t->day = d, t->hour = h, t->minute = mi, t->second = se;
+    t->is_date = 0;
+    if (v[15] == 'Z')
+        t->zone = icaltimezone_get_utc_timezone();
+    if (!time_valid(*t) || d > icaltime_days_in_month(mo, y))
+        return false;
+    return true;
+}
+
+/* A DTSTART/DTEND line: UTC, a known TZID, or floating (room zone). */
+static bool scan_dt(pctx *c, const sline *l, struct icaltimetype *t, const cal_zone **z)
+{
+    char buf[128];
+    if (param(l, "VALUE", buf, sizeof buf) || !scan_time(l->value, t))
+        return false;
+    if (icaltime_is_utc(*t)) {
+        *z = NULL;
+        return !param(l, "TZID", buf, sizeof buf);
+    }
+    if (!param(l, "TZID", buf, sizeof buf)) {
+        *z = c->room_zone;
+        return true;
+    }
+    *z = cal_zone_get(buf, NULL);
+    return *z != NULL;
+}
+
+static bool is_text_safe(const char *v)
+{
+    for (const unsigned char *q = (const unsigned char *)v; *q; q++)
+        if (*q < 0x20 && *q != '\t')
+            return false;
+    return true;
+}
+
+/* 1: handled (m, inst filled); 0: use libical. */
+static int scan_simple(pctx *c, const char *text, size_t len, cal_msg *m, ivec *inst)
+{
+    if (cal_force_libical)
+        return 0;
+    /* unfold into a scratch copy, one NUL-terminated line after another */
+    char *buf = rs_malloc(len + 2);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == '\r' && text[i + 1] == '\n')
+            continue;
+        if (ch == '\n') {
+            if (text[i + 1] == ' ' || text[i + 1] == '\t') {
+                i++;
+                continue;
+            }
+            buf[n++] = '\0';
+            continue;
+        }
+        if (ch == '\r')
+            goto no;
+        buf[n++] = ch;
+    }
+    buf[n++] = '\0';
+    buf[n] = '\0';
+    int depth = 0; /* 1 in VCALENDAR, 2 in VEVENT */
+    bool method = false, done = false, ev_seen = false, has_start = false, has_end = false;
+    bool has_dur = false, has_rrule = false, has_uid = false;
+    struct icaltimetype st = {0}, et_ = {0};
+    const cal_zone *sz = NULL, *ez = NULL;
+    int64_t dur = 0;
+    struct icalrecurrencetype rule;
+    int nattendees = 0;
+    const char *attendees[MAX_ATTENDEES];
+    for (char *p = buf; p < buf + n && *p; p += strlen(p) + 1) {
+        if (done)
+            goto no;
+        sline l = {.name = p};
+        l.nlen = strcspn(p, ";:");
+        if (p[l.nlen] == '\0')
+            goto no;
+        l.params = p + l.nlen;
+        const char *q = l.params;
+        bool quoted = false;
+        while (*q && (quoted || *q != ':')) {
+            if (*q == '"')
+                quoted = !quoted;
+            q++;
+        }
+        if (*q != ':')
+            goto no;
+        l.plen = (size_t)(q - l.params);
+        l.value = q + 1;
+        if (name_is(&l, "BEGIN")) {
+            if (depth == 0 && !strcasecmp(l.value, "VCALENDAR")) {
+                depth = 1;
+            } else if (depth == 1 && !strcasecmp(l.value, "VEVENT") && !ev_seen) {
+                depth = 2;
+                ev_seen = true;
+            } else if (depth == 1 && !strcasecmp(l.value, "VTIMEZONE")) {
+                /* only a known name: skip the block */
+                bool known = false;
+                char *e = p + strlen(p) + 1;
+                for (; e < buf + n && *e; e += strlen(e) + 1) {
+                    if (!strncasecmp(e, "TZID:", 5))
+                        known = cal_zone_iana(e + 5) != NULL;
+                    if (!strcasecmp(e, "END:VTIMEZONE"))
+                        break;
+                }
+                if (!known || e >= buf + n || !*e)
+                    goto no;
+                p = e;
+            } else if (depth == 2 && !strcasecmp(l.value, "VALARM")) {
+                char *e = p + strlen(p) + 1;
+                while (e < buf + n && *e && strcasecmp(e, "END:VALARM"))
+                    e += strlen(e) + 1;
+                if (e >= buf + n || !*e)
+                    goto no;
+                p = e;
+            } else {
+                goto no;
+            }
+            continue;
+        }
+        if (name_is(&l, "END")) {
+            if (depth == 2 && !strcasecmp(l.value, "VEVENT"))
+                depth = 1;
+            else if (depth == 1 && !strcasecmp(l.value, "VCALENDAR"))
+                depth = 0, done = true;
+            else
+                goto no;
+            continue;
+        }
+        if (depth == 1) {
+            if (name_is(&l, "METHOD")) {
+                if (!strcasecmp(l.value, "REQUEST"))
+                    m->method = CAL_M_REQUEST;
+                else if (!strcasecmp(l.value, "CANCEL"))
+                    m->method = CAL_M_CANCEL;
+                else
+                    goto no;
+                method = true;
+            }
+            continue; /* VERSION, PRODID, X-* ... */
+        }
+        if (depth != 2)
+            goto no;
+        if (name_is(&l, "UID")) {
+            if (has_uid || !*l.value)
+                goto no;
+            m->uid = unescape(l.value);
+            has_uid = true;
+            if (strlen(m->uid) > MAX_UID || !is_text_safe(m->uid))
+                goto no;
+        } else if (name_is(&l, "SEQUENCE")) {
+            char *end;
+            long v = strtol(l.value, &end, 10);
+            if (*end || end == l.value || v < 0 || v > 1000000000)
+                goto no;
+            m->sequence = (int)v;
+        } else if (name_is(&l, "DTSTAMP")) {
+            struct icaltimetype t;
+            if (!scan_time(l.value, &t) || !icaltime_is_utc(t))
+                goto no;
+            m->dtstamp = local_secs(t);
+        } else if (name_is(&l, "DTSTART")) {
+            if (has_start || !scan_dt(c, &l, &st, &sz))
+                goto no;
+            has_start = true;
+        } else if (name_is(&l, "DTEND")) {
+            if (has_end || !scan_dt(c, &l, &et_, &ez))
+                goto no;
+            has_end = true;
+        } else if (name_is(&l, "DURATION")) {
+            struct icaldurationtype d = icaldurationtype_from_string(l.value);
+            icalerror_clear_errno();
+            if (has_dur || icaldurationtype_is_bad_duration(d))
+                goto no;
+            dur = icaldurationtype_as_int(d);
+            has_dur = true;
+        } else if (name_is(&l, "RRULE")) {
+            if (has_rrule)
+                goto no;
+            rule = icalrecurrencetype_from_string(l.value);
+            icalerror_clear_errno();
+            if (rule.freq == ICAL_NO_RECURRENCE || rule.interval < 1 || rule.rscale)
+                goto no;
+            if (!icaltime_is_null_time(rule.until) && !icaltime_is_utc(rule.until))
+                goto no;
+            has_rrule = true;
+        } else if (name_is(&l, "ORGANIZER")) {
+            char pv[512];
+            free(m->organizer);
+            m->organizer = addr_of(l.value);
+            free(m->organizer_cn);
+            m->organizer_cn = rs_strdup(param(&l, "CN", pv, sizeof pv) ? pv : "");
+            free(m->sent_by);
+            m->sent_by = param(&l, "SENT-BY", pv, sizeof pv) ? addr_of(pv) : NULL;
+        } else if (name_is(&l, "ATTENDEE")) {
+            if (nattendees < MAX_ATTENDEES)
+                attendees[nattendees++] = l.value;
+        } else if (name_is(&l, "SUMMARY") || name_is(&l, "DESCRIPTION") ||
+                   name_is(&l, "LOCATION")) {
+            char **f = name_is(&l, "SUMMARY")       ? &m->summary
+                       : name_is(&l, "DESCRIPTION") ? &m->description
+                                                    : &m->location;
+            if (*f)
+                goto no; /* libical keeps the first; keep it simple */
+            *f = unescape(l.value);
+        } else if (name_is(&l, "CLASS")) {
+            m->private_class = !strcasecmp(l.value, "PRIVATE");
+        } else if (name_is(&l, "TRANSP")) {
+            m->transparent = !strcasecmp(l.value, "TRANSPARENT");
+        } else if (name_is(&l, "ATTACH")) {
+            m->attachments++;
+        } else if (name_is(&l, "RDATE") || name_is(&l, "EXDATE") || name_is(&l, "EXRULE") ||
+                   name_is(&l, "RECURRENCE-ID")) {
+            goto no;
+        }
+        /* other properties are not read */
+    }
+    if (!done || !method || !ev_seen || !has_uid || !has_start || (has_end && has_dur))
+        goto no;
+    if (!m->organizer)
+        m->organizer = rs_strdup("");
+    if (!m->organizer_cn)
+        m->organizer_cn = rs_strdup("");
+    if (!m->summary)
+        m->summary = rs_strdup("");
+    if (!m->description)
+        m->description = rs_strdup("");
+    if (!m->location)
+        m->location = rs_strdup("");
+    m->attendee = rs_calloc((size_t)nattendees + 1, sizeof *m->attendee);
+    for (int i = 0; i < nattendees; i++)
+        m->attendee[m->attendees++] = addr_of(attendees[i]);
+    evtime ev = {.dtstart = st, .zone = sz};
+    bool ex;
+    ev.s = to_utc(sz, st, &ex);
+    if (has_end)
+        dur = to_utc(ez, et_, &ex) - ev.s;
+    if (dur < 0 || dur > (int64_t)CAL_MAX_WINDOW_DAYS * 86400)
+        goto no;
+    ev.dur = dur;
+    m->has_master = true;
+    m->recurring = has_rrule;
+    if (ev.s <= c->window_end) {
+        if (!ivec_push(c, inst, (cal_inst){ev.s, ev.s + ev.dur, ev.s}))
+            goto no;
+    } else {
+        m->past_window = true;
+    }
+    if (has_rrule && !expand_rule(c, rule, NULL, &ev, m, inst))
+        goto no;
+    free(buf);
+    return 1;
+no:
+    free(buf);
+    return 0;
+}
+
 rs_status cal_msg_parse(const char *text, const char *room_zone, int64_t window_end, cal_msg **out,
                         rs_err *err)
 {
@@ -722,6 +1073,23 @@ rs_status cal_msg_parse(const char *text, const char *room_zone, int64_t window_
     if (!rz)
         return RS_EINVAL;
     pctx c = {.room_zone = rz, .window_end = window_end, .err = err};
+    {
+        cal_msg *fm = rs_calloc(1, sizeof *fm);
+        ivec fi = {0};
+        if (scan_simple(&c, text, len, fm, &fi)) {
+            __atomic_fetch_add(&cal_scan_hits, 1, __ATOMIC_RELAXED);
+            if (fi.n)
+                qsort(fi.v, fi.n, sizeof *fi.v, cmp_inst);
+            fm->inst = fi.v;
+            fm->n = fi.n;
+            *out = fm;
+            return RS_OK;
+        }
+        free(fi.v);
+        cal_msg_free(fm);
+        if (err) /* the libical path below speaks for itself */
+            memset(err, 0, sizeof *err);
+    }
     char *filtered = prefilter(text, len);
     c.root = icalparser_parse_string(filtered);
     free(filtered);

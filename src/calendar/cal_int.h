@@ -25,6 +25,8 @@ int64_t cal_zone_to_utc(const cal_zone *z, int64_t local, bool *exists);
 
 /* Tests: expand every RRULE with libical's iterator (no fast path). */
 extern bool cal_force_libical;
+/* Messages the restricted scanner read (the rest went through libical). */
+extern unsigned long cal_scan_hits;
 
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t cal_days_from_civil(int y, int m, int d);

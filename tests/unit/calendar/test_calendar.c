@@ -609,11 +609,93 @@ static void fast_path_matches_libical(void **st)
                      b->past_window);
         for (size_t i = 0; i < a->n; i++)
             assert_int_equal(a->inst[i].s, b->inst[i].s);
+        assert_string_equal(a->uid, b->uid);
+        assert_string_equal(a->organizer, b->organizer);
+        assert_string_equal(a->organizer_cn, b->organizer_cn);
+        assert_string_equal(a->summary, b->summary);
+        assert_int_equal(a->sequence, b->sequence);
+        assert_int_equal(a->dtstamp, b->dtstamp);
+        assert_int_equal(a->attendees, b->attendees);
+        assert_int_equal(a->recurring, b->recurring);
         compared += (int)a->n;
         cal_msg_free(a);
         cal_msg_free(b);
     }
     assert_true(compared > 4000);
+}
+
+/* the restricted scanner reads what libical reads, and leaves the rest to it */
+static void scanner_matches_libical(void **st)
+{
+    (void)st;
+    static const char *const texts[] = {
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VTIMEZONE\r\n"
+        "TZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16010101T030000\r\n"
+        "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VEVENT\r\nUID:a\\;b\r\nSEQUENCE:4\r\nDTSTAMP:20261130T100000Z\r\n"
+        "ORGANIZER;CN=\"Adams, "
+        "Alice\";SENT-BY=\"mailto:Bob@Contoso.com\":MAILTO:Alice@Contoso.com\r\n"
+        "ATTENDEE;CN=Room:mailto:room@contoso.com\r\nATTENDEE:mailto:x@y.com\r\n"
+        "SUMMARY;LANGUAGE=en-US:Plan\\, review\\; ship\\nnext li\r\n ne\r\n"
+        "DESCRIPTION:Agenda\r\nCLASS:PRIVATE\r\nATTACH:http://x/y\r\n"
+        "DTSTART;TZID=W. Europe Standard Time:20261207T100000\r\n"
+        "DTEND;TZID=W. Europe Standard Time:20261207T110000\r\n"
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270301T000000Z\r\n"
+        "BEGIN:VALARM\r\nTRIGGER:-PT15M\r\nACTION:DISPLAY\r\nEND:VALARM\r\n"
+        "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        "BEGIN:VCALENDAR\nMETHOD:CANCEL\nBEGIN:VEVENT\nUID:c\nSEQUENCE:2\n"
+        "DTSTART:20261201T100000Z\nDURATION:PT45M\nTRANSP:TRANSPARENT\nEND:VEVENT\n"
+        "END:VCALENDAR\n",
+        "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:f\r\n"
+        "DTSTART:20261201T100000\r\nDTEND:20261201T113000\r\n"
+        "RRULE:FREQ=MONTHLY;BYDAY=1TU;COUNT=5\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    };
+    unsigned long before = cal_scan_hits;
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++) {
+        cal_msg *a = NULL, *b = NULL;
+        rs_err err = {0};
+        cal_force_libical = false;
+        assert_int_equal(cal_msg_parse(texts[k], "Europe/Berlin", T(2027, 6, 1, 0, 0), &a, &err),
+                         RS_OK);
+        cal_force_libical = true;
+        assert_int_equal(cal_msg_parse(texts[k], "Europe/Berlin", T(2027, 6, 1, 0, 0), &b, &err),
+                         RS_OK);
+        cal_force_libical = false;
+        assert_int_equal(a->method, b->method);
+        assert_string_equal(a->uid, b->uid);
+        assert_int_equal(a->sequence, b->sequence);
+        assert_int_equal(a->dtstamp, b->dtstamp);
+        assert_string_equal(a->organizer, b->organizer);
+        assert_string_equal(a->organizer_cn, b->organizer_cn);
+        assert_true((a->sent_by == NULL) == (b->sent_by == NULL));
+        if (a->sent_by)
+            assert_string_equal(a->sent_by, b->sent_by);
+        assert_string_equal(a->summary, b->summary);
+        assert_string_equal(a->description, b->description);
+        assert_int_equal(a->private_class, b->private_class);
+        assert_int_equal(a->transparent, b->transparent);
+        assert_int_equal(a->attachments, b->attachments);
+        assert_int_equal(a->attendees, b->attendees);
+        for (int i = 0; i < a->attendees; i++)
+            assert_string_equal(a->attendee[i], b->attendee[i]);
+        assert_int_equal(a->recurring, b->recurring);
+        assert_int_equal(a->past_window, b->past_window);
+        assert_int_equal(a->n, b->n);
+        for (size_t i = 0; i < a->n; i++) {
+            assert_int_equal(a->inst[i].s, b->inst[i].s);
+            assert_int_equal(a->inst[i].e, b->inst[i].e);
+        }
+        cal_msg_free(a);
+        cal_msg_free(b);
+    }
+    assert_int_equal(cal_scan_hits - before, 3);
+    assert_non_null(strstr(texts[0], "Plan")); /* SUMMARY unescaped and unfolded: */
+    cal_msg *m = NULL;
+    assert_int_equal(cal_msg_parse(texts[0], "UTC", T(2027, 6, 1, 0, 0), &m, NULL), RS_OK);
+    assert_string_equal(m->summary, "Plan, review; ship\nnext line");
+    assert_string_equal(m->uid, "a;b");
+    assert_string_equal(m->sent_by, "bob@contoso.com");
+    cal_msg_free(m);
 }
 
 static void bad_input(void **st)
@@ -748,16 +830,27 @@ int main(void)
 {
     cal_init();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(m01_accept),       cmocka_unit_test(m02_m03_conflict_half_open),
-        cmocka_unit_test(m04_too_long),     cmocka_unit_test(m05_window),
-        cmocka_unit_test(m06_horizon),      cmocka_unit_test(m07_m09_series_thresholds),
-        cmocka_unit_test(m10_no_recurring), cmocka_unit_test(m11_work_hours),
-        cmocka_unit_test(m12_m14_routing),  cmocka_unit_test(m18_allow_conflicts),
-        cmocka_unit_test(own_uid_excluded), cmocka_unit_test(dst_series_work_hours),
-        cmocka_unit_test(dst_gap),          cmocka_unit_test(recurrence_set),
-        cmocka_unit_test(bounded_loops),    cmocka_unit_test(fast_path_matches_libical),
-        cmocka_unit_test(bad_input),        cmocka_unit_test(cancel_parse),
-        cmocka_unit_test(reply_text),       cmocka_unit_test(config_settings),
+        cmocka_unit_test(m01_accept),
+        cmocka_unit_test(m02_m03_conflict_half_open),
+        cmocka_unit_test(m04_too_long),
+        cmocka_unit_test(m05_window),
+        cmocka_unit_test(m06_horizon),
+        cmocka_unit_test(m07_m09_series_thresholds),
+        cmocka_unit_test(m10_no_recurring),
+        cmocka_unit_test(m11_work_hours),
+        cmocka_unit_test(m12_m14_routing),
+        cmocka_unit_test(m18_allow_conflicts),
+        cmocka_unit_test(own_uid_excluded),
+        cmocka_unit_test(dst_series_work_hours),
+        cmocka_unit_test(dst_gap),
+        cmocka_unit_test(recurrence_set),
+        cmocka_unit_test(bounded_loops),
+        cmocka_unit_test(fast_path_matches_libical),
+        cmocka_unit_test(scanner_matches_libical),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(cancel_parse),
+        cmocka_unit_test(reply_text),
+        cmocka_unit_test(config_settings),
         cmocka_unit_test(utc_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
