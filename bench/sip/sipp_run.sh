@@ -5,6 +5,7 @@
 # CPU (PID and its direct children, all threads) from /proc around the run and
 # writes OUT/summary.json (summarize.py). bench/sip/run.sh calls this.
 # Usage: sipp_run.sh OUT RATE CALLS PROCS SERVER_PID PORT LOCAL_PORT_BASE USERS_PREFIX SCENARIO
+# Env: EXTRA_SIPP_ARGS (e.g. -trace_err to see why calls failed)
 #   USERS_PREFIX: USERS_PREFIX.P.K.csv are the K-th of P slices (run.sh makes them)
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,13 @@ cpu_ticks() { # utime+stime of pid and its direct children (clock ticks)
     done
     echo $t
 }
+rx_ticks() { # utime+stime of the server's threads named sip-udp (roomsysd's receive threads)
+    local t=0 f
+    for f in /proc/$1/task/*; do
+        [ "$(cat "$f/comm" 2>/dev/null)" = sip-udp ] && t=$((t + $(awk '{print $14+$15}' "$f/stat" 2>/dev/null || echo 0)))
+    done
+    echo $t
+}
 udp_rcvbuf_err() { awk '/^Udp:/{n++} /^Udp:/ && n==2 {print $6}' /proc/net/snmp; }
 host_cpu() { awk '/^cpu /{print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 
@@ -29,7 +37,7 @@ PRATE=$(((RATE + PROCS - 1) / PROCS))
 PCALLS=$(((CALLS + PROCS - 1) / PROCS))
 LIMIT=$((PRATE * 10)); [ $LIMIT -lt 1000 ] && LIMIT=1000; [ $LIMIT -gt 10000 ] && LIMIT=10000
 
-U0=$(udp_rcvbuf_err); H0=$(host_cpu); S0=$(cpu_ticks "$SPID"); T0=$(date +%s.%N)
+U0=$(udp_rcvbuf_err); H0=$(host_cpu); S0=$(cpu_ticks "$SPID"); X0=$(rx_ticks "$SPID"); T0=$(date +%s.%N)
 PIDS=()
 for k in $(seq 1 "$PROCS"); do
     mkdir -p "p$k"
@@ -38,9 +46,9 @@ for k in $(seq 1 "$PROCS"); do
         sipp "127.0.0.1:$PORT" -sf "$SCEN" -inf "$UPFX.$PROCS.$k.csv" -i 127.0.0.1 -p $((LBASE + k)) -t u1 \
         -r "$PRATE" -rp 1000 -m "$PCALLS" -l "$LIMIT" -timeout "${GTIMEOUT}s" -timeout_error \
         -max_socket 1000 -buff_size 4194304 -nostdin -trace_stat -stf stat.csv -fd 1 \
-        -trace_rtt -rtt_freq 1 >sipp_stdout.txt 2>&1 </dev/null) &
+        -trace_rtt -rtt_freq 1 ${EXTRA_SIPP_ARGS:-} >sipp_stdout.txt 2>&1 </dev/null) &
     PIDS+=($!)
 done
 for p in "${PIDS[@]}"; do wait "$p"; done
-T1=$(date +%s.%N); S1=$(cpu_ticks "$SPID"); H1=$(host_cpu); U1=$(udp_rcvbuf_err)
-python3 "$HERE/summarize.py" . "$RATE" "$CALLS" "$PROCS" "$T0" "$T1" "$S0" "$S1" "$((U1 - U0))" "$H0" "$H1"
+T1=$(date +%s.%N); S1=$(cpu_ticks "$SPID"); X1=$(rx_ticks "$SPID"); H1=$(host_cpu); U1=$(udp_rcvbuf_err)
+python3 "$HERE/summarize.py" . "$RATE" "$CALLS" "$PROCS" "$T0" "$T1" "$S0" "$S1" "$((U1 - U0))" "$H0" "$H1" "$((X1 - X0))"

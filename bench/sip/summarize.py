@@ -14,6 +14,7 @@ def pct(v, p):
 
 def main():
     (out, rate, calls, procs, t0, t1, s0, s1, udpdrops, h0, h1) = sys.argv[1:12]
+    rx_ticks = int(sys.argv[12]) if len(sys.argv) > 12 else 0
     rate, calls, procs = int(rate), int(calls), int(procs)
     t0, t1, s0, s1 = float(t0), float(t1), int(s0), int(s1)
     hb0, ht0 = map(int, h0.split())
@@ -60,6 +61,7 @@ def main():
                host_busy_pct=100.0 * (hb1 - hb0) / max(1, ht1 - ht0),
                server_cpu_s=cpu_s, server_cores=cpu_s / wall if wall else 0.0,
                server_us_per_ok=(1e6 * cpu_s / succ if succ else None),
+               rx_us_per_ok=(1e6 * rx_ticks / tick / succ if succ and rx_ticks else None),
                sipp_cores=sipp_cpu / wall if wall else 0.0)
     for k, v in rtd.items():
         res[f"rtd{k}"] = dict(n=len(v), p50=pct(v, 50), p99=pct(v, 99), max=max(v))

@@ -290,6 +290,7 @@ static int prime_tenant(void *ud, const char *id, json_t *tenant)
 static void *prime_main(void *arg)
 {
     signin_cache *c = arg;
+    pthread_setname_np(pthread_self(), "signin-prime");
     prime_ctx p = {.st = c->st, .aors = json_array()};
     dir_tenant_each(c->st, prime_tenant, &p, NULL);
     size_t i;

@@ -84,6 +84,7 @@ static void *recv_loop(void *arg)
 {
     udp_sock *s = arg;
     sip_core *c = s->srv->core;
+    pthread_setname_np(pthread_self(), "sip-udp"); /* top, perf and bench/sip tell them apart */
     enum { BUFSZ = 65536, RX_BATCH = 16, RX_ROUNDS = 4 };
     char *bufs = rs_malloc((size_t)BUFSZ * RX_BATCH);
     struct mmsghdr in[RX_BATCH], out[RX_BATCH];
