@@ -123,11 +123,15 @@ static const cal_zone *prop_zone(pctx *c, icalproperty *p, struct icaltimetype t
         fail(c, "Unknown time zone \"%s\": no VTIMEZONE with this TZID in the request.", tzid);
         return NULL;
     }
-    int64_t from = CAL_ZONE_FROM, to = c->window_end + 2 * 86400;
+    /* a message's own zone is tabulated for the 10 years before the window
+     * end (older instances take the earliest offset): building the table
+     * costs a libical lookup per day */
+    int64_t to = c->window_end + 2 * 86400;
+    int64_t from = to - (int64_t)(CAL_MAX_WINDOW_DAYS + 3653) * 86400;
+    if (from < CAL_ZONE_FROM)
+        from = CAL_ZONE_FROM;
     if (to < from + 86400)
         to = from + 86400;
-    if (to - from > (int64_t)80 * 366 * 86400)
-        to = from + (int64_t)80 * 366 * 86400;
     cal_zone *nz = cal_zone_from_ical(iz, from, to, tzid);
     c->owned[c->nowned++] = nz;
     return nz;
