@@ -448,6 +448,28 @@ static void dst_series_work_hours(void **st)
     assert_int_equal(r.m->inst[3].s, T(2027, 4, 6, 7, 0));
     assert_int_equal(r.d.resp, CAL_ACCEPT);
     done(&r);
+    /* the same zone under a name roomsys does not know: the message's own
+     * VTIMEZONE is used, with the same result */
+    char custom[8192];
+    {
+        const char *from = text;
+        char *w = custom;
+        const char *hit;
+        while ((hit = strstr(from, "W. Europe Standard Time")) != NULL) {
+            memcpy(w, from, (size_t)(hit - from));
+            w += hit - from;
+            memcpy(w, "Contoso HQ Time", 15);
+            w += 15;
+            from = hit + strlen("W. Europe Standard Time");
+        }
+        strcpy(w, from);
+    }
+    decide(&p, NULL, custom, false, false, false, &r);
+    assert_int_equal(r.m->n, 4);
+    assert_int_equal(r.m->inst[1].s, T(2027, 3, 23, 8, 0));
+    assert_int_equal(r.m->inst[2].s, T(2027, 3, 30, 7, 0));
+    assert_int_equal(r.d.resp, CAL_ACCEPT);
+    done(&r);
     /* the same series judged by a UTC room: 07:00 UTC is before 08:00 */
     p.zone = utc();
     decide(&p, NULL, text, false, false, false, &r);
