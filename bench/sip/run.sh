@@ -2,7 +2,7 @@
 # bench/sip/run.sh - the sign-in benchmark: roomsysd vs Kamailio 5.6 on the same
 # machine, same accounts, same SIPp REGISTER-with-digest scenario, in one run.
 #
-#   bench/sip/run.sh                  full run: 100,000 accounts, rate sweep, 2 runs per rate
+#   bench/sip/run.sh                  full run: 100,000 accounts, rate sweep, 3 runs per rate
 #   bench/sip/run.sh --quick          development: 5,000 accounts, a few rates, 1 run of 8 s each
 #   bench/sip/run.sh --write-docs     also write the table into docs/benchmarks.md ("Sign-in")
 # Options: --accounts N  --rates "R1 R2 ..."  --repeats N  --duration S  --sipp-procs N
@@ -36,8 +36,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 RUN="$HERE/run"
 N=100000
-RATES="2000 6000 8000 9000 10000 11000 12000 13500 15000 17000 20000"
-REPEATS=2
+RATES="4000 8000 10000 12000 14000 16000 18000 20000 22000"
+REPEATS=3
 DUR=15
 SPROCS=""
 ONLY=""
