@@ -36,6 +36,7 @@ Connect-MsolService -Credential $cred
 Import-PSSession (New-CsOnlineSession -Credential $cred) -AllowClobber | Out-Null
 $pw = ConvertTo-SecureString 'Qz7-Isolated-1' -AsPlainText -Force
 $ga = (Get-MsolRole -RoleName 'Company Administrator').ObjectId
+$ics = "BEGIN:VCALENDAR`r`nMETHOD:REQUEST`r`nBEGIN:VEVENT`r`nUID:iso`r`nDTSTART:20270104T100000Z`r`nDTEND:20270104T110000Z`r`nEND:VEVENT`r`nEND:VCALENDAR`r`n"
 # one case per server cmdlet that names an object: $u is the other tenant's room
 # (or a ghost that exists nowhere), $a its admin (or a ghost admin)
 function Cases($u, $a) {
@@ -46,6 +47,13 @@ function Cases($u, $a) {
         'Remove-Mailbox'            = @{ Identity = $u; Confirm = $false }
         'Set-CalendarProcessing'    = @{ Identity = $u; AutomateProcessing = 'None' }
         'Get-CalendarProcessing'    = @{ Identity = $u }
+        'Submit-RoomMeetingRequest' = @{ Identity = $u; ICalendar = $ics }
+        'Get-RoomCalendar'          = @{ Identity = $u }
+        'Get-RoomFreeBusy'          = @{ Identity = $u }
+        'Approve-RoomMeetingRequest' = @{ Identity = $u; Uid = 'iso'; Delegate = $a }
+        'Deny-RoomMeetingRequest'   = @{ Identity = $u; Uid = 'iso'; Delegate = $a }
+        'Set-MailboxCalendarConfiguration' = @{ Identity = $u; WorkingHoursStartTime = '07:00:00' }
+        'Get-MailboxCalendarConfiguration' = @{ Identity = $u }
         'New-MsolUser'              = @{ UserPrincipalName = $u; DisplayName = 'Iso' }
         'Get-MsolUser'              = @{ UserPrincipalName = $u }
         'Set-MsolUser'              = @{ UserPrincipalName = $u; BlockCredential = $true }
@@ -101,7 +109,7 @@ PS
 lacks "every server cmdlet has an isolation case" "$WORK/cross.out" "NO CASE:"
 lacks "no cmdlet reaches the other tenant" "$WORK/cross.out" "LEAK"
 contains "... the cases ran" "$WORK/cross.out" "same: Move-CsMeetingRoom"
-check "... 25 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 25
+check "... 32 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 32
 contains "... the lists ran" "$WORK/cross.out" "clean: Get-MsolRoleMember"
 
 ROOMSYS_USER=admin@fabrikam.onmicrosoft.com rs fab_after <<'PS'
