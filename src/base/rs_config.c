@@ -180,13 +180,13 @@ static int pools_clash(const rs_pool_conf *x, const rs_pool_conf *y, char *why, 
                 continue;
             int tx[2] = {x->tcp_port, x->tls_port}, ty[2] = {y->tcp_port, y->tls_port};
             if (x->udp_port == y->udp_port) {
-                snprintf(why, whysz, "udp port %d on %s", x->udp_port, ax[i]);
+                snprintf(why, whysz, "udp port %d on %.45s", x->udp_port, ax[i]);
                 return 1;
             }
             for (int a = 0; a < 2; a++)
                 for (int b = 0; b < 2; b++)
                     if (tx[a] && tx[a] == ty[b]) {
-                        snprintf(why, whysz, "tcp port %d on %s", tx[a], ax[i]);
+                        snprintf(why, whysz, "tcp port %d on %.45s", tx[a], ax[i]);
                         return 1;
                     }
         }
