@@ -66,7 +66,8 @@ def rate_rows(out, server):
             procs=rs[0]["sipp_procs"],
             c50=med([rtd(r, 1, "p50") for r in rs]), c99=med([rtd(r, 1, "p99") for r in rs]),
             a50=med([rtd(r, 2, "p50") for r in rs]), a99=med([rtd(r, 2, "p99") for r in rs]),
-            drops=med([r["udp_rcvbuf_drops"] for r in rs])))
+            drops=med([r["udp_rcvbuf_drops"] for r in rs]),
+            sdrops=med([r.get("server_socket_drops") for r in rs])))
     return sorted(rows, key=lambda x: x["rate"])
 
 
@@ -174,12 +175,12 @@ def report(out, cmd):
                  "≥ 97 % of the target achieved):")
         L.append("")
         rxcol = s == "roomsysd"
-        L.append("| Target/s | Achieved/s | Fail % (max) | Retrans | CPU µs/OK (min–max) | "
+        L.append("| Target/s | Achieved/s | Fail % (max) | Retrans (server socket drops) | CPU µs/OK (min–max) | "
                  + ("of which receive threads | " if rxcol else "") +
                  "Server cores | SIPp cores (procs) | 401 p50/p99 ms | 200 p50/p99 ms | Pass |")
         L.append("|---:|---:|---:|---:|---:|" + ("---:|" if rxcol else "") + "---:|---:|---:|---:|:---:|")
         for x in data[s]:
-            L.append(f"| {x['rate']:,} | {fmt(x['achieved'])} | {x['fail_max']:.2f} | {fmt(x['retrans'])} | "
+            L.append(f"| {x['rate']:,} | {fmt(x['achieved'])} | {x['fail_max']:.2f} | {fmt(x['retrans'])} ({fmt(x['sdrops'])}) | "
                      f"{fmt(x['us'])} ({fmt(x['us_min'])}–{fmt(x['us_max'])}) | "
                      + (f"{fmt(x['rx'])} | " if rxcol else "") + f"{x['cores']:.2f} | "
                      f"{x['sipp']:.2f} ({x['procs']}) | {fmt(x['c50'], 1)}/{fmt(x['c99'], 1)} | "

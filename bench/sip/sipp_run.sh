@@ -28,6 +28,9 @@ rx_ticks() { # utime+stime of the server's threads named sip-udp (roomsysd's rec
     done
     echo $t
 }
+srv_sock_drops() { # drops counted on the server's own UDP socket(s) (last column of /proc/net/udp)
+    awk -v p="$(printf ':%04X' "$PORT")" '$2 ~ p"$" {d+=$NF} END{print d+0}' /proc/net/udp /proc/net/udp6 2>/dev/null
+}
 udp_rcvbuf_err() { awk '/^Udp:/{n++} /^Udp:/ && n==2 {print $6}' /proc/net/snmp; }
 host_cpu() { awk '/^cpu /{print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 
@@ -37,7 +40,7 @@ PRATE=$(((RATE + PROCS - 1) / PROCS))
 PCALLS=$(((CALLS + PROCS - 1) / PROCS))
 LIMIT=$((PRATE * 10)); [ $LIMIT -lt 1000 ] && LIMIT=1000; [ $LIMIT -gt 10000 ] && LIMIT=10000
 
-U0=$(udp_rcvbuf_err); H0=$(host_cpu); S0=$(cpu_ticks "$SPID"); X0=$(rx_ticks "$SPID"); T0=$(date +%s.%N)
+U0=$(udp_rcvbuf_err); H0=$(host_cpu); S0=$(cpu_ticks "$SPID"); X0=$(rx_ticks "$SPID"); D0=$(srv_sock_drops); T0=$(date +%s.%N)
 PIDS=()
 for k in $(seq 1 "$PROCS"); do
     mkdir -p "p$k"
@@ -50,5 +53,5 @@ for k in $(seq 1 "$PROCS"); do
     PIDS+=($!)
 done
 for p in "${PIDS[@]}"; do wait "$p"; done
-T1=$(date +%s.%N); S1=$(cpu_ticks "$SPID"); X1=$(rx_ticks "$SPID"); H1=$(host_cpu); U1=$(udp_rcvbuf_err)
-python3 "$HERE/summarize.py" . "$RATE" "$CALLS" "$PROCS" "$T0" "$T1" "$S0" "$S1" "$((U1 - U0))" "$H0" "$H1" "$((X1 - X0))"
+T1=$(date +%s.%N); S1=$(cpu_ticks "$SPID"); X1=$(rx_ticks "$SPID"); D1=$(srv_sock_drops); H1=$(host_cpu); U1=$(udp_rcvbuf_err)
+python3 "$HERE/summarize.py" . "$RATE" "$CALLS" "$PROCS" "$T0" "$T1" "$S0" "$S1" "$((U1 - U0))" "$H0" "$H1" "$((X1 - X0))" "$((D1 - D0))"

@@ -15,6 +15,7 @@ def pct(v, p):
 def main():
     (out, rate, calls, procs, t0, t1, s0, s1, udpdrops, h0, h1) = sys.argv[1:12]
     rx_ticks = int(sys.argv[12]) if len(sys.argv) > 12 else 0
+    srv_drops = int(sys.argv[13]) if len(sys.argv) > 13 else 0
     rate, calls, procs = int(rate), int(calls), int(procs)
     t0, t1, s0, s1 = float(t0), float(t1), int(s0), int(s1)
     hb0, ht0 = map(int, h0.split())
@@ -58,7 +59,7 @@ def main():
                fail_pct=100.0 * (calls - succ) / calls, retrans=retr,
                elapsed=elapsed, wall=wall,
                achieved=(succ / elapsed if elapsed else 0.0),
-               udp_rcvbuf_drops=int(udpdrops),
+               udp_rcvbuf_drops=int(udpdrops), server_socket_drops=srv_drops,
                host_busy_pct=100.0 * (hb1 - hb0) / max(1, ht1 - ht0),
                server_cpu_s=cpu_s, server_cores=cpu_s / wall if wall else 0.0,
                server_us_per_ok=(1e6 * cpu_s / succ if succ else None),
@@ -69,7 +70,7 @@ def main():
     json.dump(res, open(os.path.join(out, "summary.json"), "w"), indent=1)
     us = res["server_us_per_ok"]
     print(f"rate {rate}/s: ok {succ} fail {fail} ({res['fail_pct']:.2f} %) achieved "
-          f"{res['achieved']:.0f}/s retrans {retr} cpu/ok {us if us is None else round(us)} us "
+          f"{res['achieved']:.0f}/s retrans {retr} (server socket drops {srv_drops}) cpu/ok {us if us is None else round(us)} us "
           f"cores {res['server_cores']:.2f} sipp {res['sipp_cores']:.2f}")
 
 
