@@ -211,7 +211,7 @@ rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *s
             struct timespec h0, h1, c0, c1; /* in the request's log line (hash_s) */
             clock_gettime(CLOCK_MONOTONIC, &h0);
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
-            char *phc = dir_password_hash(&svc->ds, pw);
+            char *phc = svc_password_hash(svc, pw);
             clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
             clock_gettime(CLOCK_MONOTONIC, &h1);
             out->hash_s +=

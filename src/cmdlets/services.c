@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../base/rs_log.h"
 #include "../base/rs_util.h"
@@ -51,6 +52,8 @@ rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err)
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->cond, NULL);
     svc->lockout = dir_lockout_new();
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    svc->hash_slots_ok = sem_init(&svc->hash_slots, 0, cores > 0 ? (unsigned)cores : 1) == 0;
     char *path = rs_asprintf("%s/roomsys.db", cfg->state_dir);
     rs_status rc = store_open(path, &svc->st, err);
     free(path);
@@ -85,6 +88,8 @@ void rs_services_close(rs_services *svc)
     }
     store_close(svc->st);
     dir_lockout_free(svc->lockout);
+    if (svc->hash_slots_ok)
+        sem_destroy(&svc->hash_slots);
     pthread_mutex_destroy(&svc->lock);
     pthread_cond_destroy(&svc->cond);
     free(svc);
@@ -145,6 +150,17 @@ int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *te
 {
     char tid[37];
     return dir_tenant_resolve(svc->st, tenant, tid, NULL) == RS_OK && !strcmp(tid, who->tenant_id);
+}
+
+char *svc_password_hash(rs_services *svc, const char *password)
+{
+    if (svc->hash_slots_ok)
+        while (sem_wait(&svc->hash_slots) != 0)
+            ; /* EINTR */
+    char *phc = dir_password_hash(&svc->ds, password);
+    if (svc->hash_slots_ok)
+        sem_post(&svc->hash_slots);
+    return phc;
 }
 
 int svc_ready(rs_services *svc)

@@ -3,6 +3,7 @@
 #define RS_SERVICES_INT_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdint.h>
 
 #include "../directory/directory.h"
@@ -43,12 +44,21 @@ struct rs_services {
     dir_settings ds;
     rs_registrar_hooks reg;
     dir_lockout *lockout; /* smart lockout, shared by API and SIP sign-in */
+    /* at most one argon2 hash per core at a time (directory.md section 7):
+     * more workers than cores then keep the cores busy with the cheap
+     * requests instead of making hashes fight for caches and memory */
+    sem_t hash_slots;
+    int hash_slots_ok;
     pthread_t sync_thread;
     pthread_mutex_t lock;
     pthread_cond_t cond;
     int stopping;
     int sync_started;
 };
+
+/* argon2id verifier of a password (caller frees), waiting for a free core
+ * (hash_slots). Blocking: worker threads only. */
+char *svc_password_hash(rs_services *svc, const char *password);
 
 /* Install registrar hooks (daemon start-up, before serving). */
 void rs_services_set_registrar(rs_services *svc, const rs_registrar_hooks *hooks);
