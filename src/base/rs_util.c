@@ -290,6 +290,69 @@ void rs_time_ps(int64_t ms, char *out, size_t outsz)
              h ? h : 12, tm.tm_min, tm.tm_sec, tm.tm_hour < 12 ? "AM" : "PM");
 }
 
+bool rs_time_parse(const char *s, int64_t *out_ms)
+{
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, n = 0;
+    char ampm[3] = "";
+    const char *rest;
+    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
+        rest = s + n;
+        if (*rest == 'T' || *rest == ' ') {
+            int k = 0;
+            if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
+                return false;
+            rest += 1 + k;
+            if (*rest == ':') {
+                if (sscanf(rest + 1, "%2d%n", &sec, &k) != 1)
+                    return false;
+                rest += 1 + k;
+                if (*rest == '.')
+                    for (rest++; isdigit((unsigned char)*rest); rest++)
+                        ;
+            }
+            if (*rest == 'Z')
+                rest++;
+        }
+    } else if (sscanf(s, "%2d/%2d/%4d%n", &mo, &d, &y, &n) == 3) {
+        rest = s + n;
+        if (*rest == ' ') {
+            int k = 0;
+            if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
+                return false;
+            rest += 1 + k;
+            if (*rest == ':') {
+                if (sscanf(rest + 1, "%2d%n", &sec, &k) != 1)
+                    return false;
+                rest += 1 + k;
+            }
+            if (*rest == ' ' && sscanf(rest + 1, "%2[AaPp]%*[Mm]%n", ampm, &k) == 1) {
+                ampm[0] = (char)toupper((unsigned char)ampm[0]);
+                if (h < 1 || h > 12)
+                    return false;
+                h = h % 12 + (ampm[0] == 'P' ? 12 : 0);
+                rest += 1 + k;
+            }
+        }
+    } else {
+        return false;
+    }
+    if (*rest || y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || sec > 59)
+        return false;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
+        return false;
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = sec};
+    *out_ms = (int64_t)timegm(&tm) * 1000;
+    return true;
+}
+
 void rs_random(void *buf, size_t n)
 {
     if (gnutls_rnd(GNUTLS_RND_KEY, buf, n) != 0) {

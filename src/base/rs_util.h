@@ -49,6 +49,11 @@ int64_t rs_time_mono_ms(void); /* monotonic */
 void rs_time_iso8601_ms(int64_t ms, char *out, size_t outsz);
 /* PowerShell DateTime display "11/29/2026 4:31:16 AM" (en-US), UTC. */
 void rs_time_ps(int64_t ms, char *out, size_t outsz);
+/* A date as admins type it, taken as UTC: "2026-11-29", "2026-11-29T08:30[:15[.5]][Z]"
+ * (or with a space for the T), "11/29/2026", "11/29/2026 8:30[:15] [AM|PM]".
+ * Fills *out_ms and returns true; false for anything else (no trailing text,
+ * real calendar days only). */
+bool rs_time_parse(const char *s, int64_t *out_ms);
 
 /* ---- randomness and hashes (GnuTLS) ---- */
 void rs_random(void *buf, size_t n);               /* cryptographic; aborts on failure */

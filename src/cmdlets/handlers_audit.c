@@ -13,83 +13,12 @@
 
 #define DEFAULT_DAYS 14 /* without -StartDate/-EndDate, Exchange Online returns 14 days */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (int64_t)era * 146097 + doe - 719468;
-}
-
-/* A date as admins type it, in UTC: "2026-11-29", "2026-11-29T08:30[:15[.5]][Z]",
- * "11/29/2026", "11/29/2026 8:30[:15] [AM|PM]". 0 when it is none of these. */
-static int parse_date(const char *s, int64_t *out_ms)
-{
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, n = 0;
-    char ampm[3] = "";
-    const char *rest;
-    if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3) {
-        rest = s + n;
-        if (*rest == 'T' || *rest == ' ') {
-            int k = 0;
-            if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
-                return 0;
-            rest += 1 + k;
-            if (*rest == ':') {
-                if (sscanf(rest + 1, "%2d%n", &sec, &k) != 1)
-                    return 0;
-                rest += 1 + k;
-                if (*rest == '.')
-                    for (rest++; isdigit((unsigned char)*rest); rest++)
-                        ;
-            }
-            if (*rest == 'Z')
-                rest++;
-        }
-    } else if (sscanf(s, "%2d/%2d/%4d%n", &mo, &d, &y, &n) == 3) {
-        rest = s + n;
-        if (*rest == ' ') {
-            int k = 0;
-            if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &k) != 2)
-                return 0;
-            rest += 1 + k;
-            if (*rest == ':') {
-                if (sscanf(rest + 1, "%2d%n", &sec, &k) != 1)
-                    return 0;
-                rest += 1 + k;
-            }
-            if (*rest == ' ' && sscanf(rest + 1, "%2[AaPp]%*[Mm]%n", ampm, &k) == 1) {
-                ampm[0] = (char)toupper((unsigned char)ampm[0]);
-                if (h < 1 || h > 12)
-                    return 0;
-                h = h % 12 + (ampm[0] == 'P' ? 12 : 0);
-                rest += 1 + k;
-            }
-        }
-    } else {
-        return 0;
-    }
-    if (*rest || y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-        mi > 59 || sec > 59)
-        return 0;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] || (mo == 2 && d == 29 && !leap))
-        return 0;
-    *out_ms = ((days_from_civil(y, mo, d) * 86400) + h * 3600 + mi * 60 + sec) * 1000LL;
-    return 1;
-}
-
 static rs_status date_param(hctx *c, const char *name, int64_t *out, rs_err *err)
 {
     const char *s = bp_str(c->p, name);
     if (!s)
         return RS_OK;
-    if (!parse_date(s, out))
+    if (!rs_time_parse(s, out))
         return rs_raise(err, RS_E_PARAM_CONVERT, name, s,
                         "Microsoft.Exchange.ExchangeSystem.ExDateTime",
                         "String was not recognized as a valid DateTime.");

@@ -1561,49 +1561,12 @@ static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
     return LANG_OK;
 }
 
-/* Parse -Date text: "yyyy-MM-dd[ HH:mm[:ss]]" (also with 'T') or
- * "M/d/yyyy[ h:mm[:ss][ AM|PM]]", as UTC milliseconds. */
-static bool parse_date(const char *s, int64_t *ms)
-{
-    struct tm tm = {0};
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, n = 0;
-    char ampm[3] = "";
-    if (sscanf(s, "%d-%d-%d%n", &y, &mo, &d, &n) == 3) {
-        const char *r = s + n;
-        if (*r == 'T' || *r == ' ')
-            sscanf(r + 1, "%d:%d:%d", &h, &mi, &se);
-    } else if (sscanf(s, "%d/%d/%d%n", &mo, &d, &y, &n) == 3) {
-        const char *r = s + n;
-        if (*r == ' ' && sscanf(r + 1, "%d:%d:%d %2s", &h, &mi, &se, ampm) < 3) {
-            se = 0;
-            sscanf(r + 1, "%d:%d %2s", &h, &mi, ampm);
-        }
-        if ((ampm[0] == 'P' || ampm[0] == 'p') && h < 12)
-            h += 12;
-        if ((ampm[0] == 'A' || ampm[0] == 'a') && h == 12)
-            h = 0;
-    } else {
-        return false;
-    }
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-        se < 0 || se > 59)
-        return false;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = se;
-    *ms = (int64_t)timegm(&tm) * 1000;
-    return true;
-}
-
 static lang_status cmd_get_date(lang_interp *I, lang_cmdctx *ctx)
 {
     char *fmt = param_str(ctx, "Format");
     int64_t now = rs_time_now_ms();
     char *date = param_str(ctx, "Date");
-    if (date && !parse_date(date, &now)) {
+    if (date && !rs_time_parse(date, &now)) {
         char *msg = rs_asprintf("Cannot bind parameter 'Date'. Cannot convert value \"%s\" to "
                                 "type \"System.DateTime\". Error: \"String '%s' was not "
                                 "recognized as a valid DateTime.\"",

@@ -194,6 +194,28 @@ static void test_config_transports(void **state)
     expect_config_error("[sip]\nidle_timeout_seconds = 0\n", "'idle_timeout_seconds' must be");
 }
 
+/* Dates as admins type them (Search-AdminAuditLog, Get-Date -Date). */
+static void test_time_parse(void **state)
+{
+    (void)state;
+    int64_t ms = 0;
+    assert_true(rs_time_parse("2026-11-29", &ms));
+    assert_true(ms == 1795910400000LL);
+    assert_true(rs_time_parse("2026-11-29T08:30:15.5Z", &ms));
+    assert_true(ms == 1795910400000LL + (8 * 3600 + 30 * 60 + 15) * 1000LL);
+    assert_true(rs_time_parse("2024-06-01 14:05:09", &ms));
+    assert_true(rs_time_parse("11/29/2026 8:30 PM", &ms));
+    assert_true(ms == 1795910400000LL + (20 * 3600 + 30 * 60) * 1000LL);
+    assert_true(rs_time_parse("11/29/2026 12:00 AM", &ms));
+    assert_true(ms == 1795910400000LL);
+    assert_true(rs_time_parse("2/29/2024", &ms));
+    assert_false(rs_time_parse("2/29/2026", &ms)); /* not a leap year */
+    assert_false(rs_time_parse("2026-13-01", &ms));
+    assert_false(rs_time_parse("2026-11-29junk", &ms));
+    assert_false(rs_time_parse("yesterday", &ms));
+    assert_false(rs_time_parse("11/29/2026 13:00 PM", &ms));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_config_rate_limits),
         cmocka_unit_test(test_config_transports),
+        cmocka_unit_test(test_time_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
