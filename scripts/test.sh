@@ -23,9 +23,11 @@ if command -v clang >/dev/null 2>&1; then
     for t in sip_parse shell_parse ical_parse; do
         dict="$ROOT/tests/fuzz/${t%_parse}.dict"
         new=$(mktemp -d) # new inputs go here; the committed corpus is only read
+        seeds="" # the shell's seeds are its transcripts and examples, as they are
+        [ "$t" = shell_parse ] && seeds="$ROOT/tests/shell $ROOT/examples"
         if ! "build-fuzz/tests/fuzz/fuzz_$t" -max_total_time=20 -timeout=10 -rss_limit_mb=2048 \
             -dict="$dict" -artifact_prefix="build-fuzz/crash-$t-" \
-            "$new" "$ROOT/tests/fuzz/corpus/$t" >"build-fuzz/fuzz_$t.log" 2>&1; then
+            "$new" "$ROOT/tests/fuzz/corpus/$t" $seeds >"build-fuzz/fuzz_$t.log" 2>&1; then
             tail -n 40 "build-fuzz/fuzz_$t.log"
             echo "fuzz_$t failed: the input is in build-fuzz/crash-$t-*" >&2
             exit 1

@@ -4,7 +4,7 @@
  * parser would ask. Nothing is evaluated. Any crash, leak, sanitizer report
  * or hang is a bug: bad input must get a parse error, never more.
  *   build-fuzz/tests/fuzz/fuzz_shell_parse -dict=tests/fuzz/shell.dict \
- *       -max_total_time=300 /tmp/new-corpus tests/fuzz/corpus/shell_parse */
+ *       -max_total_time=300 /tmp/new-corpus tests/fuzz/corpus/shell_parse tests/shell examples */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
