@@ -128,16 +128,13 @@ void svc_signin_failed(rs_services *svc, const char *aor, const char *src_ip)
                "a room account was locked out for one source after repeated failures");
 }
 
-int svc_signin_locked(rs_services *svc, const char *aor, const char *src_ip)
+int svc_signin_locked(rs_services *svc, const char *user_id, const char *src_ip)
 {
-    char tid[37], oid[37];
-    if (dir_lockout_idle(svc->lockout)) /* nobody has failed: no lookup */
+    if (!user_id || !*user_id)
         return 0;
-    if (sfb_signin_account(svc->st, aor, tid, oid) != RS_OK)
-        return 0;
-    if (dir_lockout_is_locked(svc->lockout, oid, src_ip, rs_time_now_ms()))
+    if (dir_lockout_is_locked(svc->lockout, user_id, src_ip, rs_time_now_ms()))
         return 1;
-    dir_lockout_success(svc->lockout, oid, src_ip);
+    dir_lockout_success(svc->lockout, user_id, src_ip);
     return 0;
 }
 

@@ -37,10 +37,12 @@ rs_status svc_token_issue(rs_services *svc, const char *src_ip, const char *tena
 /* SIP sign-in and smart lockout (directory.md section 6, sign-in.md gate G5).
  * aor ("user@domain") and src_ip (numeric) are borrowed. svc_signin_failed
  * counts a wrong digest response against the account's (account, source)
- * pair; svc_signin_locked says whether that pair is locked (1) and otherwise
- * records a successful sign-in. Thread-safe; cheap while nobody has failed. */
+ * pair; svc_signin_locked, given the account's ObjectId (from the sign-in
+ * lookup, so no store read on the REGISTER path), says whether that pair is
+ * locked (1) and otherwise records a successful sign-in. Thread-safe; one
+ * atomic load while nobody has failed. */
 void svc_signin_failed(rs_services *svc, const char *aor, const char *src_ip);
-int svc_signin_locked(rs_services *svc, const char *aor, const char *src_ip);
+int svc_signin_locked(rs_services *svc, const char *user_id, const char *src_ip);
 
 /* Check a bearer token: fills *out and returns RS_OK, or RS_EAUTH when the
  * token is unknown or expired. */

@@ -67,6 +67,7 @@ static int provider_lookup(void *ud, const char *aor, const char *username, cons
     memcpy(out->ha1_sha256, s.ha1_sha256, sizeof out->ha1_sha256);
     out->refusal = s.refusal;
     snprintf(out->home_pool, sizeof out->home_pool, "%s", s.home_pool);
+    snprintf(out->user_id, sizeof out->user_id, "%s", s.user_id);
     snprintf(out->tenant_id, sizeof out->tenant_id, "%s", s.tenant_id);
     rs_wipe(&s, sizeof s);
     return 0;
@@ -83,9 +84,9 @@ static void provider_auth_failed(void *ud, const char *aor, const char *src_ip)
     svc_signin_failed(ud, aor, src_ip);
 }
 
-static int provider_locked(void *ud, const char *aor, const char *src_ip)
+static int provider_locked(void *ud, const char *user_id, const char *src_ip)
 {
-    return svc_signin_locked(ud, aor, src_ip);
+    return svc_signin_locked(ud, user_id, src_ip);
 }
 
 /* ---- what cmdlets may ask of the registrar (rs_registrar_hooks) ---- */

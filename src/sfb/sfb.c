@@ -313,6 +313,8 @@ rs_status sfb_signin_lookup(store_t *st, const char *aor, const char *username, 
     if (rc == RS_OK) {
         out->known = 1;
         snprintf(out->tenant_id, sizeof out->tenant_id, "%s", tid);
+        snprintf(out->user_id, sizeof out->user_id, "%s",
+                 json_string_value(json_object_get(cs, "ObjectId")));
         snprintf(out->home_pool, sizeof out->home_pool, "%s",
                  json_string_value(json_object_get(cs, "RegistrarPool")));
         /* HA1 is over the username as sent; only the canonical address form

@@ -40,6 +40,7 @@ json_t *sfb_tenant_view(json_t *tenant);
 typedef struct sfb_signin {
     int known; /* an online user has this SIP address */
     char tenant_id[37];
+    char user_id[37]; /* the account's ObjectId (smart lockout's key) */
     char home_pool[256];
     char ha1_md5[33], ha1_sha256[65];
     const char *refusal; /* NULL when gates G1-G7 pass, else a static reason */

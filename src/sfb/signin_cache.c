@@ -23,6 +23,7 @@ typedef struct ha1_ent {
 typedef struct facts {
     int known;
     char tenant_id[37];
+    char user_id[37];
     char *home_pool;
     const char *refusal;   /* G1-G4: not_enabled, not_licensed, blocked; or NULL */
     int64_t pw_expires_ms; /* G6: expired when <= now; INT64_MAX = never */
@@ -88,6 +89,8 @@ static rs_status read_facts(store_t *st, const char *aor, facts *f)
     if (rc == RS_OK) {
         f->known = 1;
         snprintf(f->tenant_id, sizeof f->tenant_id, "%s", tid);
+        snprintf(f->user_id, sizeof f->user_id, "%s",
+                 json_string_value(json_object_get(cs, "ObjectId")));
         const char *pool = json_string_value(json_object_get(cs, "RegistrarPool"));
         f->home_pool = rs_strdup(pool ? pool : "");
         json_t *ha1 = json_object_get(user, "Ha1");
@@ -128,6 +131,7 @@ static void eval(const facts *f, const char *aor, const char *username, const ch
         return;
     out->known = 1;
     memcpy(out->tenant_id, f->tenant_id, sizeof out->tenant_id);
+    memcpy(out->user_id, f->user_id, sizeof out->user_id);
     snprintf(out->home_pool, sizeof out->home_pool, "%s", f->home_pool);
     /* HA1 is over the username as sent; only the canonical address form has one */
     const char *at = strchr(aor, '@');

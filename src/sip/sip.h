@@ -34,6 +34,7 @@ typedef struct sip_account {
                             "no_credential", "locked" */
     char home_pool[256]; /* FQDN of the account's home registrar pool */
     char tenant_id[37];
+    char user_id[37]; /* the account's id for lockout accounting ("" if unknown) */
 } sip_account;
 
 typedef struct sip_provider {
@@ -48,11 +49,12 @@ typedef struct sip_provider {
     /* Optional (may be NULL): report a failed digest for lockout accounting. */
     void (*auth_failed)(void *ud, const char *aor, const char *src_ip);
     /* Optional (may be NULL): gate G5, smart lockout. Called after a correct
-     * digest whose account passed the other gates: return 1 when the account is
+     * digest whose account passed the other gates, with the account's
+     * sip_account.user_id (no lookup needed): return 1 when the account is
      * locked out for this source (the REGISTER is then refused like a wrong
      * password and the AoR's bindings are dropped), 0 otherwise (a successful
      * sign-in: the provider may forget this source's failures). */
-    int (*locked)(void *ud, const char *aor, const char *src_ip);
+    int (*locked)(void *ud, const char *user_id, const char *src_ip);
 } sip_provider;
 
 typedef struct sip_pool_listen {

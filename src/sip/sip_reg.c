@@ -276,6 +276,7 @@ static int verify(sip_core *c, const sip_msg *m, const sip_recv_info *ri, const 
     acct.ha1_md5[32] = '\0';
     acct.ha1_sha256[64] = '\0';
     acct.tenant_id[36] = '\0';
+    acct.user_id[36] = '\0';
     acct.home_pool[255] = '\0';
     const char *ha1 = alg == SIP_DIGEST_SHA256 ? acct.ha1_sha256 : acct.ha1_md5;
     size_t hl = sip_digest_hexlen(alg);
@@ -315,7 +316,7 @@ static int verify(sip_core *c, const sip_msg *m, const sip_recv_info *ri, const 
         goto out;
     }
     /* gate G5 (smart lockout) after the others, which need no lookup */
-    if (!acct.refusal && c->prov.locked && c->prov.locked(c->prov.ud, aor, ri->src_ip))
+    if (!acct.refusal && c->prov.locked && c->prov.locked(c->prov.ud, acct.user_id, ri->src_ip))
         acct.refusal = "locked";
     /* gates G1-G7: refused exactly like a wrong password; the account's
      * bindings go (disabled, expired, locked... it must not stay reachable) */

@@ -62,6 +62,7 @@ static T_UNUSED int t_lookup(void *ud, const char *aor, const char *username, co
         out->refusal = a->refusal;
         snprintf(out->home_pool, sizeof out->home_pool, "%s", a->home);
         snprintf(out->tenant_id, sizeof out->tenant_id, "%s", a->tenant);
+        snprintf(out->user_id, sizeof out->user_id, "%s", a->aor); /* the AoR stands in */
         (void)username;
         return 0;
     }
@@ -82,16 +83,17 @@ static T_UNUSED void t_auth_failed(void *ud, const char *aor, const char *src_ip
     t_auth_failed_calls++;
 }
 
-/* Gate G5: the AoR named here is locked out for every source. */
+/* Gate G5: the account (its user_id is its AoR here) named here is locked out
+ * for every source. */
 static const char *t_locked_aor = "";
 static int t_locked_calls;
 
-static T_UNUSED int t_locked(void *ud, const char *aor, const char *src_ip)
+static T_UNUSED int t_locked(void *ud, const char *user_id, const char *src_ip)
 {
     (void)ud;
     (void)src_ip;
     t_locked_calls++;
-    return strcmp(aor, t_locked_aor) == 0;
+    return strcmp(user_id, t_locked_aor) == 0;
 }
 
 /* ---- clock and log capture ---- */
