@@ -119,16 +119,20 @@ static void check_sfb(room_ctx *r, json_t *user)
           enabled ? "The account is an enabled Skype for Business meeting room."
                   : "The account is not an enabled Skype for Business meeting room.");
     const char *sip = str(cs, "SipAddress");
-    check(r, "SIP address", *sip ? "Pass" : "Fail", fix,
-          *sip ? "%s" : "The room has no SIP address.", sip);
+    if (*sip)
+        check(r, "SIP address", "Pass", NULL, "%s", sip);
+    else
+        check(r, "SIP address", "Fail", fix, "The room has no SIP address.");
     const char *pool = str(cs, "RegistrarPool");
     int pool_ok = *pool && rs_config_pool(rs_services_config(c->svc), pool);
     snprintf(fix, sizeof fix, "Move-CsMeetingRoom -Identity %s -Target \"%s\"", r->q, pool_default);
-    check(r, "Home pool", pool_ok ? "Pass" : "Fail", fix,
-          pool_ok ? "Homed on %s."
-          : *pool ? "The home pool %s is not a registrar pool of this deployment."
-                  : "The room has no home pool.%s",
-          pool);
+    if (pool_ok)
+        check(r, "Home pool", "Pass", NULL, "Homed on %s.", pool);
+    else if (*pool)
+        check(r, "Home pool", "Fail", fix,
+              "The home pool %s is not a registrar pool of this deployment.", pool);
+    else
+        check(r, "Home pool", "Fail", fix, "The room has no home pool.");
     if (is_true(cs, "EnterpriseVoiceEnabled") || *str(cs, "LineURI")) {
         char prefix[128];
         dir_tenant_prefix(c->tenant, prefix, sizeof prefix);
@@ -188,8 +192,10 @@ static void check_directory(room_ctx *r, json_t *user)
     }
     const char *loc = str(user, "UsageLocation");
     snprintf(fix, sizeof fix, "Set-MsolUser -UserPrincipalName %s -UsageLocation US", r->upn);
-    check(r, "Usage location", *loc ? "Pass" : "Fail", fix,
-          *loc ? "UsageLocation is %s." : "No usage location: licenses cannot be assigned.%s", loc);
+    if (*loc)
+        check(r, "Usage location", "Pass", NULL, "UsageLocation is %s.", loc);
+    else
+        check(r, "Usage location", "Fail", fix, "No usage location: licenses cannot be assigned.");
     int meet = dir_user_can_meet(user);
     snprintf(fix, sizeof fix,
              "Set-MsolUserLicense -UserPrincipalName %s -AddLicenses %s:MCOSTANDARD", r->upn,
@@ -237,9 +243,12 @@ static void check_room(hctx *c, json_t *mbx)
     check(&r, "Room account enabled", acct ? "Pass" : "Warning", fix,
           "RoomMailboxAccountEnabled is %s.", acct ? "True" : "False");
     check_calendar(&r, json_object_get(mbx, "CalendarProcessing"));
-    check(&r, "Directory user", user ? "Pass" : "Fail",
-          "Remove the mailbox and create it again with New-Mailbox -Room.",
-          user ? "%s" : "The mailbox has no directory account.%s", user ? upn : "");
+    if (user)
+        check(&r, "Directory user", "Pass", NULL, "%s", upn);
+    else
+        check(&r, "Directory user", "Fail",
+              "Remove the mailbox and create it again with New-Mailbox -Room.",
+              "The mailbox has no directory account.");
     if (user) {
         check_directory(&r, user);
         check_sfb(&r, user);
