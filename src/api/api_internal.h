@@ -42,15 +42,26 @@ typedef enum api_route_kind {
     API_R_TOKEN,  /* POST /{tenant}/oauth2/v2.0/token */
     API_R_INVOKE, /* POST [/sfb|/msol]/adminapi/beta/{tenant}/InvokeCommand */
     API_R_LIVEZ,  /* GET /livez */
-    API_R_READYZ  /* GET /readyz, /healthz */
+    API_R_READYZ, /* GET /readyz, /healthz */
+    API_R_EXT     /* a route family served by its own file (api_ext.h); route.ext says which */
 } api_route_kind;
+
+/* Route families behind the api_ext.h seam, one file each. */
+typedef enum api_ext_id {
+    API_X_OAUTH = 0, /* oauth.c: /{tenant}/v2.0/.well-known/openid-configuration, JWKS */
+    API_X_GRAPH,     /* graph.c: /v1.0/... (Microsoft Graph subset) */
+    API_X_PORTAL,    /* portal.c: /portal, /portal/... and / (redirect) */
+    API_X_METRICS,   /* metrics.c: /metrics (Prometheus text) */
+    API_X_COUNT
+} api_ext_id;
 
 typedef struct api_route {
     api_route_kind kind;
     const char *name;    /* static label for logs: "token", "InvokeCommand", "livez", ... */
     const char *allow;   /* static: methods the route accepts, for 405 "Allow" */
     const char *service; /* static "exchange"/"sfb"/"msol" (API_R_INVOKE) or "" */
-    char tenant[API_TENANT_MAX + 1]; /* {tenant} (API_R_TOKEN, API_R_INVOKE) or "" */
+    char tenant[API_TENANT_MAX + 1]; /* {tenant} (API_R_TOKEN, API_R_INVOKE, some EXT) or "" */
+    api_ext_id ext;                  /* API_R_EXT: which family */
 } api_route;
 
 /* Match a (percent-decoded) request path, without its query string. Fills *r
@@ -98,6 +109,13 @@ const char *api_form_get(const api_form *f, const char *key);
 
 /* Wipe and free the contents of f (f itself is the caller's). NULL-safe. */
 void api_form_free(api_form *f);
+
+/* Append a copy of key and val (both NUL-terminated) to f. */
+void api_form_add(api_form *f, const char *key, const char *val);
+
+/* Value of the first entry whose key equals `key` ignoring ASCII case, or NULL.
+ * Borrowed. (Header lookups.) */
+const char *api_form_get_ci(const api_form *f, const char *key);
 
 /* ---- request bodies (body.c) ---- */
 

@@ -57,6 +57,19 @@ static void form_add(api_form *f, char *k, char *v)
     f->n++;
 }
 
+void api_form_add(api_form *f, const char *key, const char *val)
+{
+    form_add(f, rs_strdup(key), rs_strdup(val));
+}
+
+const char *api_form_get_ci(const api_form *f, const char *key)
+{
+    for (size_t i = 0; f && key && i < f->n; i++)
+        if (rs_streq_ci(f->keys[i], key))
+            return f->vals[i];
+    return NULL;
+}
+
 static char *decode_dup(const char *p, size_t n, bool *ok)
 {
     char *d = rs_malloc(n + 1);

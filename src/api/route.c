@@ -79,6 +79,15 @@ static bool set_tenant(api_route *r, const seg *s)
     return true;
 }
 
+static api_route_kind set_ext(api_route *r, api_ext_id ext)
+{
+    r->kind = API_R_EXT;
+    r->ext = ext;
+    r->name = "ext"; /* server.c names it after the family */
+    r->allow = "";   /* the family checks methods itself */
+    return r->kind;
+}
+
 api_route_kind api_route_match(const char *path, api_route *r)
 {
     seg s[MAX_SEGS];
@@ -89,6 +98,11 @@ api_route_kind api_route_match(const char *path, api_route *r)
     r->service = "";
     if (!path || strlen(path) > API_PATH_MAX)
         return r->kind;
+    /* route families whose files check the rest of the path (api_ext.h) */
+    if (strcmp(path, "/") == 0 || strcmp(path, "/portal") == 0 || strncmp(path, "/portal/", 8) == 0)
+        return set_ext(r, API_X_PORTAL);
+    if (strcmp(path, "/v1.0") == 0 || strncmp(path, "/v1.0/", 6) == 0)
+        return set_ext(r, API_X_GRAPH);
     int n = split_path(path, s);
     if (n <= 0)
         return r->kind;
@@ -102,7 +116,18 @@ api_route_kind api_route_match(const char *path, api_route *r)
             r->kind = API_R_READYZ;
             r->name = "readyz";
             r->allow = "GET, HEAD";
+        } else if (seg_is(&s[0], "metrics")) {
+            set_ext(r, API_X_METRICS);
         }
+        return r->kind;
+    }
+    /* /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys */
+    if (n == 4 &&
+        ((seg_is(&s[1], "v2.0") && seg_is(&s[2], ".well-known") &&
+          seg_is(&s[3], "openid-configuration")) ||
+         (seg_is(&s[1], "discovery") && seg_is(&s[2], "v2.0") && seg_is(&s[3], "keys")))) {
+        if (set_tenant(r, &s[0]))
+            set_ext(r, API_X_OAUTH);
         return r->kind;
     }
     /* /{tenant}/oauth2/v2.0/token */

@@ -15,6 +15,7 @@
  *   6. the completion callback logs one JSON line and frees the context.
  */
 #include "api.h"
+#include "api_ext.h"
 #include "api_internal.h"
 
 #include <errno.h>
@@ -46,24 +47,14 @@ struct api_server {
     char *cert_pem, *key_pem, *cert_path;
     char default_host[300];
     int port;
+    api_env env;                  /* what the route families see */
+    void *ext_state[API_X_COUNT]; /* each family's state (api_ext_ops.init) */
     atomic_bool draining, stopping;
     pthread_mutex_t mu; /* inflight, last_mhd_error */
     pthread_cond_t idle;
     long inflight; /* requests with a job queued whose response has not completed */
     char last_mhd_error[512];
 };
-
-/* A response prepared off the network thread. */
-typedef struct api_resp {
-    int status;
-    char *body;           /* malloc'd, owned; wiped when freed */
-    const char *ctype;    /* static */
-    const char *www_auth; /* static or NULL */
-    const char *allow;    /* static or NULL */
-    int retry_after;      /* seconds, 0 = none */
-    bool odata;           /* add OData-Version: 4.0 */
-    bool no_store;        /* add Cache-Control: no-store, Pragma: no-cache */
-} api_resp;
 
 typedef struct req_ctx {
     api_server *srv;
@@ -97,7 +88,17 @@ typedef struct req_ctx {
     double worker_cpu_s;         /* CPU time of the worker thread for the request */
     double hash_cpu_s;           /* ... of which password hashing */
     char peer[INET6_ADDRSTRLEN]; /* client address, numeric ("" if unknown) */
+    char path[API_PATH_MAX + 1]; /* API_R_EXT: the decoded path */
+    api_form args;               /* API_R_EXT: query arguments */
+    api_form hdrs;               /* API_R_EXT: request headers */
 } req_ctx;
+
+static const api_ext_ops *const ext_ops[API_X_COUNT] = {
+    [API_X_OAUTH] = &api_ext_oauth,
+    [API_X_GRAPH] = &api_ext_graph,
+    [API_X_PORTAL] = &api_ext_portal,
+    [API_X_METRICS] = &api_ext_metrics,
+};
 
 /* ------------------------------------------------------------------------- */
 /* small helpers                                                             */
@@ -112,8 +113,17 @@ static void body_free_cb(void *p)
 
 static void resp_clear(api_resp *r)
 {
-    body_free_cb(r->body);
+    if (r->body) {
+        rs_wipe(r->body, r->body_len ? r->body_len : strlen(r->body));
+        free(r->body);
+    }
+    api_form_free(&r->headers);
     memset(r, 0, sizeof *r);
+}
+
+void api_resp_clear(api_resp *r)
+{
+    resp_clear(r);
 }
 
 static void wipe_free(char *s)
@@ -145,6 +155,16 @@ static void resp_json(api_resp *r, int status, char *body)
     r->body = body;
     r->ctype = API_CT_JSON;
     r->no_store = true;
+}
+
+void api_resp_json(api_resp *r, int status, char *body)
+{
+    resp_json(r, status, body);
+}
+
+void api_resp_text(api_resp *r, int status, const char *text)
+{
+    resp_text(r, status, text);
 }
 
 /* InvokeCommand error answer for err (status from rs_status_http unless given). */
@@ -195,11 +215,17 @@ static void resp_route_error(const req_ctx *c, api_resp *r, int status, rs_statu
 static enum MHD_Result send_resp(req_ctx *c, api_resp *r)
 {
     char *body = r->body ? r->body : rs_strdup("");
+    bool binary = r->body && r->body_len;
+    size_t blen = binary ? r->body_len : strlen(body);
     r->body = NULL;
-    struct MHD_Response *mr =
-        MHD_create_response_from_buffer_with_free_callback(strlen(body), body, body_free_cb);
+    /* text bodies (tokens) are wiped when freed; binary ones (assets) are not secret */
+    struct MHD_Response *mr = MHD_create_response_from_buffer_with_free_callback(
+        blen, body, binary ? free : body_free_cb);
     if (!mr) {
-        body_free_cb(body);
+        if (binary)
+            free(body);
+        else
+            body_free_cb(body);
         resp_clear(r);
         return MHD_NO;
     }
@@ -223,6 +249,8 @@ static enum MHD_Result send_resp(req_ctx *c, api_resp *r)
         snprintf(ra, sizeof ra, "%d", r->retry_after);
         MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, ra);
     }
+    for (size_t i = 0; i < r->headers.n; i++)
+        MHD_add_response_header(mr, r->headers.keys[i], r->headers.vals[i]);
     if (atomic_load(&c->srv->stopping))
         MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close");
     enum MHD_Result ret = MHD_queue_response(c->conn, (unsigned)r->status, mr);
@@ -511,6 +539,33 @@ done:
     job_finish(c, &r);
 }
 
+/* A request of a route family (api_ext.h). */
+static void job_ext(void *arg)
+{
+    req_ctx *c = arg;
+    api_server *srv = c->srv;
+    api_resp r = {0};
+    api_req q = {
+        .method = c->method,
+        .path = c->path,
+        .route = &c->route,
+        .args = &c->args,
+        .headers = &c->hdrs,
+        .body = c->body.data ? c->body.data : "",
+        .body_len = c->body.len,
+        .host = c->host,
+        .peer = c->peer,
+        .request_id = c->request_id,
+        .client_request_id = c->client_request_id,
+        .actor = c->actor,
+    };
+    const api_ext_ops *ops = ext_ops[c->route.ext];
+    ops->handle(&srv->env, srv->ext_state[c->route.ext], &q, &r);
+    if (!r.status)
+        resp_json(&r, 500, api_simple_error_body(500, "The request produced no answer."));
+    job_finish(c, &r);
+}
+
 /* ------------------------------------------------------------------------- */
 /* access handler (network threads)                                          */
 
@@ -523,6 +578,10 @@ static req_ctx *ctx_new(api_server *srv, struct MHD_Connection *conn, const char
     clock_gettime(CLOCK_MONOTONIC, &c->t0);
     pthread_mutex_init(&c->mu, NULL);
     api_route_match(url, &c->route);
+    if (c->route.kind == API_R_EXT) {
+        snprintf(c->path, sizeof c->path, "%s", url);
+        c->route.name = ext_ops[c->route.ext]->name;
+    }
     snprintf(c->method, sizeof c->method, "%s", method ? method : "");
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -546,6 +605,8 @@ static void ctx_free(req_ctx *c)
 {
     wipe_free(c->bearer);
     free(c->select);
+    api_form_free(&c->args);
+    api_form_free(&c->hdrs);
     if (c->body.data)
         rs_wipe(c->body.data, c->body.cap);
     rs_buf_free(&c->body);
@@ -564,6 +625,15 @@ static enum MHD_Result answer_early(req_ctx *c, api_resp *r, bool has_body)
         return send_resp(c, r);
     c->early = *r;
     memset(r, 0, sizeof *r);
+    return MHD_YES;
+}
+
+/* MHD_get_connection_values iterator: append (key, value) to the api_form. */
+static enum MHD_Result copy_kv(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *value)
+{
+    (void)kind;
+    api_form_add(cls, key ? key : "", value ? value : "");
     return MHD_YES;
 }
 
@@ -628,6 +698,9 @@ static enum MHD_Result on_headers(req_ctx *c)
     } else if (c->route.kind == API_R_READYZ) {
         c->verbose = MHD_lookup_connection_value_n(conn, MHD_GET_ARGUMENT_KIND, "verbose", 7, NULL,
                                                    NULL) == MHD_YES;
+    } else if (c->route.kind == API_R_EXT) {
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, copy_kv, &c->hdrs);
+        MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, copy_kv, &c->args);
     }
     return MHD_YES;
 }
@@ -665,6 +738,9 @@ static enum MHD_Result dispatch(req_ctx *c)
         break;
     case API_R_INVOKE:
         fn = job_invoke;
+        break;
+    case API_R_EXT:
+        fn = job_ext;
         break;
     default:
         return MHD_NO; /* answered in on_headers */
@@ -845,6 +921,9 @@ static rs_status resolve_bind(const char *address, int port, struct sockaddr_sto
 static void server_free(api_server *srv)
 {
     api_workq_destroy(srv->wq);
+    for (int i = 0; i < API_X_COUNT; i++)
+        if (ext_ops[i]->fini && srv->ext_state[i])
+            ext_ops[i]->fini(srv->ext_state[i]);
     free(srv->cert_pem);
     wipe_free(srv->key_pem);
     free(srv->cert_path);
@@ -899,6 +978,18 @@ rs_status api_start(const rs_config *cfg, rs_services *svc, api_server **out, rs
         return st;
     }
 
+    srv->env = (api_env){.cfg = cfg,
+                         .svc = svc,
+                         .default_host = srv->default_host,
+                         .ca_file = srv->cert_path,
+                         .port = cfg->https_port};
+    for (int i = 0; i < API_X_COUNT; i++) {
+        if (ext_ops[i]->init && (st = ext_ops[i]->init(&srv->env, &srv->ext_state[i], err))) {
+            server_free(srv);
+            return st;
+        }
+    }
+
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_TLS | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6) {
@@ -927,6 +1018,7 @@ rs_status api_start(const rs_config *cfg, rs_services *svc, api_server **out, rs
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->mhd, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? (int)info->port : cfg->https_port;
+    srv->env.port = srv->port;
     bool wildcard = !addr || strcmp(addr, "0.0.0.0") == 0 || strcmp(addr, "::") == 0;
     if (wildcard)
         snprintf(srv->default_host, sizeof srv->default_host, "localhost:%d", srv->port);

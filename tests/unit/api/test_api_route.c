@@ -60,8 +60,12 @@ static void test_rejects(void **state)
     api_route r;
     static const char *const bad[] = {
         "",
-        "/",
         "livez",
+        "/portalx",
+        "/v1.00/users",
+        "/metrics/x",
+        "/contoso.com/v2.0/.well-known/openid-configuration/x",
+        "/../discovery/v2.0/keys",
         "/livez/",
         "/livez/x",
         "/adminapi/beta//InvokeCommand",
@@ -90,6 +94,32 @@ static void test_rejects(void **state)
         assert_string_equal(r.tenant, "");
     }
     assert_int_equal(api_route_match(NULL, &r), API_R_NOTFOUND);
+}
+
+static void test_ext_families(void **state)
+{
+    (void)state;
+    api_route r;
+    static const struct {
+        const char *path;
+        api_ext_id ext;
+        const char *tenant;
+    } ok[] = {
+        {"/", API_X_PORTAL, ""},
+        {"/portal", API_X_PORTAL, ""},
+        {"/portal/rooms/x", API_X_PORTAL, ""},
+        {"/v1.0", API_X_GRAPH, ""},
+        {"/v1.0/users", API_X_GRAPH, ""},
+        {"/metrics", API_X_METRICS, ""},
+        {"/contoso.com/v2.0/.well-known/openid-configuration", API_X_OAUTH, "contoso.com"},
+        {"/contoso.com/discovery/v2.0/keys", API_X_OAUTH, "contoso.com"},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        if (api_route_match(ok[i].path, &r) != API_R_EXT)
+            fail_msg("not a route family: %s", ok[i].path);
+        assert_int_equal(r.ext, ok[i].ext);
+        assert_string_equal(r.tenant, ok[i].tenant);
+    }
 }
 
 static void test_overlong(void **state)
@@ -152,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_invoke_routes),
         cmocka_unit_test(test_token_and_health),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_ext_families),
         cmocka_unit_test(test_overlong),
         cmocka_unit_test(test_methods_and_services),
     };
