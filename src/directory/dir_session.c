@@ -25,6 +25,8 @@ static const char *scope_service(const char *scope)
                {"online.lync.com", "sfb"},
                {"roomsys/sfb", "sfb"},
                {"graph.windows.net", "msol"},
+               {"graph.microsoft.com", "graph"},
+               {"roomsys/graph", "graph"},
                {"roomsys/msol", "msol"}};
     for (size_t i = 0; scope && i < sizeof map / sizeof map[0]; i++)
         if (strstr(scope, map[i].needle))
@@ -44,7 +46,7 @@ rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, 
     if (!service)
         return rs_errf(err, RS_EINVAL,
                        "The scope '%s' does not name a roomsys service (Exchange Online, Skype for "
-                       "Business Online or MSOnline).",
+                       "Business Online, MSOnline or Microsoft Graph).",
                        scope ? scope : "");
     const char *at = upn ? strchr(upn, '@') : NULL;
     if (!tenant || !*tenant || rs_streq_ci(tenant, "organizations") ||

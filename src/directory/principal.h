@@ -24,7 +24,7 @@ typedef struct rs_principal {
     char tenant_domain[256]; /* initial domain, e.g. contoso.onmicrosoft.com */
     char upn[256];           /* the signed-in admin */
     char object_id[37];      /* the admin's ObjectId */
-    char service[16];        /* service the token was issued for: exchange, sfb, msol */
+    char service[16];        /* service the token was issued for: exchange, sfb, msol, graph */
     unsigned rights;         /* RIGHT_* */
     unsigned roles;          /* ROLE_* */
 } rs_principal;
