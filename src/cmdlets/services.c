@@ -57,6 +57,8 @@ rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err)
     char *path = rs_asprintf("%s/roomsys.db", cfg->state_dir);
     rs_status rc = store_open(path, &svc->st, err);
     free(path);
+    if (rc == RS_OK)
+        svc->tokens = token_cache_new(svc->st, 0, 0);
     for (int i = 0; rc == RS_OK && i < cfg->ntenants; i++)
         rc = dir_tenant_ensure(svc->st, &cfg->tenants[i], &svc->ds, err);
     if (rc == RS_OK)
@@ -86,6 +88,7 @@ void rs_services_close(rs_services *svc)
         pthread_mutex_unlock(&svc->lock);
         pthread_join(svc->sync_thread, NULL);
     }
+    token_cache_free(svc->tokens);
     store_close(svc->st);
     dir_lockout_free(svc->lockout);
     if (svc->hash_slots_ok)
@@ -140,6 +143,8 @@ int svc_signin_locked(rs_services *svc, const char *user_id, const char *src_ip)
 
 rs_status svc_token_check(rs_services *svc, const char *token, rs_principal *out, rs_err *err)
 {
+    if (svc->tokens)
+        return token_cache_check(svc->tokens, token, out, err);
     return dir_token_check(svc->st, token, out, err);
 }
 

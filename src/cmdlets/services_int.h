@@ -9,6 +9,7 @@
 #include "../directory/directory.h"
 #include "../store/store.h"
 #include "services.h"
+#include "token_cache.h"
 
 /* One registrar pool's live figures (Get-CsRegistrarStatus; sip.h
  * sip_pool_stats has the meaning of each counter). */
@@ -44,6 +45,7 @@ struct rs_services {
     dir_settings ds;
     rs_registrar_hooks reg;
     dir_lockout *lockout; /* smart lockout, shared by API and SIP sign-in */
+    token_cache *tokens;  /* svc_token_check answers from memory (token_cache.h) */
     /* at most one argon2 hash per core at a time (directory.md section 7):
      * more workers than cores then keep the cores busy with the cheap
      * requests instead of making hashes fight for caches and memory */
