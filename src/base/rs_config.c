@@ -259,6 +259,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 1, 256, &cfg->http_threads);
         else if (!strcmp(name, "token_lifetime_seconds"))
             return parse_int(c, name, value, 60, 86400 * 30, &cfg->token_lifetime_s);
+        else if (!strcmp(name, "token_cache_entries"))
+            return parse_int(c, name, value, 0, 1000000, &cfg->token_cache_entries);
         else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "sip")) {
@@ -404,6 +406,7 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->http_threads = 2;
     out->workers = 2;
     out->token_lifetime_s = 3600;
+    out->token_cache_entries = 16384;
     out->argon2_t = 2;
     out->argon2_m_kib = 19456;
     out->argon2_p = 1;

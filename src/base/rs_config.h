@@ -52,10 +52,11 @@ typedef struct rs_config {
     int https_port;
     char *tls_cert_file; /* NULL: self-signed, made on first start in state_dir/tls */
     char *tls_key_file;
-    int http_threads;     /* libmicrohttpd thread pool size */
-    int workers;          /* cmdlet worker threads (password hashing, store) */
-    int token_lifetime_s; /* admin session token lifetime */
-    int sync_lag_s;       /* directory sync lag: 0 = immediate */
+    int http_threads;        /* libmicrohttpd thread pool size */
+    int workers;             /* cmdlet worker threads (password hashing, store) */
+    int token_lifetime_s;    /* admin session token lifetime */
+    int token_cache_entries; /* bearer-token checks kept in memory; 0 = no cache */
+    int sync_lag_s;          /* directory sync lag: 0 = immediate */
     int argon2_t, argon2_m_kib, argon2_p;
     int sip_nonce_lifetime_s;
     int sip_min_expires, sip_max_expires, sip_default_expires;

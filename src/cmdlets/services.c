@@ -57,8 +57,8 @@ rs_status rs_services_open(const rs_config *cfg, rs_services **out, rs_err *err)
     char *path = rs_asprintf("%s/roomsys.db", cfg->state_dir);
     rs_status rc = store_open(path, &svc->st, err);
     free(path);
-    if (rc == RS_OK)
-        svc->tokens = token_cache_new(svc->st, 0, 0);
+    if (rc == RS_OK && cfg->token_cache_entries > 0)
+        svc->tokens = token_cache_new(svc->st, (size_t)cfg->token_cache_entries, 0);
     for (int i = 0; rc == RS_OK && i < cfg->ntenants; i++)
         rc = dir_tenant_ensure(svc->st, &cfg->tenants[i], &svc->ds, err);
     if (rc == RS_OK)
