@@ -44,8 +44,10 @@ rs_status rs_bindings_open(const char *state_dir, rs_bindings **out, rs_err *err
 
 typedef struct load_ctx {
     sip_core *core;
-    json_t *gone; /* ids of saved AoRs with nothing left to restore */
-    long restored;
+    store_t *st;
+    json_t *gone;   /* AoRs whose saved record has nothing left to restore */
+    json_t *legacy; /* AoRs saved as JSON documents (older roomsysd): rewritten as records */
+    long restored, bad;
 } load_ctx;
 
 static const char *jstr(json_t *o, const char *k)
@@ -53,6 +55,7 @@ static const char *jstr(json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
+/* A JSON document from an older roomsysd (tenant "", kind "binding"). */
 static int load_one(void *ud, const char *id, json_t *doc)
 {
     load_ctx *l = ud;
@@ -78,10 +81,33 @@ static int load_one(void *ud, const char *id, json_t *doc)
         };
     }
     int got = sip_core_load(l->core, id, recs, (int)k);
+    if (got) { /* rewritten as a record; the JSON copy is deleted after the walk */
+        unsigned char *rec = NULL;
+        size_t len = sip_bindings_encode(recs, (int)k, &rec);
+        store_blob_put(l->st, id, rec, len, NULL);
+        free(rec);
+    }
     free(recs);
     l->restored += got;
+    json_array_append_new(l->legacy, json_string(id));
+    return 0;
+}
+
+static int load_blob(void *ud, const char *aor, const void *v, size_t n)
+{
+    load_ctx *l = ud;
+    sip_binding_rec recs[255];
+    char *arena = NULL;
+    int k = sip_bindings_decode(v, n, recs, 255, &arena);
+    if (k < 0) {
+        l->bad++;
+        k = 0;
+    }
+    int got = k ? sip_core_load(l->core, aor, recs, k) : 0;
+    free(arena);
+    l->restored += got;
     if (!got)
-        json_array_append_new(l->gone, json_string(id));
+        json_array_append_new(l->gone, json_string(aor));
     return 0;
 }
 
@@ -89,20 +115,28 @@ static void persist_load(void *ud, sip_core *core)
 {
     rs_bindings *b = ud;
     rs_err err;
-    load_ctx l = {.core = core, .gone = json_array()};
-    if (store_each(b->st, "", KIND, load_one, &l, &err) != RS_OK)
+    load_ctx l = {.core = core, .st = b->st, .gone = json_array(), .legacy = json_array()};
+    if (store_blob_each(b->st, load_blob, &l, &err) != RS_OK)
         rs_log(RS_LOG_WARNING, NULL, "bindings: cannot read the saved bindings: %s", err.msg);
+    /* JSON documents written by roomsysd before the binary records */
+    if (store_each(b->st, "", KIND, load_one, &l, &err) != RS_OK)
+        rs_log(RS_LOG_WARNING, NULL, "bindings: cannot read the older saved bindings: %s", err.msg);
     size_t i;
     json_t *v;
-    if (json_array_size(l.gone) && store_begin(b->st, &err) == RS_OK) {
-        json_array_foreach(l.gone, i, v) store_del(b->st, "", KIND, json_string_value(v), NULL);
+    if ((json_array_size(l.gone) || json_array_size(l.legacy)) &&
+        store_begin(b->st, &err) == RS_OK) {
+        json_array_foreach(l.gone, i, v) store_blob_del(b->st, json_string_value(v), NULL);
+        json_array_foreach(l.legacy, i, v) store_del(b->st, "", KIND, json_string_value(v), NULL);
         if (store_commit(b->st, &err) != RS_OK)
             rs_log(RS_LOG_WARNING, NULL, "bindings: cannot delete expired bindings: %s", err.msg);
     }
+    if (l.bad)
+        rs_log(RS_LOG_WARNING, NULL, "bindings: %ld saved record(s) unreadable, dropped", l.bad);
     rs_log(RS_LOG_INFO, NULL,
            "bindings: restored %ld unexpired binding(s), dropped %zu expired AoR(s)", l.restored,
            json_array_size(l.gone));
     json_decref(l.gone);
+    json_decref(l.legacy);
 }
 
 /* ---- write-behind ---- */
@@ -119,27 +153,13 @@ static void save_one(void *ud, const char *aor, const sip_binding_rec *r, int n)
     if (f->rc != RS_OK)
         return;
     if (n == 0) {
-        rs_status rc = store_del(f->b->st, "", KIND, aor, &f->err);
-        if (rc != RS_OK && rc != RS_ENOTFOUND)
-            f->rc = rc;
+        f->rc = store_blob_del(f->b->st, aor, &f->err);
         return;
     }
-    json_t *arr = json_array();
-    for (int i = 0; i < n; i++) {
-        json_t *e = json_pack("{s:s, s:s, s:I, s:i, s:i, s:s, s:I, s:s, s:i, s:i}", "uri", r[i].uri,
-                              "call_id", r[i].call_id, "cseq", (json_int_t)r[i].cseq, "reg_id",
-                              r[i].reg_id, "q", r[i].q, "pool", r[i].pool, "expires_ms",
-                              (json_int_t)r[i].expires_ms, "src_ip", r[i].src_ip ? r[i].src_ip : "",
-                              "src_port", r[i].src_port, "transport", r[i].transport);
-        if (!e)
-            continue; /* a string that is not UTF-8: not worth saving */
-        if (r[i].instance)
-            json_object_set_new(e, "instance", json_string(r[i].instance));
-        json_array_append_new(arr, e);
-    }
-    json_t *doc = json_pack("{s:o}", "bindings", arr);
-    f->rc = store_put(f->b->st, "", KIND, aor, doc, &f->err);
-    json_decref(doc);
+    unsigned char *rec = NULL;
+    size_t len = sip_bindings_encode(r, n, &rec);
+    f->rc = store_blob_put(f->b->st, aor, rec, len, &f->err);
+    free(rec);
 }
 
 long rs_bindings_flush(rs_bindings *b, sip_core *core)

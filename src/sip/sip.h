@@ -315,4 +315,14 @@ int sip_core_load(sip_core *c, const char *aor, const sip_binding_rec *b, int n)
 int sip_probe_register(const char *ip, int port, const char *aor, const char *password,
                        int timeout_ms, char *reason, size_t reason_sz);
 
+/* The saved form of one AoR's bindings (sip_bindrec.c): a compact versioned
+ * binary record. encode writes at most 255 bindings of b (borrowed) into *out
+ * (malloc'd, caller frees) and returns its size; strings longer than 65534
+ * bytes are cut. decode reads a record of len bytes into recs[0..max) and
+ * returns how many, or -1 when the record is malformed, of another version or
+ * holds more than max bindings (nothing to free then). On success the strings
+ * point into *arena (malloc'd; the caller frees it when done with recs). */
+size_t sip_bindings_encode(const sip_binding_rec *b, int n, unsigned char **out);
+int sip_bindings_decode(const void *v, size_t len, sip_binding_rec *recs, int max, char **arena);
+
 #endif

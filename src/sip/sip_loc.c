@@ -32,6 +32,11 @@ struct sip__loc {
     _Atomic uint64_t nbindings, naors;
     int track;                  /* dirty tracking on (set before any traffic) */
     loc_dirty dirty[LOC_LOCKS]; /* one list per stripe, guarded by its lock */
+    /* Per stripe, guarded by its lock: no binding of the stripe expires before
+     * this (monotonic ms; lowered whenever a binding is stored, recomputed by
+     * the sweep), so the once-a-second sweep walks only the stripes where
+     * something may have expired, not every AoR. */
+    int64_t next_exp[LOC_LOCKS];
 };
 
 static uint64_t fnv1a(const char *s)
@@ -48,6 +53,8 @@ sip__loc *sip__loc_new(void)
 {
     sip__loc *l = rs_calloc(1, sizeof *l);
     l->buckets = rs_calloc(LOC_BUCKETS, sizeof *l->buckets);
+    for (int i = 0; i < LOC_LOCKS; i++)
+        l->next_exp[i] = INT64_MAX;
     for (int i = 0; i < LOC_LOCKS; i++)
         pthread_mutex_init(&l->locks[i], NULL);
     return l;
@@ -124,6 +131,14 @@ static void binding_copy(sip__binding *dst, const sip__binding *src)
     dst->uri = rs_strdup(src->uri);
     dst->call_id = rs_strdup(src->call_id);
     dst->instance = rs_strdup(src->instance);
+}
+
+/* Lower stripe s's next expiry to cover r's bindings (lock held). */
+static void note_expiry(sip__loc *l, size_t s, const loc_rec *r)
+{
+    for (int i = 0; r && i < r->n; i++)
+        if (r->b[i].expires_at < l->next_exp[s])
+            l->next_exp[s] = r->b[i].expires_at;
 }
 
 /* Find the record of aor in its bucket (lock held). */
@@ -294,6 +309,7 @@ void sip__loc_apply(sip__loc *l, const char *aor, int star, const sip__reg_chang
         atomic_fetch_sub(&l->nbindings, (uint64_t)old);
         if (!(was_dirty && !r)) /* a freed dirty record's AoR is already queued */
             mark_dirty(l, h % LOC_LOCKS, r, aor);
+        note_expiry(l, h % LOC_LOCKS, r);
     }
     for (int i = 0; i < n; i++)
         binding_clear(&w[i]);
@@ -360,6 +376,11 @@ void sip__loc_sweep(sip__loc *l, int64_t now)
 {
     for (size_t s = 0; s < LOC_LOCKS; s++) {
         pthread_mutex_lock(&l->locks[s]);
+        if (now < l->next_exp[s]) { /* nothing in this stripe can have expired */
+            pthread_mutex_unlock(&l->locks[s]);
+            continue;
+        }
+        l->next_exp[s] = INT64_MAX;
         for (size_t i = s; i < LOC_BUCKETS; i += LOC_LOCKS) {
             loc_rec **pp = &l->buckets[i];
             while (*pp) {
@@ -367,9 +388,12 @@ void sip__loc_sweep(sip__loc *l, int64_t now)
                 rec_expire(l, r, now);
                 if (r->n == 0) {
                     *pp = r->next;
+                    if (!r->dirty) /* the saved copy goes too */
+                        mark_dirty(l, s, NULL, r->aor);
                     rec_free(r);
                     atomic_fetch_sub(&l->naors, 1);
                 } else {
+                    note_expiry(l, s, r);
                     pp = &r->next;
                 }
             }
@@ -447,6 +471,7 @@ void sip__loc_load(sip__loc *l, const char *aor, const sip__binding *b, int n, i
         binding_copy(&r->b[r->n++], &b[i]);
         atomic_fetch_add(&l->nbindings, 1);
     }
+    note_expiry(l, h % LOC_LOCKS, r);
     if (r->n == 0) {
         *pp = r->next;
         rec_free(r);

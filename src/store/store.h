@@ -49,6 +49,15 @@ rs_status store_get(store_t *st, const char *tenant, const char *kind, const cha
 rs_status store_put(store_t *st, const char *tenant, const char *kind, const char *id, json_t *doc,
                     rs_err *err);
 rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id, rs_err *err);
+/* Opaque records by key (soft state: a record's format belongs to its
+ * writer). put inserts or replaces; v (n bytes) borrowed. del of a missing key
+ * is RS_OK. each calls cb for every record, ordered by key; cb returns non-zero
+ * to stop; key and v are borrowed for the call. */
+rs_status store_blob_put(store_t *st, const char *key, const void *v, size_t n, rs_err *err);
+rs_status store_blob_del(store_t *st, const char *key, rs_err *err);
+typedef int (*store_blob_cb)(void *ud, const char *key, const void *v, size_t n);
+rs_status store_blob_each(store_t *st, store_blob_cb cb, void *ud, rs_err *err);
+
 /* Call cb for every document of a kind in a tenant, ordered by id; cb returns
  * non-zero to stop. doc is borrowed for the call. */
 typedef int (*store_each_cb)(void *ud, const char *id, json_t *doc);

@@ -28,6 +28,8 @@ static const char *const migrations[] = {
     "  tenant TEXT NOT NULL, actor TEXT NOT NULL, service TEXT NOT NULL, cmdlet TEXT NOT NULL,"
     "  params TEXT NOT NULL, outcome TEXT NOT NULL);"
     "CREATE INDEX audit_by_tenant ON audit(tenant, seq);",
+    /* 2: opaque records of soft state (SIP bindings in bindings.db) */
+    "CREATE TABLE blobs(k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -108,7 +110,8 @@ static rs_status open_db(const char *path, int durable, store_t **out, rs_err *e
                         durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                   "PRAGMA foreign_keys=ON;"
                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                  "PRAGMA foreign_keys=ON;",
+                                  "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;"
+                                  "PRAGMA cache_size=-32768;",
                         err);
     if (rc)
         goto fail;
@@ -320,6 +323,44 @@ rs_status store_put(store_t *st, const char *tenant, const char *kind, const cha
     bind_texts(s, 4, (const char *[]){tenant, kind, id, text});
     free(text);
     return step_done(st, s, err, "put");
+}
+
+rs_status store_blob_put(store_t *st, const char *key, const void *v, size_t n, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "INSERT OR REPLACE INTO blobs(k,v) VALUES(?,?)", err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, n ? v : "", (int)n, SQLITE_STATIC);
+    return step_done(st, s, err, "blob put");
+}
+
+rs_status store_blob_del(store_t *st, const char *key, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "DELETE FROM blobs WHERE k=?", err);
+    if (!s)
+        return RS_ESTORE;
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    return step_done(st, s, err, "blob delete");
+}
+
+rs_status store_blob_each(store_t *st, store_blob_cb cb, void *ud, rs_err *err)
+{
+    sqlite3_stmt *s = prep(st, "SELECT k, v FROM blobs ORDER BY k", err);
+    if (!s)
+        return RS_ESTORE;
+    rs_status rc = RS_OK;
+    int r;
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        const void *v = sqlite3_column_blob(s, 1);
+        size_t n = (size_t)sqlite3_column_bytes(s, 1);
+        if (cb(ud, (const char *)sqlite3_column_text(s, 0), v ? v : "", n))
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = db_err(st, err, "blob list");
+    done(st, s);
+    return rc;
 }
 
 rs_status store_del(store_t *st, const char *tenant, const char *kind, const char *id, rs_err *err)

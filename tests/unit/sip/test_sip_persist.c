@@ -367,6 +367,80 @@ static void test_no_tracking_without_persister(void **state)
     sip_core_free(c);
 }
 
+/* The saved record: round trip, NULL vs empty strings, and every truncation
+ * or corruption refused (never read past the record). */
+static void test_record_codec(void **state)
+{
+    (void)state;
+    sip_binding_rec in[2] = {
+        {.uri = "sip:room1@192.0.2.1:5060;transport=tcp",
+         .call_id = "abc@host",
+         .instance = "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+         .cseq = 4000000000u,
+         .reg_id = 1,
+         .q = -1,
+         .pool = "pool1.contoso.com",
+         .expires_ms = 1800000000123LL,
+         .src_ip = "2001:db8::1",
+         .src_port = 65535,
+         .transport = 2},
+        {.uri = "sip:r@h",
+         .call_id = "",
+         .instance = NULL,
+         .reg_id = -1,
+         .q = 500,
+         .pool = "p",
+         .expires_ms = -5,
+         .src_ip = NULL},
+    };
+    unsigned char *buf = NULL;
+    size_t n = sip_bindings_encode(in, 2, &buf);
+    sip_binding_rec out[3];
+    char *arena = NULL;
+    assert_int_equal(sip_bindings_decode(buf, n, out, 3, &arena), 2);
+    assert_string_equal(out[0].uri, in[0].uri);
+    assert_string_equal(out[0].instance, in[0].instance);
+    assert_int_equal(out[0].cseq, 4000000000u);
+    assert_int_equal(out[0].reg_id, 1);
+    assert_int_equal(out[0].q, -1);
+    assert_true(out[0].expires_ms == 1800000000123LL);
+    assert_string_equal(out[0].src_ip, "2001:db8::1");
+    assert_int_equal(out[0].src_port, 65535);
+    assert_int_equal(out[0].transport, 2);
+    assert_string_equal(out[1].call_id, "");
+    assert_null(out[1].instance);
+    assert_null(out[1].src_ip);
+    assert_int_equal(out[1].q, 500);
+    assert_true(out[1].expires_ms == -5);
+    free(arena);
+    /* more bindings than the caller takes */
+    assert_int_equal(sip_bindings_decode(buf, n, out, 1, &arena), -1);
+    assert_null(arena);
+    /* every prefix is refused, and so is trailing garbage */
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(sip_bindings_decode(buf, k, out, 3, &arena), -1);
+        assert_null(arena);
+    }
+    unsigned char *longer = malloc(n + 1);
+    memcpy(longer, buf, n);
+    longer[n] = 0;
+    assert_int_equal(sip_bindings_decode(longer, n + 1, out, 3, &arena), -1);
+    /* a NUL inside a string, a wrong version */
+    memcpy(longer, buf, n);
+    longer[3 + 23 + 2] = '\0';
+    assert_int_equal(sip_bindings_decode(longer, n, out, 3, &arena), -1);
+    memcpy(longer, buf, n);
+    longer[1] = 2;
+    assert_int_equal(sip_bindings_decode(longer, n, out, 3, &arena), -1);
+    free(longer);
+    free(buf);
+    /* no bindings at all */
+    n = sip_bindings_encode(NULL, 0, &buf);
+    assert_int_equal(sip_bindings_decode(buf, n, out, 3, &arena), 0);
+    free(arena);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_restart_restores_unexpired),
         cmocka_unit_test(test_load_skips_bad_records),
         cmocka_unit_test(test_no_tracking_without_persister),
+        cmocka_unit_test(test_record_codec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
