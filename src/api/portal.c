@@ -1,14 +1,673 @@
-/* portal.c - placeholder for the portal route family (api_ext.h); being built this session. */
+/* portal.c - the web portal (admin-api.md section 5), a route family behind
+ * api_ext.h.
+ *
+ *   GET  /, /portal                 302 to /portal/
+ *   GET  /portal/login              sign-in page (form)
+ *   POST /portal/login              verify (svc_token_issue: same checks and smart
+ *                                   lockout as the token endpoint), start a session
+ *   POST /portal/logout             end the session (CSRF token required)
+ *   GET  /portal/static/<file>      embedded CSS/JS (ETag, revalidated)
+ *   GET  /portal/{,users,licenses,rooms,audit}[/<id>]
+ *                                   the application page (signed in), rendered by app.js
+ *   GET  /portal/api/session        who is signed in, roles, the CSRF token
+ *   POST /portal/api/invoke         {"service","cmdlet","parameters"}: one cmdlet
+ *                                   through cmdlet_invoke, answered in InvokeCommand shapes
+ *
+ * Sessions live in memory only: the cookie holds 256 random bits; the table
+ * keys sessions by the SHA-256 of that value. A session holds the bearer token
+ * sign-in issued (checked again on every request, so a blocked account or a
+ * removed role takes effect at once), a CSRF token, idle and absolute expiry.
+ * Every state-changing request needs the session's CSRF token (X-CSRF-Token
+ * header or csrf form field, compared in constant time) and, when the browser
+ * sends them, a same-origin Origin and Sec-Fetch-Site.
+ */
 #include "api_ext.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cmdlets/invoke.h"
+#include "../cmdlets/services.h"
+#include "rs_util.h"
+
+/* embedded files (generated from src/api/portal/ by embed.cmake) */
+extern const char portal_login_html[];
+extern const char portal_app_html[];
+extern const char portal_app_js[];
+extern const char portal_app_css[];
+
+#define PORTAL_COOKIE       "rs_portal"
+#define PORTAL_IDLE_MS      (30 * 60 * 1000LL)     /* idle expiry */
+#define PORTAL_ABSOLUTE_MS  (8 * 60 * 60 * 1000LL) /* absolute expiry (token lifetime caps it) */
+#define PORTAL_SESSIONS_MAX 1024                   /* oldest dropped beyond */
+#define PORTAL_FIELD_MAX    256                    /* longest accepted UPN */
+
+#define CSP                                                                                        \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+typedef struct asset {
+    const char *name; /* under /portal/static/ */
+    const char *data;
+    const char *ctype;
+    char etag[24]; /* "\"<16 hex>\"" */
+} asset;
+
+typedef struct psess {
+    unsigned char key[32]; /* SHA-256 of the cookie value */
+    char csrf[44];         /* base64url of 32 random bytes */
+    char *token;           /* bearer token from sign-in (malloc'd, wiped on free) */
+    char upn[PORTAL_FIELD_MAX];
+    int64_t created_ms, last_ms;
+    struct psess *next;
+} psess;
+
+typedef struct portal {
+    pthread_mutex_t mu;
+    psess *head;
+    size_t n;
+    asset assets[2];
+} portal;
+
+/* ---- sessions ---- */
+
+static void sess_free(psess *s)
+{
+    if (!s)
+        return;
+    if (s->token) {
+        rs_wipe(s->token, strlen(s->token));
+        free(s->token);
+    }
+    rs_wipe(s, sizeof *s);
+    free(s);
+}
+
+static bool sess_expired(const psess *s, int64_t now)
+{
+    return now - s->last_ms > PORTAL_IDLE_MS || now - s->created_ms > PORTAL_ABSOLUTE_MS;
+}
+
+/* Drop expired sessions; with p->mu held. */
+static void sess_sweep(portal *p, int64_t now)
+{
+    for (psess **pp = &p->head; *pp;) {
+        if (sess_expired(*pp, now)) {
+            psess *d = *pp;
+            *pp = d->next;
+            p->n--;
+            sess_free(d);
+        } else
+            pp = &(*pp)->next;
+    }
+}
+
+/* Value of cookie `name` in a Cookie header into out (capacity cap); false if absent. */
+static bool cookie_get(const char *hdr, const char *name, char *out, size_t cap)
+{
+    size_t nl = strlen(name);
+    for (const char *s = hdr; s && *s;) {
+        while (*s == ' ' || *s == ';')
+            s++;
+        const char *e = strchr(s, ';');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        if (len > nl && !strncmp(s, name, nl) && s[nl] == '=') {
+            size_t vl = len - nl - 1;
+            if (vl >= cap)
+                return false;
+            memcpy(out, s + nl + 1, vl);
+            out[vl] = '\0';
+            return true;
+        }
+        s = e;
+    }
+    return false;
+}
+
+/* The session a request's cookie names, copied into *out (token malloc'd,
+ * caller wipes and frees); touches its idle clock. */
+static bool sess_find(portal *p, const api_req *req, psess *out)
+{
+    char val[64];
+    if (!cookie_get(api_form_get_ci(req->headers, "Cookie"), PORTAL_COOKIE, val, sizeof val))
+        return false;
+    unsigned char key[32];
+    rs_sha256(val, strlen(val), key);
+    rs_wipe(val, sizeof val);
+    int64_t now = rs_time_now_ms();
+    bool found = false;
+    pthread_mutex_lock(&p->mu);
+    sess_sweep(p, now);
+    for (psess *s = p->head; s; s = s->next)
+        if (rs_ct_equal(s->key, key, sizeof key)) {
+            s->last_ms = now;
+            *out = *s;
+            out->token = rs_strdup(s->token);
+            out->next = NULL;
+            found = true;
+            break;
+        }
+    pthread_mutex_unlock(&p->mu);
+    return found;
+}
+
+static void sess_copy_clear(psess *s)
+{
+    if (s->token) {
+        rs_wipe(s->token, strlen(s->token));
+        free(s->token);
+    }
+    rs_wipe(s, sizeof *s);
+}
+
+static void sess_remove(portal *p, const unsigned char key[32])
+{
+    pthread_mutex_lock(&p->mu);
+    for (psess **pp = &p->head; *pp; pp = &(*pp)->next)
+        if (rs_ct_equal((*pp)->key, key, 32)) {
+            psess *d = *pp;
+            *pp = d->next;
+            p->n--;
+            sess_free(d);
+            break;
+        }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Start a session for upn holding token (ownership passes); writes the cookie
+ * value (base64url of 32 random bytes) into cookie (capacity >= 44). */
+static void sess_start(portal *p, const char *upn, char *token, char cookie[44])
+{
+    psess *s = rs_calloc(1, sizeof *s);
+    unsigned char raw[32];
+    rs_random(raw, sizeof raw);
+    rs_base64url(raw, sizeof raw, cookie);
+    rs_sha256(cookie, strlen(cookie), s->key);
+    rs_random(raw, sizeof raw);
+    rs_base64url(raw, sizeof raw, s->csrf);
+    rs_wipe(raw, sizeof raw);
+    s->token = token;
+    snprintf(s->upn, sizeof s->upn, "%s", upn);
+    s->created_ms = s->last_ms = rs_time_now_ms();
+    pthread_mutex_lock(&p->mu);
+    sess_sweep(p, s->created_ms);
+    if (p->n >= PORTAL_SESSIONS_MAX) { /* drop the oldest (the list's tail) */
+        psess **pp = &p->head;
+        while ((*pp)->next)
+            pp = &(*pp)->next;
+        sess_free(*pp);
+        *pp = NULL;
+        p->n--;
+    }
+    s->next = p->head;
+    p->head = s;
+    p->n++;
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* ---- responses ---- */
+
+static void add_security_headers(api_resp *r)
+{
+    api_form_add(&r->headers, "Content-Security-Policy", CSP);
+    api_form_add(&r->headers, "X-Frame-Options", "DENY");
+    api_form_add(&r->headers, "Referrer-Policy", "no-referrer");
+    api_form_add(&r->headers, "Cross-Origin-Opener-Policy", "same-origin");
+    api_form_add(&r->headers, "Cross-Origin-Resource-Policy", "same-origin");
+}
+
+static void redirect(api_resp *r, int status, const char *location)
+{
+    api_resp_text(r, status, "");
+    api_form_add(&r->headers, "Location", location);
+    r->no_store = true;
+}
+
+static void json_error(api_resp *r, int status, const char *msg)
+{
+    api_resp_json(r, status, api_simple_error_body(status, msg));
+    r->no_store = true;
+}
+
+static void html_page(api_resp *r, int status, const char *html)
+{
+    r->status = status;
+    r->body = rs_strdup(html);
+    r->ctype = "text/html; charset=utf-8";
+    r->no_store = true;
+}
+
+static void html_escape(rs_buf *b, const char *s)
+{
+    for (; *s; s++)
+        switch (*s) {
+        case '<':
+            rs_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            rs_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            rs_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            rs_buf_puts(b, "&quot;");
+            break;
+        case '\'':
+            rs_buf_puts(b, "&#39;");
+            break;
+        default:
+            rs_buf_putc(b, *s);
+        }
+}
+
+/* The sign-in page with `msg` (may be NULL) in its status line and `upn` kept
+ * in the user name field. */
+static void login_page(api_resp *r, int status, const char *msg, const char *upn)
+{
+    const char *tpl = portal_login_html;
+    rs_buf b = {0};
+    for (const char *s = tpl; *s;) {
+        const char *m = strstr(s, "{{");
+        if (!m) {
+            rs_buf_puts(&b, s);
+            break;
+        }
+        rs_buf_append(&b, s, (size_t)(m - s));
+        if (!strncmp(m, "{{message}}", 11)) {
+            html_escape(&b, msg ? msg : "");
+            s = m + 11;
+        } else if (!strncmp(m, "{{upn}}", 7)) {
+            html_escape(&b, upn ? upn : "");
+            s = m + 7;
+        } else {
+            rs_buf_puts(&b, "{{");
+            s = m + 2;
+        }
+    }
+    r->status = status;
+    r->body = rs_buf_take(&b);
+    r->ctype = "text/html; charset=utf-8";
+    r->no_store = true;
+}
+
+/* ---- request checks ---- */
+
+/* Is this POST from the portal's own pages? Browsers send Sec-Fetch-Site and
+ * Origin; both must say same origin when present. */
+static bool same_origin(const api_req *req)
+{
+    const char *sfs = api_form_get_ci(req->headers, "Sec-Fetch-Site");
+    if (sfs && strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0)
+        return false;
+    const char *origin = api_form_get_ci(req->headers, "Origin");
+    if (origin) {
+        char want[320];
+        snprintf(want, sizeof want, "https://%s", req->host);
+        if (!rs_streq_ci(origin, want))
+            return false;
+    }
+    return true;
+}
+
+static bool csrf_ok(const psess *s, const char *given)
+{
+    size_t n = strlen(s->csrf);
+    return given && strlen(given) == n && rs_ct_equal(s->csrf, given, n);
+}
+
+/* ---- handlers ---- */
+
+static void serve_asset(portal *p, const api_req *req, api_resp *r, const char *name)
+{
+    for (size_t i = 0; i < sizeof p->assets / sizeof p->assets[0]; i++) {
+        const asset *a = &p->assets[i];
+        if (strcmp(a->name, name) != 0)
+            continue;
+        const char *inm = api_form_get_ci(req->headers, "If-None-Match");
+        if (inm && strstr(inm, a->etag)) {
+            api_resp_text(r, 304, "");
+        } else {
+            r->status = 200;
+            r->body = rs_strdup(a->data);
+            r->body_len = strlen(a->data);
+            r->ctype = a->ctype;
+        }
+        api_form_add(&r->headers, "ETag", a->etag);
+        api_form_add(&r->headers, "Cache-Control", "no-cache");
+        return;
+    }
+    api_resp_text(r, 404, "Not found.");
+}
+
+static void do_login(const api_env *env, portal *p, const api_req *req, api_resp *r)
+{
+    if (!same_origin(req)) {
+        login_page(r, 403, "The sign-in form must be sent from this portal.", NULL);
+        return;
+    }
+    api_form f = {0};
+    rs_err e;
+    rs_err_clear(&e);
+    if (api_form_parse(req->body, req->body_len, &f, &e) != RS_OK) {
+        login_page(r, 400, e.msg, NULL);
+        return;
+    }
+    const char *upn = api_form_get(&f, "username");
+    const char *pw = api_form_get(&f, "password");
+    if (!upn || !*upn || !pw || !*pw || strlen(upn) >= PORTAL_FIELD_MAX) {
+        login_page(r, 400, "Enter your user name and password.",
+                   upn && strlen(upn) < 256 ? upn : "");
+        api_form_free(&f);
+        return;
+    }
+    char *token = NULL;
+    int expires = 0;
+    rs_status st = svc_token_issue(env->svc, req->peer, "organizations", upn, pw,
+                                   "roomsys/exchange", &token, &expires, &e);
+    rs_principal who;
+    if (st == RS_OK && svc_token_check(env->svc, token, &who, &e) != RS_OK)
+        st = RS_EAUTH;
+    if (st != RS_OK) {
+        if (token) {
+            rs_wipe(token, strlen(token));
+            free(token);
+        }
+        if (st == RS_EAUTH)
+            login_page(r, 401,
+                       "Your account or password is incorrect, or the account may not sign in "
+                       "to the portal.",
+                       upn);
+        else
+            login_page(r, rs_status_http(st) >= 500 ? rs_status_http(st) : 503,
+                       "Sign-in is not available right now. Try again shortly.", upn);
+        api_form_free(&f);
+        return;
+    }
+    char cookie[44];
+    sess_start(p, who.upn, token, cookie);
+    char *sc = rs_asprintf("%s=%s; Path=/portal; Secure; HttpOnly; SameSite=Strict", PORTAL_COOKIE,
+                           cookie);
+    rs_wipe(cookie, sizeof cookie);
+    redirect(r, 303, "/portal/rooms");
+    api_form_add(&r->headers, "Set-Cookie", sc);
+    rs_wipe(sc, strlen(sc));
+    free(sc);
+    snprintf(req->actor, API_ACTOR_MAX, "%s", who.upn);
+    api_form_free(&f);
+}
+
+static void do_logout(portal *p, const api_req *req, api_resp *r)
+{
+    psess s;
+    if (!sess_find(p, req, &s)) {
+        redirect(r, 303, "/portal/login");
+        return;
+    }
+    api_form f = {0};
+    const char *given = api_form_get_ci(req->headers, "X-CSRF-Token");
+    if (!given && api_form_parse(req->body, req->body_len, &f, NULL) == RS_OK)
+        given = api_form_get(&f, "csrf");
+    if (!same_origin(req) || !csrf_ok(&s, given)) {
+        json_error(r, 403, "The request has no valid CSRF token.");
+    } else {
+        sess_remove(p, s.key);
+        redirect(r, 303, "/portal/login");
+        api_form_add(&r->headers, "Set-Cookie",
+                     PORTAL_COOKIE "=; Path=/portal; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+    }
+    api_form_free(&f);
+    sess_copy_clear(&s);
+}
+
+/* The principal behind a session: the sign-in token checked again. */
+static bool sess_principal(const api_env *env, portal *p, const psess *s, rs_principal *who)
+{
+    rs_err e;
+    rs_err_clear(&e);
+    if (svc_token_check(env->svc, s->token, who, &e) == RS_OK)
+        return true;
+    sess_remove(p, s->key);
+    return false;
+}
+
+static void do_session(const api_env *env, portal *p, const api_req *req, api_resp *r)
+{
+    psess s;
+    rs_principal who;
+    if (!sess_find(p, req, &s)) {
+        json_error(r, 401, "Sign in to the portal first.");
+        return;
+    }
+    if (!sess_principal(env, p, &s, &who)) {
+        json_error(r, 401, "Your portal session has ended. Sign in again.");
+        sess_copy_clear(&s);
+        return;
+    }
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } roles[] = {{ROLE_GLOBAL_ADMIN, "Global Administrator"},
+                 {ROLE_USER_ADMIN, "User Administrator"},
+                 {ROLE_LICENSE_ADMIN, "License Administrator"},
+                 {ROLE_EXCHANGE_ADMIN, "Exchange Administrator"},
+                 {ROLE_SFB_ADMIN, "Skype for Business Administrator"},
+                 {ROLE_GLOBAL_READER, "Global Reader"}};
+    json_t *rl = json_array();
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        if (who.roles & roles[i].bit)
+            json_array_append_new(rl, json_string(roles[i].name));
+    json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:{s:b,s:b,s:b},s:I}", "upn", who.upn, "tenant",
+                          who.tenant_domain, "csrf", s.csrf, "roles", rl, "access", "exchange",
+                          (who.rights & RIGHT_EXCHANGE) != 0, "sfb", (who.rights & RIGHT_SFB) != 0,
+                          "msol", (who.rights & RIGHT_MSOL) != 0, "idleSeconds",
+                          (json_int_t)(PORTAL_IDLE_MS / 1000));
+    api_resp_json(r, 200, json_dumps(o, JSON_COMPACT));
+    r->no_store = true;
+    json_decref(o);
+    snprintf(req->actor, API_ACTOR_MAX, "%s", who.upn);
+    sess_copy_clear(&s);
+}
+
+static void do_invoke(const api_env *env, portal *p, const api_req *req, api_resp *r)
+{
+    psess s;
+    rs_principal who;
+    rs_err e;
+    rs_err_clear(&e);
+    if (!sess_find(p, req, &s)) {
+        json_error(r, 401, "Sign in to the portal first.");
+        return;
+    }
+    json_t *body = NULL;
+    invoke_result res = {0};
+    if (!same_origin(req) || !csrf_ok(&s, api_form_get_ci(req->headers, "X-CSRF-Token"))) {
+        json_error(r, 403, "The request has no valid CSRF token.");
+        goto done;
+    }
+    if (!sess_principal(env, p, &s, &who)) {
+        json_error(r, 401, "Your portal session has ended. Sign in again.");
+        goto done;
+    }
+    snprintf(req->actor, API_ACTOR_MAX, "%s", who.upn);
+    if (api_json_depth(req->body, req->body_len, API_JSON_DEPTH_MAX) > API_JSON_DEPTH_MAX) {
+        json_error(r, 400, "The request body is nested too deeply.");
+        goto done;
+    }
+    json_error_t je;
+    body = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &je);
+    const char *service = json_string_value(json_object_get(body, "service"));
+    const char *cmdlet = json_string_value(json_object_get(body, "cmdlet"));
+    json_t *params = json_object_get(body, "parameters");
+    if (!json_is_object(body) || !service || !cmdlet || (params && !json_is_object(params))) {
+        json_error(r, 400,
+                   "The body must be {\"service\":\"exchange|sfb|msol\",\"cmdlet\":\"...\","
+                   "\"parameters\":{...}}.");
+        goto done;
+    }
+    if (strcmp(service, "exchange") && strcmp(service, "sfb") && strcmp(service, "msol")) {
+        json_error(r, 400, "service must be exchange, sfb or msol.");
+        goto done;
+    }
+    json_t *empty = params ? NULL : json_object();
+    snprintf(who.service, sizeof who.service, "%s", service);
+    rs_status st =
+        cmdlet_invoke(env->svc, &who, service, cmdlet, params ? params : empty, &res, &e);
+    json_decref(empty);
+    if (st == RS_OK) {
+        r->status = 200;
+        r->body =
+            api_invoke_success_body(req->host, service, who.tenant_domain, res.warnings, res.value);
+        r->ctype = API_CT_ODATA;
+        r->odata = true;
+    } else {
+        if (e.code == RS_OK)
+            rs_errf(&e, st, "%s", rs_strerror(st));
+        r->status = rs_status_http(st);
+        r->body = api_invoke_error_body(&e, r->status);
+        r->ctype = API_CT_ODATA;
+        r->odata = true;
+    }
+    r->no_store = true;
+done:
+    invoke_result_clear(&res);
+    json_decref(body);
+    sess_copy_clear(&s);
+}
+
+/* Application pages: the path names a view app.js renders. */
+static bool is_app_page(const char *rest)
+{
+    static const char *const views[] = {"users", "licenses", "rooms", "audit", NULL};
+    if (!*rest)
+        return true;
+    for (const char *const *v = views; *v; v++) {
+        size_t n = strlen(*v);
+        if (!strncmp(rest, *v, n) &&
+            (rest[n] == '\0' || (rest[n] == '/' && rest[n + 1] && !strchr(rest + n + 1, '/'))))
+            return true;
+    }
+    return false;
+}
 
 static void handle(const api_env *env, void *state, const api_req *req, api_resp *resp)
 {
-    (void)env;
-    (void)state;
-    (void)req;
-    api_resp_json(
-        resp, 404,
-        api_simple_error_body(404, "The requested resource does not exist on this server."));
+    portal *p = state;
+    const char *path = req->path;
+    bool get = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+    bool post = !strcmp(req->method, "POST");
+    add_security_headers(resp);
+
+    if (!strcmp(path, "/") || !strcmp(path, "/portal")) {
+        if (get)
+            redirect(resp, 302, "/portal/");
+        else {
+            api_resp_text(resp, 405, "Method not allowed.");
+            resp->allow = "GET, HEAD";
+        }
+        return;
+    }
+    const char *rest = path + strlen("/portal/");
+    if (!strncmp(rest, "static/", 7)) {
+        if (get)
+            serve_asset(p, req, resp, rest + 7);
+        else {
+            api_resp_text(resp, 405, "Method not allowed.");
+            resp->allow = "GET, HEAD";
+        }
+        return;
+    }
+    if (!strcmp(rest, "login")) {
+        if (get) {
+            const char *m = api_form_get(req->args, "signedout") ? "You signed out." : NULL;
+            login_page(resp, 200, m, NULL);
+        } else if (post)
+            do_login(env, p, req, resp);
+        else {
+            api_resp_text(resp, 405, "Method not allowed.");
+            resp->allow = "GET, HEAD, POST";
+        }
+        return;
+    }
+    const struct {
+        const char *path;
+        bool want_post;
+        void (*fn)(const api_env *, portal *, const api_req *, api_resp *);
+    } posts[] = {{"api/session", false, do_session}, {"api/invoke", true, do_invoke}};
+    for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++)
+        if (!strcmp(rest, posts[i].path)) {
+            if (posts[i].want_post ? post : get)
+                posts[i].fn(env, p, req, resp);
+            else {
+                json_error(resp, 405, "Method not allowed.");
+                resp->allow = posts[i].want_post ? "POST" : "GET, HEAD";
+            }
+            return;
+        }
+    if (!strcmp(rest, "logout")) {
+        if (post)
+            do_logout(p, req, resp);
+        else {
+            api_resp_text(resp, 405, "Method not allowed.");
+            resp->allow = "POST";
+        }
+        return;
+    }
+    if (is_app_page(rest)) {
+        if (!get) {
+            api_resp_text(resp, 405, "Method not allowed.");
+            resp->allow = "GET, HEAD";
+            return;
+        }
+        psess s;
+        if (!sess_find(p, req, &s)) {
+            redirect(resp, 303, "/portal/login");
+            return;
+        }
+        snprintf(req->actor, API_ACTOR_MAX, "%s", s.upn);
+        sess_copy_clear(&s);
+        html_page(resp, 200, portal_app_html);
+        return;
+    }
+    api_resp_text(resp, 404, "The requested page does not exist on this server.");
 }
 
-const api_ext_ops api_ext_portal = {.name = "portal", .handle = handle};
+/* ---- lifecycle ---- */
+
+static void asset_init(asset *a, const char *name, const char *data, const char *ctype)
+{
+    a->name = name;
+    a->data = data;
+    a->ctype = ctype;
+    char hex[65];
+    rs_sha256_hex(data, strlen(data), hex);
+    snprintf(a->etag, sizeof a->etag, "\"%.16s\"", hex);
+}
+
+static rs_status init(const api_env *env, void **state, rs_err *err)
+{
+    (void)env;
+    (void)err;
+    portal *p = rs_calloc(1, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    asset_init(&p->assets[0], "app.js", portal_app_js, "text/javascript; charset=utf-8");
+    asset_init(&p->assets[1], "app.css", portal_app_css, "text/css; charset=utf-8");
+    *state = p;
+    return RS_OK;
+}
+
+static void fini(void *state)
+{
+    portal *p = state;
+    while (p->head) {
+        psess *d = p->head;
+        p->head = d->next;
+        sess_free(d);
+    }
+    pthread_mutex_destroy(&p->mu);
+    free(p);
+}
+
+const api_ext_ops api_ext_portal = {.name = "portal", .init = init, .fini = fini, .handle = handle};
