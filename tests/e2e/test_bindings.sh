@@ -80,7 +80,7 @@ contains "an unknown pool is E5" "$WORK/metrics.err" 'Get-CsRegistrarStatus : Se
 stop_daemon
 check "SIGTERM: clean exit 0" test "$DAEMON_RC" = 0
 check "the bindings database exists" test -f "$STATE/bindings.db"
-check "... holds both rooms" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM objects WHERE kind='binding'")" = 2
+check "... holds both rooms" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs")" = 2
 start_daemon || exit 1
 status st2
 contains "both registrations survive a clean restart" "$WORK/st2.out" "ActiveRegistrations : 2"
@@ -102,14 +102,31 @@ start_daemon || exit 1
 sipp_register_expires 2 roomd
 check "roomd registers for 2 s" test $? -eq 0
 stop_daemon
-check "... saved with its expiry" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM objects WHERE kind='binding'")" = 4
+check "... saved with its expiry" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs")" = 4
 sleep 3
 start_daemon || exit 1
 status st4
 contains "the expired registration is gone after the restart" "$WORK/st4.out" "ActiveRegistrations : 3"
 contains "... and its room" "$WORK/st4.out" "RegisteredRooms     : 3"
-check "... and its saved copy" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM objects WHERE kind='binding'")" = 3
+check "... and its saved copy" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs")" = 3
 contains "the daemon logs what it restored" "$WORK/roomsysd.log" "bindings: restored 3 unexpired binding(s), dropped 1 expired AoR(s)"
+# expiry while running: the sweep (1 s) removes the AoR and the next write-behind
+# round (0.5 s) deletes its saved copy, no restart needed
+sipp_register_expires 2 roomd
+check "roomd registers for 2 s again" test $? -eq 0
+n=0
+for _ in $(seq 1 40); do
+    n=$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs WHERE k LIKE 'roomd@%'")
+    [ "$n" = 1 ] && break
+    sleep 0.1
+done
+check "... its saved copy is written behind" test "$n" = 1
+for _ in $(seq 1 80); do
+    n=$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs WHERE k LIKE 'roomd@%'")
+    [ "$n" = 0 ] && break
+    sleep 0.1
+done
+check "... and deleted once it expired, while the daemon runs" test "$n" = 0
 
 # a signed-out room is deleted from the saved copy too (Disable-CsMeetingRoom drops it)
 rs disable <<PS
@@ -118,8 +135,19 @@ Disable-CsMeetingRoom -Identity roomc@contoso.onmicrosoft.com
 PS
 check "Disable-CsMeetingRoom" test "$RS_RC" -eq 0
 stop_daemon
-check "the dropped binding's saved copy is gone at stop" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM objects WHERE kind='binding' AND id='roomc@contoso.onmicrosoft.com'")" = 0
+check "the dropped binding's saved copy is gone at stop" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs WHERE k='roomc@contoso.onmicrosoft.com'")" = 0
 start_daemon || exit 1
 status st5
 contains "... and it does not come back after a restart" "$WORK/st5.out" "ActiveRegistrations : 2"
+
+# an older roomsysd saved JSON documents (objects, kind "binding"): restored and
+# rewritten as records at start
+stop_daemon
+exp=$(( $(date +%s) * 1000 + 600000 ))
+sqlite3 "$STATE/bindings.db" "INSERT INTO objects(tenant,kind,id,doc) VALUES('','binding','roomd@contoso.onmicrosoft.com','{\"bindings\":[{\"uri\":\"sip:roomd@127.0.0.1:5999\",\"call_id\":\"legacy-1\",\"cseq\":7,\"reg_id\":-1,\"q\":-1,\"pool\":\"sippoolbl20a04.infra.lync.com\",\"expires_ms\":$exp,\"src_ip\":\"127.0.0.1\",\"src_port\":5999,\"transport\":0}]}')"
+start_daemon || exit 1
+status st6
+contains "a binding saved as JSON by an older roomsysd is restored" "$WORK/st6.out" "ActiveRegistrations : 3"
+check "... rewritten as a record" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM blobs WHERE k='roomd@contoso.onmicrosoft.com'")" = 1
+check "... and its JSON copy deleted" test "$(sqlite3 "$STATE/bindings.db" "SELECT count(*) FROM objects")" = 0
 finish
