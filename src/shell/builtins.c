@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "datetime.h"
 #include "format.h"
 #include "interp.h"
 #include "ops.h"
@@ -1380,20 +1381,25 @@ static lang_status cmd_out_file(lang_interp *I, lang_cmdctx *ctx)
     return st;
 }
 
-/* Group-Object: GroupInfo objects (Count, Name, Group) in order of first
- * appearance; the key is the property values joined with ", ". */
+/* Group-Object: GroupInfo objects (Count, Name, Group, Values) in order of
+ * first appearance; Name is the grouping values joined with ", ", Values the
+ * values themselves. -AsHashTable returns one hashtable (key: the Name text,
+ * value: the group's objects), as -AsHashTable -AsString does in PowerShell. */
 static lang_status cmd_group_object(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
     items_of(ctx, "InputObject", &items);
     lang_list props = {0};
-    lang_list_push_enum(&props, lang_param(ctx, "Property"));
+    if (lang_param(ctx, "Property"))
+        lang_list_push_enum(&props, lang_param(ctx, "Property"));
     bool cs = lang_param_switch(ctx, "CaseSensitive");
     bool noelem = lang_param_switch(ctx, "NoElement");
+    bool as_hash = lang_param_switch(ctx, "AsHashTable");
     lang_list groups = {0};
     lang_status st = LANG_OK;
     for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
         rs_buf key = {0};
+        lang_value *values = lang_array_new();
         for (size_t k = 0; k < props.n || (k == 0 && !props.n); k++) {
             lang_value *v = NULL;
             if (!props.n) {
@@ -1408,11 +1414,11 @@ static lang_status cmd_group_object(lang_interp *I, lang_cmdctx *ctx)
                 free(pn);
             }
             char *t = lang_to_str(v);
-            lang_unref(v);
             if (k)
                 rs_buf_append(&key, ", ", 2);
             rs_buf_append(&key, t, strlen(t));
             free(t);
+            lang_array_push_take(values, v);
         }
         const char *name = key.data ? key.data : "";
         lang_value *g = NULL;
@@ -1423,21 +1429,35 @@ static lang_status cmd_group_object(lang_interp *I, lang_cmdctx *ctx)
                 g = groups.v[j];
         }
         if (!g) {
-            g = lang_object_new("Microsoft.PowerShell.Commands.GroupInfo");
+            g = lang_object_new(noelem && !as_hash
+                                    ? "Microsoft.PowerShell.Commands.GroupInfoNoElement"
+                                    : "Microsoft.PowerShell.Commands.GroupInfo");
             lang_prop_set_take(g, "Count", lang_int(0));
             lang_prop_set_take(g, "Name", lang_str(name));
-            if (!noelem)
+            if (!noelem || as_hash)
                 lang_prop_set_take(g, "Group", lang_array_new());
+            lang_prop_set(g, "Values", values);
             lang_list_push_take(&groups, g);
         }
+        lang_unref(values);
         lang_value *c = lang_prop_get(g, "Count", NULL);
         lang_prop_set_take(g, "Count", lang_int(c->u.i + 1));
-        if (!noelem)
+        if (!noelem || as_hash)
             lang_array_push(lang_prop_get(g, "Group", NULL), items.v[i]);
         rs_buf_free(&key);
     }
-    for (size_t j = 0; j < groups.n && st == LANG_OK; j++)
-        lang_list_push(ctx->out, groups.v[j]);
+    if (as_hash && st == LANG_OK) {
+        lang_value *h = lang_hash_new();
+        for (size_t j = 0; j < groups.n; j++) {
+            lang_value *n = lang_prop_get(groups.v[j], "Name", NULL);
+            lang_prop_set(h, n && n->type == LV_STRING ? n->u.str.s : "",
+                          lang_prop_get(groups.v[j], "Group", NULL));
+        }
+        lang_list_push_take(ctx->out, h);
+    } else {
+        for (size_t j = 0; j < groups.n && st == LANG_OK; j++)
+            lang_list_push(ctx->out, groups.v[j]);
+    }
     lang_list_clear(&groups);
     lang_list_clear(&props);
     lang_list_clear(&items);
@@ -1488,7 +1508,7 @@ static lang_status cmd_convertto_json(lang_interp *I, lang_cmdctx *ctx)
     lang_value *v = ctx->input ? (items.n == 1 ? lang_ref(items.v[0]) : lang_list_to_array(&items))
                                : lang_ref(lang_param(ctx, "InputObject"));
     const char *why = NULL;
-    json_t *j = lang_to_json(v, &why);
+    json_t *j = lang_to_json_ps(v, &why);
     lang_unref(v);
     lang_list_clear(&items);
     if (!j)
@@ -1561,60 +1581,164 @@ static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
     return LANG_OK;
 }
 
+/* A DateTime parameter of a local cmdlet: a DateTime as is, text parsed as
+ * [datetime] does. NULL with the binding error in *e when it is neither. */
+static lang_value *date_param(lang_cmdctx *ctx, const char *name, const char *cmdlet_class,
+                              lang_error **e)
+{
+    lang_value *v = lang_param(ctx, name);
+    *e = NULL;
+    if (!v)
+        return NULL;
+    if (v->type == LV_DATETIME)
+        return lang_ref(v);
+    int64_t ticks;
+    int kind;
+    char *txt = lang_to_str(v);
+    if (v->type == LV_STRING && lang_dt_parse(txt, &ticks, &kind)) {
+        free(txt);
+        return lang_datetime(ticks, kind);
+    }
+    char *msg = rs_asprintf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type "
+                            "\"System.DateTime\". Error: \"String '%s' was not recognized as a "
+                            "valid DateTime.\"",
+                            name, txt, txt);
+    *e = cmd_error_new(ctx, msg, "CannotConvertArgumentNoMessage", "InvalidArgument",
+                       "System.Management.Automation.ParameterBindingException", cmdlet_class);
+    free(msg);
+    free(txt);
+    return NULL;
+}
+
+/* Get-Date: a Local DateTime (now, or -Date), with -Year ... -Millisecond
+ * replacing parts; -Format / -UFormat make it text. */
 static lang_status cmd_get_date(lang_interp *I, lang_cmdctx *ctx)
 {
-    char *fmt = param_str(ctx, "Format");
-    int64_t now = rs_time_now_ms();
-    char *date = param_str(ctx, "Date");
-    if (date && !rs_time_parse(date, &now)) {
-        char *msg = rs_asprintf("Cannot bind parameter 'Date'. Cannot convert value \"%s\" to "
-                                "type \"System.DateTime\". Error: \"String '%s' was not "
-                                "recognized as a valid DateTime.\"",
-                                date, date);
-        lang_error *e = cmd_error_new(ctx, msg, "CannotConvertArgumentNoMessage", "InvalidArgument",
-                                      "System.Management.Automation.ParameterBindingException",
-                                      "Microsoft.PowerShell.Commands.GetDateCommand");
-        free(msg);
-        free(date);
-        free(fmt);
+    static const char *const cls = "Microsoft.PowerShell.Commands.GetDateCommand";
+    lang_error *e = NULL;
+    lang_value *d = date_param(ctx, "Date", cls, &e);
+    if (e)
         return lang_cmd_fail(I, ctx, e);
-    }
-    free(date);
-    if (!fmt) {
-        char out[64];
-        rs_time_ps(now, out, sizeof out);
-        lang_list_push_take(ctx->out, lang_str(out));
-        return LANG_OK;
-    }
-    time_t t = (time_t)(now / 1000);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    rs_buf b = {0};
-    for (const char *p = fmt; *p;) {
-        if (!strncmp(p, "yyyy", 4)) {
-            rs_buf_printf(&b, "%04d", tm.tm_year + 1900);
-            p += 4;
-        } else if (!strncmp(p, "MM", 2)) {
-            rs_buf_printf(&b, "%02d", tm.tm_mon + 1);
-            p += 2;
-        } else if (!strncmp(p, "dd", 2)) {
-            rs_buf_printf(&b, "%02d", tm.tm_mday);
-            p += 2;
-        } else if (!strncmp(p, "HH", 2)) {
-            rs_buf_printf(&b, "%02d", tm.tm_hour);
-            p += 2;
-        } else if (!strncmp(p, "mm", 2)) {
-            rs_buf_printf(&b, "%02d", tm.tm_min);
-            p += 2;
-        } else if (!strncmp(p, "ss", 2)) {
-            rs_buf_printf(&b, "%02d", tm.tm_sec);
-            p += 2;
-        } else {
-            rs_buf_putc(&b, *p++);
+    if (!d)
+        d = lang_dt_now();
+    static const char *const parts[] = {"Year",   "Month",  "Day",        "Hour",
+                                        "Minute", "Second", "Millisecond"};
+    int v[7];
+    bool changed = false;
+    for (int k = 0; k < 7; k++) {
+        bool found;
+        lang_value *m = lang_dt_member(d, parts[k], &found);
+        v[k] = (int)m->u.i;
+        lang_unref(m);
+        if (lang_param(ctx, parts[k])) {
+            int64_t x = param_int(ctx, parts[k], 0);
+            v[k] = x < -1 || x > 10000 ? -1 : (int)x;
+            changed = true;
         }
     }
+    if (changed) {
+        int64_t ticks;
+        /* PowerShell clamps the day to the month's last one */
+        int dim = 31;
+        while (dim > 28 && v[0] >= 1 && v[0] <= 9999 && v[1] >= 1 && v[1] <= 12 &&
+               !lang_dt_make(v[0], v[1], dim, 0, 0, 0, 0, &ticks))
+            dim--;
+        if (v[2] > dim && v[2] <= 31)
+            v[2] = dim;
+        if (!lang_dt_make(v[0], v[1], v[2], v[3], v[4], v[5], v[6], &ticks)) {
+            lang_unref(d);
+            e = cmd_error_new(ctx,
+                              "Year, Month, and Day parameters describe an un-representable "
+                              "DateTime.",
+                              "GetDateCommand", "InvalidArgument",
+                              "System.ArgumentOutOfRangeException", cls);
+            return lang_cmd_fail(I, ctx, e);
+        }
+        int kind = d->u.dt.kind;
+        lang_unref(d);
+        d = lang_datetime(ticks, kind);
+    }
+    if (lang_param_switch(ctx, "AsUTC")) {
+        lang_value *u = lang_dt_to_utc(d);
+        lang_unref(d);
+        d = u;
+    }
+    char *fmt = param_str(ctx, "Format");
+    char *ufmt = param_str(ctx, "UFormat");
+    if (fmt && ufmt) {
+        free(fmt);
+        free(ufmt);
+        lang_unref(d);
+        e = cmd_error_new(ctx,
+                          "Parameter set cannot be resolved using the specified named "
+                          "parameters. One or more parameters issued cannot be used together "
+                          "or an insufficient number of parameters were provided.",
+                          "AmbiguousParameterSet", "InvalidArgument",
+                          "System.Management.Automation.ParameterBindingException", cls);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    if (fmt) {
+        char *out = lang_dt_format(d, fmt);
+        if (!out) {
+            free(fmt);
+            lang_unref(d);
+            e = cmd_error_new(ctx, "Input string was not in a correct format.",
+                              "System.FormatException", "NotSpecified", "System.FormatException",
+                              cls);
+            return lang_cmd_fail(I, ctx, e);
+        }
+        lang_list_push_take(ctx->out, lang_str_take(out));
+    } else if (ufmt) {
+        lang_list_push_take(ctx->out, lang_str_take(lang_dt_uformat(d, ufmt)));
+    } else {
+        lang_list_push(ctx->out, d);
+    }
     free(fmt);
-    lang_list_push_take(ctx->out, lang_str_take(b.data ? rs_buf_take(&b) : rs_strdup("")));
+    free(ufmt);
+    lang_unref(d);
+    return LANG_OK;
+}
+
+/* New-TimeSpan [-Start] [-End] (End - Start, each defaulting to now) or
+ * -Days/-Hours/-Minutes/-Seconds/-Milliseconds. */
+static lang_status cmd_new_timespan(lang_interp *I, lang_cmdctx *ctx)
+{
+    static const char *const cls = "Microsoft.PowerShell.Commands.NewTimeSpanCommand";
+    static const char *const parts[] = {"Days", "Hours", "Minutes", "Seconds", "Milliseconds"};
+    static const int64_t unit[] = {LANG_TICKS_PER_DAY, 3600 * LANG_TICKS_PER_SEC,
+                                   60 * LANG_TICKS_PER_SEC, LANG_TICKS_PER_SEC, LANG_TICKS_PER_MS};
+    bool by_parts = false;
+    int64_t ticks = 0;
+    for (int k = 0; k < 5; k++)
+        if (lang_param(ctx, parts[k])) {
+            by_parts = true;
+            ticks += param_int(ctx, parts[k], 0) * unit[k];
+        }
+    lang_error *e = NULL;
+    lang_value *start = date_param(ctx, "Start", cls, &e);
+    lang_value *end = e ? NULL : date_param(ctx, "End", cls, &e);
+    if (!e && by_parts && (start || end))
+        e = cmd_error_new(ctx,
+                          "Parameter set cannot be resolved using the specified named "
+                          "parameters. One or more parameters issued cannot be used together "
+                          "or an insufficient number of parameters were provided.",
+                          "AmbiguousParameterSet", "InvalidArgument",
+                          "System.Management.Automation.ParameterBindingException", cls);
+    if (e) {
+        lang_unref(start);
+        lang_unref(end);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    if (!by_parts) {
+        if (!start)
+            start = lang_dt_now();
+        if (!end)
+            end = lang_dt_now();
+        ticks = end->u.dt.ticks - start->u.dt.ticks;
+    }
+    lang_unref(start);
+    lang_unref(end);
+    lang_list_push_take(ctx->out, lang_timespan(ticks));
     return LANG_OK;
 }
 
@@ -1908,6 +2032,7 @@ void lang_register_builtins(lang_interp *I)
         {"ConvertFrom-Json", cmd_convertfrom_json},
         {"Start-Sleep", cmd_start_sleep},
         {"Get-Date", cmd_get_date},
+        {"New-TimeSpan", cmd_new_timespan},
         {"Clear-Host", cmd_clear_host},
         {"Get-Help", cmd_get_help},
         {"Get-Command", cmd_get_command},

@@ -4,6 +4,7 @@
  * own binder (cmdlet_bind, the same code the server runs) for conversions, and
  * JSON results back to objects.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 
 #include "bind.h"
+#include "datetime.h"
 #include "interp.h"
 #include "ops.h"
 #include "rs_util.h"
@@ -413,7 +415,10 @@ lang_error *lang_convert_local(const cmdlet_def_t *def, const char *cmdname,
 
 /* ---- JSON ---- */
 
-static json_t *to_json_depth(const lang_value *v, const char **why, int depth)
+/* ps: ConvertTo-Json's forms (PowerShell 7: a DateTime as "2026-11-29T11:30:00.5+00:00",
+ * a TimeSpan as an object); else the server's (a DateTime as UTC
+ * "2026-11-29T11:30:00.0000000Z", a TimeSpan as its text). */
+static json_t *to_json_depth(const lang_value *v, const char **why, int depth, bool ps)
 {
     if (depth > 64) {
         *why = "The value is nested too deeply.";
@@ -438,7 +443,7 @@ static json_t *to_json_depth(const lang_value *v, const char **why, int depth)
     case LV_ARRAY: {
         json_t *a = json_array();
         for (size_t i = 0; i < v->u.arr.n; i++) {
-            json_t *e = to_json_depth(v->u.arr.items[i], why, depth + 1);
+            json_t *e = to_json_depth(v->u.arr.items[i], why, depth + 1, ps);
             if (!e) {
                 json_decref(a);
                 return NULL;
@@ -455,7 +460,7 @@ static json_t *to_json_depth(const lang_value *v, const char **why, int depth)
         }
         json_t *o = json_object();
         for (size_t i = 0; i < v->u.obj.n; i++) {
-            json_t *e = to_json_depth(v->u.obj.props[i].value, why, depth + 1);
+            json_t *e = to_json_depth(v->u.obj.props[i].value, why, depth + 1, ps);
             if (!e) {
                 json_decref(o);
                 return NULL;
@@ -467,6 +472,41 @@ static json_t *to_json_depth(const lang_value *v, const char **why, int depth)
     case LV_BLOCK:
         *why = "A script block cannot be sent to the server.";
         return NULL;
+    case LV_DATETIME: {
+        lang_value *u = ps ? lang_ref((lang_value *)v) : lang_dt_to_utc(v);
+        char *t = lang_dt_format(u, ps ? "yyyy-MM-ddTHH:mm:ss.FFFFFFFK" : "o");
+        lang_unref(u);
+        size_t n = strlen(t);
+        if (ps && n && t[n - 1] == '.')
+            t[n - 1] = '\0';
+        else if (ps)
+            for (char *dot = strchr(t, '.'); dot && dot[1] && !isdigit((unsigned char)dot[1]);)
+                memmove(dot, dot + 1, strlen(dot)); /* no fraction: drop the '.' */
+        json_t *j = json_string(t);
+        free(t);
+        return j;
+    }
+    case LV_TIMESPAN: {
+        if (!ps) {
+            char *t = lang_to_str(v);
+            json_t *j = json_string(t);
+            free(t);
+            return j;
+        }
+        json_t *o = json_object();
+        static const char *const order[] = {"Ticks",        "Days",         "Hours",
+                                            "Milliseconds", "Minutes",      "Seconds",
+                                            "TotalDays",    "TotalHours",   "TotalMilliseconds",
+                                            "TotalMinutes", "TotalSeconds", NULL};
+        for (int k = 0; order[k]; k++) {
+            bool found;
+            lang_value *m = lang_dt_member(v, order[k], &found);
+            json_object_set_new(o, order[k],
+                                m->type == LV_INT ? json_integer(m->u.i) : json_real(m->u.d));
+            lang_unref(m);
+        }
+        return o;
+    }
     }
     *why = "The value cannot be sent to the server.";
     return NULL;
@@ -475,35 +515,29 @@ static json_t *to_json_depth(const lang_value *v, const char **why, int depth)
 json_t *lang_to_json(const lang_value *v, const char **why)
 {
     *why = NULL;
-    return to_json_depth(v, why, 0);
+    return to_json_depth(v, why, 0, false);
 }
 
-/* "2022-06-29T17:57:03.0000000+00:00" -> PowerShell's date display, or NULL. */
-static char *iso_to_display(const char *s)
+json_t *lang_to_json_ps(const lang_value *v, const char **why)
 {
-    int Y, M, D, h, m, sec;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &Y, &M, &D, &h, &m, &sec) != 6)
+    *why = NULL;
+    return to_json_depth(v, why, 0, true);
+}
+
+/* "2022-06-29T17:57:03.0000000+00:00" (a server DateTime) -> a DateTime of
+ * kind Utc (the server's clock), or NULL. */
+static lang_value *iso_to_datetime(const char *s)
+{
+    int64_t ticks;
+    int kind;
+    if (!lang_dt_parse(s, &ticks, &kind))
         return NULL;
-    struct tm tm = {0};
-    tm.tm_year = Y - 1900;
-    tm.tm_mon = M - 1;
-    tm.tm_mday = D;
-    tm.tm_hour = h;
-    tm.tm_min = m;
-    tm.tm_sec = sec;
-    time_t t = timegm(&tm);
-    const char *tz = s + 19;
-    while (*tz == '.' || (*tz >= '0' && *tz <= '9'))
-        tz++;
-    if ((*tz == '+' || *tz == '-') && strlen(tz) >= 6) {
-        int oh = (tz[1] - '0') * 10 + (tz[2] - '0');
-        int om = (tz[4] - '0') * 10 + (tz[5] - '0');
-        long off = (oh * 60L + om) * 60L;
-        t -= *tz == '+' ? off : -off;
-    }
-    char out[64];
-    rs_time_ps((int64_t)t * 1000, out, sizeof out);
-    return rs_strdup(out);
+    lang_value *d = lang_datetime(ticks, kind);
+    if (kind != LANG_DT_LOCAL)
+        return d;
+    lang_value *u = lang_dt_to_utc(d); /* the zone made it Local: back to UTC */
+    lang_unref(d);
+    return u;
 }
 
 static bool is_date_annotation(json_t *obj, const char *key)
@@ -551,9 +585,9 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
             if (strchr(k, '@'))
                 continue; /* OData annotations */
             if (json_is_string(e) && is_date_annotation(j, k)) {
-                char *d = iso_to_display(json_string_value(e));
+                lang_value *d = iso_to_datetime(json_string_value(e));
                 if (d) {
-                    lang_prop_set_take(o, k, lang_str_take(d));
+                    lang_prop_set_take(o, k, d);
                     continue;
                 }
             }

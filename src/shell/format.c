@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmdlet_table.h"
+#include "datetime.h"
 #include "interp.h"
 #include "rs_util.h"
 
@@ -108,6 +109,10 @@ const char *const *fmt_table_view(const lang_value *v)
 {
     if (!v || v->type != LV_OBJECT || !v->u.obj.type_name)
         return NULL;
+    /* PowerShell's views of types no cmdlet in the table declares as its output */
+    static const char *const group_noelem[] = {"Count", "Name", NULL};
+    if (!strcmp(v->u.obj.type_name, "Microsoft.PowerShell.Commands.GroupInfoNoElement"))
+        return group_noelem;
     for (size_t i = 0; i < cmdlet_table_len; i++) {
         const cmdlet_def_t *d = &cmdlet_table[i];
         if (d->table_view && d->output_type && !strcmp(d->output_type, v->u.obj.type_name))
@@ -655,7 +660,39 @@ static void table_add(fmt_state *f, lang_value *v)
     lang_list_clear(&rows);
 }
 
+/* A TimeSpan shows as a list of its properties (PowerShell's view). */
+static lang_value *timespan_object(const lang_value *ts)
+{
+    lang_value *o = lang_object_new("System.TimeSpan");
+    for (const char *const *p = lang_ts_props(); *p; p++) {
+        bool found;
+        lang_prop_set_take(o, *p, lang_dt_member(ts, *p, &found));
+    }
+    return o;
+}
+
+static void push_items(fmt_state *f, lang_value **items, size_t n);
+
 void fmt_push(fmt_state *f, lang_value **items, size_t n)
+{
+    bool spans = false;
+    for (size_t i = 0; i < n && !spans; i++)
+        spans = items[i] && items[i]->type == LV_TIMESPAN;
+    if (!spans) {
+        push_items(f, items, n);
+        return;
+    }
+    lang_value **conv = rs_calloc(n, sizeof *conv);
+    for (size_t i = 0; i < n; i++)
+        conv[i] = items[i] && items[i]->type == LV_TIMESPAN ? timespan_object(items[i])
+                                                            : lang_ref(items[i]);
+    push_items(f, conv, n);
+    for (size_t i = 0; i < n; i++)
+        lang_unref(conv[i]);
+    free(conv);
+}
+
+static void push_items(fmt_state *f, lang_value **items, size_t n)
 {
     size_t i = 0;
     while (i < n) {
@@ -685,6 +722,19 @@ void fmt_push(fmt_state *f, lang_value **items, size_t n)
             /* nested arrays in the output stream print element by element */
             fmt_push(f, v->u.arr.items, v->u.arr.n);
             i++;
+            continue;
+        }
+        if (v->type == LV_DATETIME) {
+            /* PowerShell's DateTime view: the long date and time between blank lines */
+            fmt_end(f);
+            puts_(f, "\n");
+            for (; i < n && items[i] && items[i]->type == LV_DATETIME; i++) {
+                char *s = lang_dt_format(items[i], "F");
+                puts_(f, s);
+                puts_(f, "\n");
+                free(s);
+            }
+            puts_(f, "\n");
             continue;
         }
         if (is_plain_scalar(v)) {

@@ -249,6 +249,8 @@ void lang_bound_free(lang_bound *b);
  * become their plain text; credentials and script blocks are refused (NULL
  * and *why set to a static reason). */
 json_t *lang_to_json(const lang_value *v, const char **why);
+/* Same with ConvertTo-Json's forms of DateTime and TimeSpan (PowerShell 7's). */
+json_t *lang_to_json_ps(const lang_value *v, const char **why);
 /* Convert a JSON value to a shell value (new reference); objects become
  * PSCustomObjects of type type_name (NULL: hashtable-like PSCustomObject);
  * keys containing '@' are annotations, used for DateTime display. */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "datetime.h"
 #include "format.h"
 #include "rs_util.h"
 
@@ -258,6 +259,25 @@ int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
         free(sb);
         return r;
     }
+    case LV_DATETIME:
+    case LV_TIMESPAN: {
+        /* the right side converts to the left one's type, as PowerShell does */
+        int64_t bt = 0;
+        int kind;
+        if (b->type == a->type)
+            bt = b->u.dt.ticks;
+        else if (b->type == LV_STRING && a->type == LV_DATETIME)
+            *ok = lang_dt_parse(b->u.str.s, &bt, &kind);
+        else if (b->type == LV_STRING)
+            *ok = lang_ts_parse(b->u.str.s, &bt);
+        else if (b->type == LV_INT)
+            bt = b->u.i;
+        else
+            *ok = false;
+        if (!*ok)
+            return 1;
+        return a->u.dt.ticks < bt ? -1 : a->u.dt.ticks > bt ? 1 : 0;
+    }
     default:
         *ok = a == b;
         return a == b ? 0 : 1;
@@ -409,7 +429,8 @@ static lang_status to_num(lang_interp *I, const lang_node *at, const lang_value 
                           double *d, bool *isd)
 {
     if (v && (v->type == LV_ARRAY || v->type == LV_HASH || v->type == LV_OBJECT ||
-              v->type == LV_SECURE || v->type == LV_BLOCK))
+              v->type == LV_SECURE || v->type == LV_BLOCK || v->type == LV_DATETIME ||
+              v->type == LV_TIMESPAN))
         return op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
                         "System.Management.Automation.RuntimeException",
                         "Cannot convert the \"%s\" value of type \"%s\" to type \"System.Int32\".",
@@ -498,9 +519,52 @@ static lang_status arith(lang_interp *I, const lang_node *at, int op, lang_value
     return LANG_OK;
 }
 
+/* DateTime/TimeSpan + and -: DateTime - DateTime is a TimeSpan; a TimeSpan
+ * moves a DateTime; TimeSpans add up. Anything else is .NET's missing
+ * op_Addition / op_Subtraction. */
+static lang_status date_arith(lang_interp *I, const lang_node *at, bool sub, lang_value *a,
+                              lang_value *b, lang_value **res)
+{
+    int64_t bt = 0;
+    bool b_ts = b && b->type == LV_TIMESPAN, b_dt = b && b->type == LV_DATETIME;
+    if (b_ts || b_dt)
+        bt = b->u.dt.ticks;
+    int64_t r = 0;
+    bool ok = false;
+    if (a->type == LV_DATETIME && b_ts) {
+        ok = !(sub ? __builtin_sub_overflow(a->u.dt.ticks, bt, &r)
+                   : __builtin_add_overflow(a->u.dt.ticks, bt, &r)) &&
+             r >= 0 && r <= LANG_MAX_TICKS;
+        if (ok) {
+            *res = lang_datetime(r, a->u.dt.kind);
+            return LANG_OK;
+        }
+        return op_error(I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                        "System.Management.Automation.MethodInvocationException",
+                        "The added or subtracted value results in an un-representable DateTime.");
+    }
+    if (a->type == LV_DATETIME && b_dt && sub) {
+        *res = lang_timespan(a->u.dt.ticks - bt);
+        return LANG_OK;
+    }
+    if (a->type == LV_TIMESPAN && (b_ts || (b_dt && !sub))) {
+        if (b_dt)
+            return date_arith(I, at, false, b, a, res);
+        *res = lang_timespan(sub ? a->u.dt.ticks - bt : a->u.dt.ticks + bt);
+        return LANG_OK;
+    }
+    return op_error(I, at, "MethodNotFound", "InvalidOperation",
+                    "System.Management.Automation.RuntimeException",
+                    "Method invocation failed because [%s] does not contain a method named "
+                    "'%s'.",
+                    lang_type_name(a), sub ? "op_Subtraction" : "op_Addition");
+}
+
 static lang_status add(lang_interp *I, const lang_node *at, lang_value *a, lang_value *b,
                        lang_value **res)
 {
+    if (a && (a->type == LV_DATETIME || a->type == LV_TIMESPAN))
+        return date_arith(I, at, false, a, b, res);
     if (!a) {
         *res = lang_ref(b);
         return LANG_OK;
@@ -901,6 +965,10 @@ bool lang_is_type(const lang_value *v, const char *type)
         return !strcmp(t, "securestring");
     case LV_BLOCK:
         return !strcmp(t, "scriptblock");
+    case LV_DATETIME:
+        return !strcmp(t, "datetime") || !strcmp(t, "valuetype");
+    case LV_TIMESPAN:
+        return !strcmp(t, "timespan") || !strcmp(t, "valuetype");
     case LV_OBJECT: {
         if (!strcmp(t, "pscustomobject"))
             return true;
@@ -1079,8 +1147,46 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
         *res = lang_str_take(s);
         return LANG_OK;
     }
-    if (!strcmp(t, "guid") || !strcmp(t, "regex") || !strcmp(t, "uri") || !strcmp(t, "datetime") ||
-        !strcmp(t, "version")) {
+    if (!strcmp(t, "datetime") || !strcmp(t, "timespan")) {
+        bool dt = !strcmp(t, "datetime");
+        if (v && v->type == (dt ? LV_DATETIME : LV_TIMESPAN)) {
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+        if (v && v->type == LV_INT && v->u.i >= (dt ? 0 : INT64_MIN) &&
+            v->u.i <= (dt ? LANG_MAX_TICKS : INT64_MAX)) {
+            *res = dt ? lang_datetime(v->u.i, LANG_DT_UNSPECIFIED) : lang_timespan(v->u.i);
+            return LANG_OK;
+        }
+        int64_t ticks;
+        int kind = LANG_DT_UNSPECIFIED;
+        if (v && v->type == LV_STRING &&
+            (dt ? lang_dt_parse(v->u.str.s, &ticks, &kind) : lang_ts_parse(v->u.str.s, &ticks))) {
+            *res = dt ? lang_datetime(ticks, kind) : lang_timespan(ticks);
+            return LANG_OK;
+        }
+        if (!v)
+            return op_error(I, at, "InvalidCastFromNullToDateTime", "InvalidArgument",
+                            "System.Management.Automation.RuntimeException",
+                            "Cannot convert null to type \"System.%s\".",
+                            dt ? "DateTime" : "TimeSpan");
+        char *s = lang_to_str(v);
+        lang_status st;
+        if (v->type == LV_STRING)
+            st = op_error(I, at, "InvalidCastParseTargetInvocation", "InvalidArgument",
+                          "System.Management.Automation.RuntimeException",
+                          "Cannot convert value \"%s\" to type \"System.%s\". Error: \"String "
+                          "'%s' was not recognized as a valid %s.\"",
+                          s, dt ? "DateTime" : "TimeSpan", s, dt ? "DateTime" : "TimeSpan");
+        else
+            st = op_error(I, at, "ConvertToFinalInvalidCastException", "InvalidArgument",
+                          "System.Management.Automation.RuntimeException",
+                          "Cannot convert the \"%s\" value of type \"%s\" to type \"System.%s\".",
+                          s, lang_type_name(v), dt ? "DateTime" : "TimeSpan");
+        free(s);
+        return st;
+    }
+    if (!strcmp(t, "guid") || !strcmp(t, "regex") || !strcmp(t, "uri") || !strcmp(t, "version")) {
         if (!strcmp(t, "guid")) {
             char *s = lang_to_str(v);
             if (!rs_is_guid(s)) {
@@ -1161,6 +1267,9 @@ lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_val
     case OP_ADD:
         return add(I, at, a, b, res);
     case OP_SUB:
+        if (a && (a->type == LV_DATETIME || a->type == LV_TIMESPAN))
+            return date_arith(I, at, true, a, b, res);
+        return arith(I, at, op, a, b, res);
     case OP_DIV:
     case OP_MOD:
         return arith(I, at, op, a, b, res);
@@ -1386,6 +1495,15 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
         if (rs_streq_ci(name, "Length"))
             return lang_int((int64_t)utf8_len(v->u.str.s));
         return NULL;
+    case LV_DATETIME:
+    case LV_TIMESPAN: {
+        lang_value *r = lang_dt_member(v, name, &found);
+        if (found)
+            return r;
+        if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
+            return lang_int(1);
+        return NULL;
+    }
     default:
         if (rs_streq_ci(name, "Count") || rs_streq_ci(name, "Length"))
             return lang_int(1);
@@ -1420,11 +1538,23 @@ static lang_value *static_member(const char *type, const char *name)
     }
     if (!strcmp(t, "math") && rs_streq_ci(name, "PI"))
         return lang_double(M_PI);
-    if (!strcmp(t, "datetime") && (rs_streq_ci(name, "Now") || rs_streq_ci(name, "UtcNow"))) {
-        char out[64];
-        rs_time_ps(rs_time_now_ms(), out, sizeof out);
-        return lang_str(out);
+    if (!strcmp(t, "datetime")) {
+        if (rs_streq_ci(name, "Now"))
+            return lang_dt_now();
+        if (rs_streq_ci(name, "UtcNow") || rs_streq_ci(name, "Today")) {
+            lang_value *now = lang_dt_now();
+            lang_value *r = rs_streq_ci(name, "Today") ? lang_dt_member(now, "Date", &(bool){0})
+                                                       : lang_dt_to_utc(now);
+            lang_unref(now);
+            return r;
+        }
+        if (rs_streq_ci(name, "MinValue"))
+            return lang_datetime(0, LANG_DT_UNSPECIFIED);
+        if (rs_streq_ci(name, "MaxValue"))
+            return lang_datetime(LANG_MAX_TICKS, LANG_DT_UNSPECIFIED);
     }
+    if (!strcmp(t, "timespan") && rs_streq_ci(name, "Zero"))
+        return lang_timespan(0);
     return NULL;
 }
 
@@ -1575,6 +1705,158 @@ static lang_status string_method(lang_interp *I, const lang_node *at, lang_value
     return LANG_OK;
 }
 
+static int64_t lang_int64_member(const lang_value *v, const char *name)
+{
+    bool found;
+    lang_value *m = lang_dt_member(v, name, &found);
+    int64_t r = m && m->type == LV_INT ? m->u.i : 0;
+    lang_unref(m);
+    return r;
+}
+
+/* Methods of DateTime and TimeSpan values. */
+static double arg_double(lang_value **args, size_t n, size_t i)
+{
+    int64_t x;
+    double d;
+    bool isd;
+    if (i >= n || !lang_to_number(args[i], &x, &d, &isd))
+        return 0;
+    return isd ? d : (double)x;
+}
+
+static lang_status date_range_error(lang_interp *I, const lang_node *at, const char *name, size_t n)
+{
+    return op_error(I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                    "System.Management.Automation.MethodInvocationException",
+                    "Exception calling \"%s\" with \"%zu\" argument(s): \"The added or subtracted "
+                    "value results in an un-representable DateTime.\"",
+                    name, n);
+}
+
+static lang_status date_method(lang_interp *I, const lang_node *at, lang_value *v, const char *name,
+                               lang_value **args, size_t n, lang_value **res)
+{
+    bool dt = v->type == LV_DATETIME;
+    int64_t t = v->u.dt.ticks;
+    if (rs_streq_ci(name, "ToString")) {
+        char *fmt = n && args[0] ? lang_to_str(args[0]) : NULL;
+        char *out =
+            !dt ? (fmt && *fmt && strcmp(fmt, "c") && strcmp(fmt, "g") ? NULL : lang_ts_format(t))
+                : lang_dt_format(v, fmt);
+        free(fmt);
+        if (!out)
+            return op_error(I, at, "FormatException", "NotSpecified",
+                            "System.Management.Automation.MethodInvocationException",
+                            "Exception calling \"ToString\" with \"%zu\" argument(s): \"Input "
+                            "string was not in a correct format.\"",
+                            n);
+        *res = lang_str_take(out);
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "Add") || rs_streq_ci(name, "Subtract")) {
+        lang_value *b = n ? args[0] : NULL;
+        if (!b || (b->type != LV_TIMESPAN &&
+                   !(b->type == LV_DATETIME && dt && rs_streq_ci(name, "Subtract"))))
+            return op_error(I, at, "MethodArgumentConversionInvalidCastArgument", "NotSpecified",
+                            "System.Management.Automation.MethodException",
+                            "Cannot convert argument \"value\", with value: \"%s\", for \"%s\" to "
+                            "type \"System.TimeSpan\".",
+                            b ? lang_type_name(b) : "", name);
+        return date_arith(I, at, rs_streq_ci(name, "Subtract"), v, b, res);
+    }
+    if (rs_streq_ci(name, "CompareTo")) {
+        bool ok;
+        int c = lang_compare(v, n ? args[0] : NULL, true, &ok);
+        *res = lang_int(c < 0 ? -1 : c > 0 ? 1 : 0);
+        return LANG_OK;
+    }
+    if (!dt) {
+        if (rs_streq_ci(name, "Negate")) {
+            *res = lang_timespan(-t);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Duration")) {
+            *res = lang_timespan(t < 0 ? -t : t);
+            return LANG_OK;
+        }
+        return LANG_BREAK; /* not a TimeSpan method */
+    }
+    static const struct {
+        const char *name;
+        int64_t unit; /* ticks per unit; 0 = months, -1 = years */
+    } adds[] = {{"AddTicks", 1},
+                {"AddMilliseconds", LANG_TICKS_PER_MS},
+                {"AddSeconds", LANG_TICKS_PER_SEC},
+                {"AddMinutes", 60 * LANG_TICKS_PER_SEC},
+                {"AddHours", 3600 * LANG_TICKS_PER_SEC},
+                {"AddDays", LANG_TICKS_PER_DAY},
+                {"AddMonths", 0},
+                {"AddYears", -1}};
+    for (size_t k = 0; k < sizeof adds / sizeof adds[0]; k++) {
+        if (!rs_streq_ci(name, adds[k].name))
+            continue;
+        double x = arg_double(args, n, 0);
+        int64_t r;
+        if (adds[k].unit > 0) {
+            /* .NET rounds the fractional units to whole milliseconds */
+            double ticks = adds[k].unit == 1
+                               ? x
+                               : nearbyint(x * (double)(adds[k].unit / LANG_TICKS_PER_MS)) *
+                                     (double)LANG_TICKS_PER_MS;
+            if (!(fabs(ticks) < 4e18))
+                return date_range_error(I, at, adds[k].name, n);
+            r = t + (int64_t)ticks;
+        } else {
+            int64_t months = lang_d2i(x) * (adds[k].unit ? 12 : 1);
+            int64_t y = lang_int64_member(v, "Year"), mo = lang_int64_member(v, "Month"),
+                    d = lang_int64_member(v, "Day");
+            if (months > 120000 || months < -120000)
+                return date_range_error(I, at, adds[k].name, n);
+            int64_t idx = y * 12 + (mo - 1) + months;
+            int ny = (int)(idx / 12), nm = (int)(idx % 12) + 1;
+            int64_t base;
+            int dim = 31;
+            while (dim > 27 && !lang_dt_make(ny, nm, dim, 0, 0, 0, 0, &base))
+                dim--;
+            if (ny < 1 || ny > 9999 ||
+                !lang_dt_make(ny, nm, d < dim ? (int)d : dim, 0, 0, 0, 0, &base))
+                return date_range_error(I, at, adds[k].name, n);
+            r = base + t % LANG_TICKS_PER_DAY;
+        }
+        if (r < 0 || r > LANG_MAX_TICKS)
+            return date_range_error(I, at, adds[k].name, n);
+        *res = lang_datetime(r, v->u.dt.kind);
+        return LANG_OK;
+    }
+    static const char *const fmts[][2] = {{"ToShortDateString", "d"},
+                                          {"ToLongDateString", "D"},
+                                          {"ToShortTimeString", "t"},
+                                          {"ToLongTimeString", "T"}};
+    for (size_t k = 0; k < sizeof fmts / sizeof fmts[0]; k++)
+        if (rs_streq_ci(name, fmts[k][0])) {
+            *res = lang_str_take(lang_dt_format(v, fmts[k][1]));
+            return LANG_OK;
+        }
+    if (rs_streq_ci(name, "ToUniversalTime")) {
+        *res = lang_dt_to_utc(v);
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "ToLocalTime")) {
+        *res = lang_dt_to_local(v);
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "IsDaylightSavingTime")) {
+        lang_value *u = lang_dt_to_utc(v);
+        time_t tt = (time_t)((u->u.dt.ticks - LANG_UNIX_EPOCH_TICKS) / LANG_TICKS_PER_SEC);
+        lang_unref(u);
+        struct tm tm;
+        *res = lang_bool(localtime_r(&tt, &tm) && tm.tm_isdst > 0);
+        return LANG_OK;
+    }
+    return LANG_BREAK;
+}
+
 static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *v, const char *name,
                                lang_value **args, size_t n, lang_value **res)
 {
@@ -1590,6 +1872,13 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
     switch (v->type) {
     case LV_STRING:
         return string_method(I, at, v, name, args, n, res);
+    case LV_DATETIME:
+    case LV_TIMESPAN: {
+        lang_status st = date_method(I, at, v, name, args, n, res);
+        if (st != LANG_BREAK)
+            return st;
+        break;
+    }
     case LV_HASH:
         if (rs_streq_ci(name, "Add")) {
             char *k = arg_str(args, n, 0);
@@ -1759,6 +2048,55 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
     char buf[128];
     const char *t = norm_type(type, buf, sizeof buf);
     *res = NULL;
+    if (!strcmp(t, "timespan")) {
+        static const struct {
+            const char *name;
+            int64_t unit;
+        } from[] = {
+            {"FromDays", LANG_TICKS_PER_DAY},         {"FromHours", 3600 * LANG_TICKS_PER_SEC},
+            {"FromMinutes", 60 * LANG_TICKS_PER_SEC}, {"FromSeconds", LANG_TICKS_PER_SEC},
+            {"FromMilliseconds", LANG_TICKS_PER_MS},  {"FromTicks", 1}};
+        for (size_t k = 0; k < sizeof from / sizeof from[0]; k++)
+            if (rs_streq_ci(name, from[k].name)) {
+                double ticks = arg_double(args, n, 0) * (double)from[k].unit;
+                if (!(fabs(ticks) < 9.2e18))
+                    return op_error(I, at, "OverflowException", "NotSpecified",
+                                    "System.Management.Automation.MethodInvocationException",
+                                    "Exception calling \"%s\" with \"%zu\" argument(s): "
+                                    "\"TimeSpan overflowed because the duration is too long.\"",
+                                    from[k].name, n);
+                *res = lang_timespan((int64_t)nearbyint(ticks));
+                return LANG_OK;
+            }
+        if (rs_streq_ci(name, "Parse"))
+            return lang_cast(I, at, "timespan", n ? args[0] : NULL, res);
+        goto unknown;
+    }
+    if (!strcmp(t, "datetime")) {
+        if (rs_streq_ci(name, "Parse"))
+            return lang_cast(I, at, "datetime", n ? args[0] : NULL, res);
+        if (rs_streq_ci(name, "IsLeapYear")) {
+            int64_t y = arg_int(args, n, 0, 1);
+            *res = lang_bool((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "DaysInMonth")) {
+            int64_t y = arg_int(args, n, 0, 1), m = arg_int(args, n, 1, 1), ticks;
+            int dim = 31;
+            while (dim > 27 && !lang_dt_make((int)y, (int)m, dim, 0, 0, 0, 0, &ticks))
+                dim--;
+            if (dim == 27)
+                return op_error(I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                                "System.Management.Automation.MethodInvocationException",
+                                "Exception calling \"DaysInMonth\" with \"%zu\" argument(s): "
+                                "\"Year, Month, and Day parameters describe an un-representable "
+                                "DateTime.\"",
+                                n);
+            *res = lang_int(dim);
+            return LANG_OK;
+        }
+        goto unknown;
+    }
     if (!strcmp(t, "string")) {
         if (rs_streq_ci(name, "IsNullOrEmpty")) {
             *res = lang_bool(!n || !args[0] ||

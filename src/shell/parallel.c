@@ -121,6 +121,10 @@ static lang_value *copy_value(const lang_value *v, int depth)
     }
     case LV_BLOCK:
         return lang_block_new(v->u.blk.prog, v->u.blk.body);
+    case LV_DATETIME:
+        return lang_datetime(v->u.dt.ticks, v->u.dt.kind);
+    case LV_TIMESPAN:
+        return lang_timespan(v->u.dt.ticks);
     }
     return NULL;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "datetime.h"
 #include "rs_util.h"
 
 static lang_value *alloc_value(lang_vtype t)
@@ -135,6 +136,22 @@ lang_value *lang_secure_new(const char *s, size_t n)
     lang_value *v = alloc_value(LV_SECURE);
     v->u.str.s = rs_strndup(s ? s : "", s ? n : 0);
     v->u.str.len = s ? n : 0;
+    return v;
+}
+
+lang_value *lang_datetime(int64_t ticks, int kind)
+{
+    lang_value *v = alloc_value(LV_DATETIME);
+    v->u.dt.ticks = ticks;
+    v->u.dt.kind = kind;
+    return v;
+}
+
+lang_value *lang_timespan(int64_t ticks)
+{
+    lang_value *v = alloc_value(LV_TIMESPAN);
+    v->u.dt.ticks = ticks;
+    v->u.dt.kind = 0;
     return v;
 }
 
@@ -324,6 +341,10 @@ const char *lang_type_name(const lang_value *v)
         return "System.Security.SecureString";
     case LV_BLOCK:
         return "System.Management.Automation.ScriptBlock";
+    case LV_DATETIME:
+        return "System.DateTime";
+    case LV_TIMESPAN:
+        return "System.TimeSpan";
     }
     return "System.Object";
 }
@@ -456,6 +477,18 @@ static void append_str_d(rs_buf *b, const lang_value *v, int depth)
         free(t);
         return;
     }
+    case LV_DATETIME: {
+        char *t = lang_dt_invariant(v);
+        rs_buf_puts(b, t);
+        free(t);
+        return;
+    }
+    case LV_TIMESPAN: {
+        char *t = lang_ts_format(v->u.dt.ticks);
+        rs_buf_puts(b, t);
+        free(t);
+        return;
+    }
     }
 }
 
@@ -500,6 +533,12 @@ static void append_display(rs_buf *b, const lang_value *v, int limit, int depth)
             rs_buf_putc(b, ']');
         }
         rs_buf_putc(b, '}');
+        return;
+    }
+    if (v->type == LV_DATETIME) {
+        char *t = lang_dt_format(v, "G"); /* ToString() in en-US */
+        rs_buf_puts(b, t);
+        free(t);
         return;
     }
     append_str_d(b, v, depth);

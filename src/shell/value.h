@@ -33,7 +33,9 @@ typedef enum lang_vtype {
     LV_HASH,     /* System.Collections.Hashtable (insertion-ordered, keys case-insensitive) */
     LV_OBJECT,   /* PSCustomObject or any typed object: ordered property bag + type name */
     LV_SECURE,   /* System.Security.SecureString */
-    LV_BLOCK     /* System.Management.Automation.ScriptBlock */
+    LV_BLOCK,    /* System.Management.Automation.ScriptBlock */
+    LV_DATETIME, /* System.DateTime (datetime.h) */
+    LV_TIMESPAN  /* System.TimeSpan (datetime.h) */
 } lang_vtype;
 
 typedef struct lang_value lang_value;
@@ -74,6 +76,10 @@ struct lang_value {
             void *ndata; /* owned through ntype->free */
         } obj;           /* LV_HASH and LV_OBJECT */
         struct {
+            int64_t ticks; /* 100 ns units; DateTime: since 0001-01-01 */
+            int kind;      /* DateTime only: LANG_DT_UNSPECIFIED, _UTC, _LOCAL */
+        } dt;              /* LV_DATETIME and LV_TIMESPAN */
+        struct {
             struct lang_program *prog;    /* owned reference (keeps the AST alive) */
             const struct lang_node *body; /* borrowed from prog */
         } blk;
@@ -111,6 +117,9 @@ lang_value *lang_hash_new(void);
 lang_value *lang_object_new(const char *type_name);
 /* A SecureString holding a copy of s[0..n). */
 lang_value *lang_secure_new(const char *s, size_t n);
+/* A DateTime (ticks since 0001-01-01, kind as in datetime.h) / a TimeSpan. */
+lang_value *lang_datetime(int64_t ticks, int kind);
+lang_value *lang_timespan(int64_t ticks);
 /* A script block over body, keeping a reference on prog. */
 lang_value *lang_block_new(struct lang_program *prog, const struct lang_node *body);
 
