@@ -31,6 +31,12 @@ rs_status api_start(const rs_config *cfg, rs_services *svc, api_server **out, rs
  * Thread-safe; srv borrowed. */
 void api_set_draining(api_server *srv);
 
+/* SIGHUP: apply what can change live from cfg (borrowed for the call): the
+ * certificate and key (re-read; handshakes from now on use them, open
+ * connections keep theirs), [https] max_header_count and metrics_allow. On
+ * error nothing changes and err says why. Other keys need a restart. */
+rs_status api_reload(api_server *srv, const rs_config *cfg, rs_err *err);
+
 /* Stop accepting connections, finish the jobs already accepted and send their
  * responses (bounded wait), stop the network and worker threads and free srv.
  * NULL-safe. srv must not be used afterwards. */

@@ -261,6 +261,21 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 60, 86400 * 30, &cfg->token_lifetime_s);
         else if (!strcmp(name, "token_cache_entries"))
             return parse_int(c, name, value, 0, 1000000, &cfg->token_cache_entries);
+        else if (!strcmp(name, "metrics_allow")) {
+            if (!valid_cidr_list(value))
+                return fail(c, "metrics_allow: expected addresses or CIDR ranges, not '%s'", value,
+                            NULL);
+            set_str(&cfg->metrics_allow, value);
+        } else if (!strcmp(name, "max_connections"))
+            return parse_int(c, name, value, 1, 1000000, &cfg->http_max_conn);
+        else if (!strcmp(name, "max_connections_per_client"))
+            return parse_int(c, name, value, 1, 1000000, &cfg->http_max_conn_per_ip);
+        else if (!strcmp(name, "connection_timeout_seconds"))
+            return parse_int(c, name, value, 1, 3600, &cfg->http_conn_timeout_s);
+        else if (!strcmp(name, "max_header_count"))
+            return parse_int(c, name, value, 8, 10000, &cfg->http_max_headers);
+        else if (!strcmp(name, "max_header_bytes"))
+            return parse_int(c, name, value, 4096, 1048576, &cfg->http_max_header_bytes);
         else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "sip")) {
@@ -407,6 +422,11 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->workers = 2;
     out->token_lifetime_s = 3600;
     out->token_cache_entries = 16384;
+    out->http_max_conn = 2048;
+    out->http_max_conn_per_ip = 256;
+    out->http_conn_timeout_s = 30;
+    out->http_max_headers = 100;
+    out->http_max_header_bytes = 32768;
     out->argon2_t = 2;
     out->argon2_m_kib = 19456;
     out->argon2_p = 1;
@@ -499,6 +519,7 @@ void rs_config_free(rs_config *cfg)
     free(cfg->https_address);
     free(cfg->tls_cert_file);
     free(cfg->tls_key_file);
+    free(cfg->metrics_allow);
     free(cfg->sip_algorithms);
     free(cfg->sip_rate_limit_exempt);
     free(cfg->sip_tls_cert);

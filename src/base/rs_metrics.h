@@ -25,8 +25,8 @@
 
 #define RS_M_MAX_LABELS  4
 #define RS_M_MAX_BUCKETS 16
-#define RS_M_MAX_SERIES  256 /* per family, a power of two */
-#define RS_M_KEY_MAX     192 /* rendered label pairs of one series */
+#define RS_M_MAX_SERIES  1024 /* per family, a power of two */
+#define RS_M_KEY_MAX     192  /* rendered label pairs of one series */
 
 typedef enum rs_mtype { RS_M_COUNTER, RS_M_GAUGE, RS_M_HISTOGRAM } rs_mtype;
 
@@ -83,3 +83,35 @@ char *rs_metrics_render(void);
 #define RS_METRICS_CTYPE "text/plain; version=0.0.4; charset=utf-8"
 
 #endif
+
+/* ---- roomsys's own families (rs_metrics_catalog.c; docs/operations.md) ----
+ * The hooks other modules call: one line each, lock-free. */
+
+extern rs_mfamily rs_m_http_requests; /* roomsys_http_requests_total{route,method,code} */
+extern rs_mfamily rs_m_http_duration; /* roomsys_http_request_duration_seconds{route} */
+extern rs_mfamily
+    rs_m_cmdlet_invocations;         /* roomsys_cmdlet_invocations_total{service,cmdlet,outcome} */
+extern rs_mfamily rs_m_sip_requests; /* roomsys_sip_requests_total{method,code} */
+extern rs_mfamily rs_m_store_commit; /* roomsys_store_commit_duration_seconds */
+
+/* Register the catalog so every family shows HELP/TYPE before first use. */
+void rs_metrics_register_catalog(void);
+
+/* An HTTP request answered: route is a route-table name (static), method is
+ * folded to GET/POST/PUT/PATCH/DELETE/HEAD/OPTIONS or "other". */
+void rs_metrics_http(const char *route, const char *method, int status, double seconds);
+
+/* A cmdlet run through InvokeCommand: cmdlet must be a cmdlet-table name (or
+ * NULL when the name was not found: "unknown"); outcome "success", "error"
+ * or "denied". */
+void rs_metrics_cmdlet(const char *service, const char *cmdlet, const char *outcome);
+
+/* A SIP request handled by the core: method a static name ("REGISTER", ...,
+ * "other"); status the response code, 0 when nothing was sent. */
+void rs_metrics_sip_request(const char *method, int status);
+
+/* Monotonic clock in seconds, for timing a hook's operation. */
+double rs_metrics_now(void);
+
+/* A store transaction that wrote committed (seconds spent in COMMIT). */
+void rs_metrics_store_commit(double seconds);

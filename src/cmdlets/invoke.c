@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "../base/rs_log.h"
+#include "../base/rs_metrics.h"
 #include "../base/rs_util.h"
 #include "../sync/sync.h"
 #include "bind.h"
@@ -143,8 +144,25 @@ static void audit_failure(rs_services *svc, const rs_principal *who, const char 
     json_decref(red);
 }
 
+static rs_status invoke_run(rs_services *svc, const rs_principal *who, const char *service,
+                            const char *cmdlet, json_t *params, invoke_result *out, rs_err *err);
+
+/* cmdlet_invoke counted in roomsys_cmdlet_invocations_total (the cmdlet label
+ * only for names in the cmdlet table, so it stays bounded). */
 rs_status cmdlet_invoke(rs_services *svc, const rs_principal *who, const char *service,
                         const char *cmdlet, json_t *params, invoke_result *out, rs_err *err)
+{
+    rs_status rc = invoke_run(svc, who, service, cmdlet, params, out, err);
+    const cmdlet_def_t *def = cmdlet_find(cmdlet);
+    rs_metrics_cmdlet(service, def && !strcmp(def->service, service) ? def->name : NULL,
+                      rc == RS_OK      ? "success"
+                      : rc == RS_EPERM ? "denied"
+                                       : "error");
+    return rc;
+}
+
+static rs_status invoke_run(rs_services *svc, const rs_principal *who, const char *service,
+                            const char *cmdlet, json_t *params, invoke_result *out, rs_err *err)
 {
     memset(out, 0, sizeof *out);
     const cmdlet_def_t *def = cmdlet_find(cmdlet);

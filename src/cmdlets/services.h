@@ -54,4 +54,20 @@ int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *te
 /* Is the store reachable (for /readyz)? */
 int svc_ready(rs_services *svc);
 
+/* Figures for /metrics (services_ops.c): seats per catalogue SKU summed over
+ * every tenant, and the directory-sync feed's backlog: pending changes and
+ * the lag of the oldest change that is due but not applied (0 when none).
+ * Blocking (store reads): worker threads only. */
+#define SVC_OPS_MAX_SKUS 64
+typedef struct svc_ops {
+    struct {
+        char sku[64];
+        long long enabled, consumed;
+    } skus[SVC_OPS_MAX_SKUS];
+    int nskus;
+    long long sync_pending;
+    double sync_lag_s;
+} svc_ops;
+rs_status svc_ops_figures(rs_services *svc, svc_ops *out, rs_err *err);
+
 #endif

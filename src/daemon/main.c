@@ -15,18 +15,31 @@
 #include "../api/api_internal.h"
 #include "../base/rs_config.h"
 #include "../base/rs_log.h"
+#include "../base/rs_metrics.h"
 #include "../base/rs_util.h"
 #include "../cmdlets/services_int.h"
 #include "../sfb/sfb.h"
 #include "../sfb/signin_cache.h"
 #include "../sip/sip.h"
 #include "bindings.h"
+#include "daemon_ops.h"
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, reload_signal;
 
 static void on_signal(int sig)
 {
-    stop_signal = sig;
+    if (sig == SIGHUP)
+        reload_signal = 1;
+    else
+        stop_signal = sig;
+}
+
+static rs_loglevel parse_level(const char *s)
+{
+    return !strcmp(s, "debug")     ? RS_LOG_DEBUG
+           : !strcmp(s, "warning") ? RS_LOG_WARNING
+           : !strcmp(s, "error")   ? RS_LOG_ERROR
+                                   : RS_LOG_INFO;
 }
 
 static void usage(FILE *f)
@@ -43,7 +56,9 @@ static void usage(FILE *f)
                "\n"
                "Secrets are never taken from the command line: the first admin's password\n"
                "comes from the file or environment variable the configuration names.\n"
-               "Exit codes: 0 ok, 64 usage, 69 unavailable, 70 internal, 74 I/O, 78 config.\n");
+               "Signals: SIGHUP reloads the configuration and certificates, SIGTERM stops\n"
+               "gracefully. Exit codes: 0 ok, 64 usage, 69 unavailable, 70 internal, 74 I/O,\n"
+               "78 configuration error. See roomsysd(8) and docs/operations.md.\n");
 }
 
 /* ---- the registrar's view of the services (sip.h provider) ---- */
@@ -165,6 +180,107 @@ static int hook_probe(void *ud, const char *pool, const char *aor, const char *p
     return 0;
 }
 
+/* ---- registrar figures for /metrics (read at scrape time) ---- */
+
+static rs_mfamily m_reg_active = {.name = "roomsys_sip_registrations_active",
+                                  .help = "Unexpired SIP bindings (registered devices), by pool.",
+                                  .type = RS_M_GAUGE,
+                                  .labels = {"pool"}};
+static rs_mfamily m_reg_rooms = {.name = "roomsys_sip_registered_aors",
+                                 .help = "Accounts (rooms) holding at least one binding, by pool.",
+                                 .type = RS_M_GAUGE,
+                                 .labels = {"pool"}};
+static rs_mfamily m_signins = {
+    .name = "roomsys_sip_signins_total",
+    .help = "REGISTER outcomes by pool: ok (200), challenged (401), failed (wrong digest), "
+            "refused (a sign-in gate), stale, redirected (301), rejected, retransmission.",
+    .type = RS_M_COUNTER,
+    .labels = {"pool", "outcome"}};
+static rs_mfamily m_banned = {.name = "roomsys_sip_banned_sources",
+                              .help = "Source addresses currently banned by flood protection.",
+                              .type = RS_M_GAUGE};
+static rs_mfamily m_sip_conns = {.name = "roomsys_sip_connections",
+                                 .help = "Open SIP TCP and TLS connections.",
+                                 .type = RS_M_GAUGE};
+
+static void collect_sip(void *ud)
+{
+    registrar_ctx *r = ud;
+    sip_core *core = sip_server_core(r->sip);
+    for (int i = 0; i < r->cfg->npools; i++) {
+        const char *fqdn = r->cfg->pools[i].fqdn;
+        sip_pool_stats ps;
+        if (sip_core_pool_stats(core, fqdn, &ps) != 0)
+            continue;
+        rs_metric_set(&m_reg_active, (const char *[]){fqdn}, (double)ps.bindings);
+        rs_metric_set(&m_reg_rooms, (const char *[]){fqdn}, (double)ps.aors);
+        const struct {
+            const char *outcome;
+            uint64_t v;
+        } o[] = {{"ok", ps.registered},      {"challenged", ps.challenged},
+                 {"failed", ps.auth_failed}, {"refused", ps.refused},
+                 {"stale", ps.stale},        {"redirected", ps.redirected},
+                 {"rejected", ps.rejected},  {"retransmission", ps.retransmissions}};
+        for (size_t k = 0; k < sizeof o / sizeof *o; k++)
+            rs_metric_counter_set(&m_signins, (const char *[]){fqdn, o[k].outcome}, o[k].v);
+    }
+    sip_stats st;
+    sip_core_stats(core, &st);
+    rs_metric_set(&m_banned, NULL, (double)st.banned_sources);
+    rs_metric_set(&m_sip_conns, NULL, (double)sip_server_connections(r->sip));
+}
+
+/* ---- SIGHUP ---- */
+
+/* Re-read the configuration file and apply what can change live: log level,
+ * HTTPS and SIP-TLS certificates, [https] max_header_count and metrics_allow.
+ * A file that does not load or check keeps the running configuration.
+ * Registrations, listeners and connections are untouched. */
+static void reload(const char *path, const rs_config *cfg, api_server *api, sip_server *sip,
+                   int want_tls)
+{
+    rs_sd_notify_reloading();
+    rs_log(RS_LOG_INFO, NULL, "reloading %s", path);
+    rs_config next;
+    rs_err err;
+    rs_err_clear(&err);
+    char *sip_cert = NULL, *sip_key = NULL;
+    int loaded = 0;
+    if (rs_config_load(path, &next, &err) != RS_OK)
+        goto reject;
+    loaded = 1;
+    if (rs_config_check_files(&next, &err) != RS_OK)
+        goto reject;
+    if (want_tls) {
+        const char *names[RS_MAX_POOLS + 2] = {cfg->https_address};
+        for (int i = 0; i < cfg->npools; i++)
+            names[i + 1] = cfg->pools[i].fqdn;
+        if (api_tls_ensure_ex(cfg->state_dir, next.sip_tls_cert, next.sip_tls_key, names, &sip_cert,
+                              &sip_key, NULL, &err) != RS_OK)
+            goto reject;
+    }
+    if (api_reload(api, &next, &err) != RS_OK)
+        goto reject;
+    if (want_tls && sip_server_reload_tls(sip, sip_cert, sip_key, &err) != RS_OK)
+        rs_log(RS_LOG_ERROR, NULL, "reload: SIP-TLS keeps its certificate: %s", err.msg);
+    rs_log_set_level(parse_level(next.log_level));
+    rs_config_log_restart_needed(cfg, &next);
+    rs_log(RS_LOG_INFO, NULL, "reloaded %s (log level %s, certificates re-read)", path,
+           next.log_level);
+    rs_sd_notifyf("READY=1\nSTATUS=serving; configuration reloaded");
+    goto done;
+reject:
+    rs_log(RS_LOG_ERROR, NULL, "reload rejected, keeping the running configuration: %s", err.msg);
+    rs_sd_notifyf("READY=1\nSTATUS=serving; reload rejected: %.400s", err.msg);
+done:
+    if (sip_key)
+        rs_wipe(sip_key, strlen(sip_key));
+    free(sip_key);
+    free(sip_cert);
+    if (loaded)
+        rs_config_free(&next);
+}
+
 int main(int argc, char **argv)
 {
     const char *config_path = "/etc/roomsys/roomsysd.conf";
@@ -194,6 +310,9 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
+    if (optind < argc && !strcmp(argv[optind - 1], "--")) {
+        /* "--" ends options; roomsysd takes no operands either way */
+    }
     if (optind < argc) {
         fprintf(stderr, "roomsysd: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
@@ -207,19 +326,22 @@ int main(int argc, char **argv)
         return EX_CONFIG;
     }
     if (check_only) {
-        printf("roomsysd: configuration %s is valid\n", config_path);
+        rs_status cst = rs_config_check_files(&cfg, &err);
+        if (cst != RS_OK)
+            fprintf(stderr, "roomsysd: %s: %s\n", config_path, err.msg);
+        else
+            printf("roomsysd: configuration %s is valid\n", config_path);
         rs_config_free(&cfg);
-        return 0;
+        return cst == RS_OK ? 0 : EX_CONFIG;
     }
-    rs_log_set_level(!strcmp(cfg.log_level, "debug")     ? RS_LOG_DEBUG
-                     : !strcmp(cfg.log_level, "warning") ? RS_LOG_WARNING
-                     : !strcmp(cfg.log_level, "error")   ? RS_LOG_ERROR
-                                                         : RS_LOG_INFO);
+    rs_log_set_level(parse_level(cfg.log_level));
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    rs_sd_notify("STATUS=starting: opening the store");
     signal(SIGPIPE, SIG_IGN);
 
     int code = 0;
@@ -334,12 +456,24 @@ int main(int argc, char **argv)
         fprintf(pf, "%ld\n", (long)getpid());
         fclose(pf);
     }
+    rs_metrics_collector_add(collect_sip, &reg);
     rs_log(RS_LOG_INFO, NULL, "roomsysd %s ready: https://%s:%d (trust %s), %d SIP pool(s)",
            RS_VERSION, cfg.https_address, cfg.https_port, api_ca_file(api), cfg.npools);
-    while (!stop_signal)
-        sleep(1); /* interrupted by the signal */
+    /* listeners bound, store open: tell systemd (Type=notify) */
+    rs_sd_notifyf("READY=1\nSTATUS=serving https port %d, %d SIP pool(s)\nMAINPID=%ld",
+                  api_port(api), cfg.npools, (long)getpid());
+    while (!stop_signal) {
+        if (reload_signal) {
+            reload_signal = 0;
+            reload(config_path, &cfg, api, sip, want_tls);
+            continue;
+        }
+        sleep(1); /* interrupted by the signals */
+    }
     rs_log(RS_LOG_INFO, NULL, "stopping on signal %d", (int)stop_signal);
+    rs_sd_notify("STOPPING=1\nSTATUS=stopping: draining requests, saving registrations");
     api_set_draining(api);
+    rs_metrics_collector_remove(collect_sip, &reg);
     unlink(pidpath);
     free(pidpath);
 out:

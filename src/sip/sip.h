@@ -244,6 +244,12 @@ sip_core *sip_server_core(sip_server *srv);
 int sip_server_tcp_port(const sip_server *srv, int pool_index);
 int sip_server_tls_port(const sip_server *srv, int pool_index);
 
+/* SIGHUP: use cert_pem/key_pem (borrowed) for new TLS handshakes; bindings,
+ * listeners and open connections are untouched. RS_ESTATE when no pool has a
+ * TLS port; on error nothing changes. Thread-safe. */
+rs_status sip_server_reload_tls(sip_server *srv, const char *cert_pem, const char *key_pem,
+                                rs_err *err);
+
 /* Number of open TCP+TLS connections (for tests and metrics). */
 int sip_server_connections(const sip_server *srv);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rs_log.h"
+#include "rs_metrics.h"
 #include "sip_rate.h"
 
 int64_t sip__now_wall_ms(const sip_core *c)
@@ -554,6 +555,17 @@ static int rate_admit(sip_core *c, const sip_recv_info *ri)
     return 0;
 }
 
+/* Bounded method label for roomsys_sip_requests_total. */
+static const char *sip_method_label(sip_method_id id)
+{
+    static const char *const names[] = {
+        [SIP_METHOD_OTHER] = "other",     [SIP_METHOD_REGISTER] = "REGISTER",
+        [SIP_METHOD_OPTIONS] = "OPTIONS", [SIP_METHOD_INVITE] = "INVITE",
+        [SIP_METHOD_ACK] = "ACK",         [SIP_METHOD_CANCEL] = "CANCEL",
+        [SIP_METHOD_BYE] = "BYE"};
+    return (unsigned)id < sizeof names / sizeof *names ? names[id] : "other";
+}
+
 int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *ri, sip_reply *out)
 {
     rs_buf_reset(&out->data);
@@ -569,6 +581,8 @@ int sip_receive(sip_core *c, const char *buf, size_t len, const sip_recv_info *r
     sip_msg *m = sip_msg_parse(buf, len, ri->transport == SIP_TRANSPORT_UDP ? 0 : SIP_PARSE_STREAM);
     int r = dispatch(c, m, ri, out);
     pool_count_reply(c, m, ri, out);
+    if (m->kind == SIP_MSG_REQUEST) /* roomsys_sip_requests_total */
+        rs_metrics_sip_request(sip_method_label(m->method_id), r ? out->status : 0);
     sip_msg_free(m);
     if (r) {
         atomic_fetch_add(&c->st.responses, 1);

@@ -312,6 +312,10 @@ void sip__stream_free(sip__stream *st);
 int sip__stream_port(const sip__stream *st, int pool_index, int tls);
 /* Open connections. */
 int sip__stream_connections(const sip__stream *st);
+/* Replace the TLS certificate for new handshakes (SIGHUP); PEMs borrowed.
+ * Open connections keep theirs. On error nothing changes. */
+rs_status sip__stream_set_tls(sip__stream *st, const char *cert_pem, const char *key_pem,
+                              rs_err *err);
 /* Stream framing (sip_stream.c; exposed for tests and the fuzzer). */
 typedef enum sip__frame_kind {
     SIP__FR_NEED = 0, /* more bytes needed */

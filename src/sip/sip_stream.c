@@ -101,7 +101,9 @@ struct sip__stream {
     int nls;
     iothr *th;
     int nth;
-    gnutls_certificate_credentials_t cred;
+    gnutls_certificate_credentials_t cred;     /* new handshakes (atomic; swapped on reload) */
+    gnutls_certificate_credentials_t *retired; /* replaced ones, under ipmu, freed at stop */
+    int nretired;
     gnutls_priority_t prio;
     int per_ip, max_conn;
     int64_t idle_ms, unauth_ms, hs_ms;
@@ -543,7 +545,8 @@ static void on_accept(iothr *t, lsock *l, int64_t now)
         if (l->tls) {
             if (gnutls_init(&c->ses, GNUTLS_SERVER | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL) < 0 ||
                 gnutls_priority_set(c->ses, st->prio) < 0 ||
-                gnutls_credentials_set(c->ses, GNUTLS_CRD_CERTIFICATE, st->cred) < 0) {
+                gnutls_credentials_set(c->ses, GNUTLS_CRD_CERTIFICATE,
+                                       __atomic_load_n(&st->cred, __ATOMIC_ACQUIRE)) < 0) {
                 if (c->ses)
                     gnutls_deinit(c->ses);
                 close(fd);
@@ -811,10 +814,37 @@ void sip__stream_free(sip__stream *st)
         gnutls_priority_deinit(st->prio);
     if (st->cred)
         gnutls_certificate_free_credentials(st->cred);
+    for (int i = 0; i < st->nretired; i++)
+        gnutls_certificate_free_credentials(st->retired[i]);
+    free(st->retired);
     pthread_mutex_destroy(&st->ipmu);
     free(st->ls);
     free(st->th);
     free(st);
+}
+
+rs_status sip__stream_set_tls(sip__stream *st, const char *cert_pem, const char *key_pem,
+                              rs_err *err)
+{
+    if (!st || !__atomic_load_n(&st->cred, __ATOMIC_ACQUIRE))
+        return rs_errf(err, RS_ESTATE, "sip: no pool serves TLS");
+    gnutls_certificate_credentials_t n;
+    if (gnutls_certificate_allocate_credentials(&n) < 0)
+        return rs_errf(err, RS_ENOMEM, "sip: cannot allocate TLS credentials");
+    gnutls_datum_t c = {(unsigned char *)cert_pem, (unsigned)strlen(cert_pem)};
+    gnutls_datum_t k = {(unsigned char *)key_pem, (unsigned)strlen(key_pem)};
+    int rc = gnutls_certificate_set_x509_key_mem2(n, &c, &k, GNUTLS_X509_FMT_PEM, NULL, 0);
+    if (rc < 0) {
+        gnutls_certificate_free_credentials(n);
+        return rs_errf(err, RS_EINVAL, "sip: the TLS certificate and key cannot be used: %s",
+                       gnutls_strerror(rc));
+    }
+    /* sessions keep a pointer to their credentials: the old ones stay until stop */
+    pthread_mutex_lock(&st->ipmu);
+    st->retired = rs_realloc(st->retired, (size_t)(st->nretired + 1) * sizeof *st->retired);
+    st->retired[st->nretired++] = __atomic_exchange_n(&st->cred, n, __ATOMIC_ACQ_REL);
+    pthread_mutex_unlock(&st->ipmu);
+    return RS_OK;
 }
 
 int sip__stream_port(const sip__stream *st, int pool_index, int tls)

@@ -441,6 +441,12 @@ int sip_server_tls_port(const sip_server *srv, int pool_index)
     return srv ? sip__stream_port(srv->stream, pool_index, 1) : -1;
 }
 
+rs_status sip_server_reload_tls(sip_server *srv, const char *cert_pem, const char *key_pem,
+                                rs_err *err)
+{
+    return sip__stream_set_tls(srv ? srv->stream : NULL, cert_pem, key_pem, err);
+}
+
 int sip_server_connections(const sip_server *srv)
 {
     return srv ? sip__stream_connections(srv->stream) : 0;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../base/rs_log.h"
+#include "../base/rs_metrics.h"
 #include "../base/rs_util.h"
 
 static const char *const migrations[] = {
@@ -187,7 +188,10 @@ rs_status store_commit(store_t *st, rs_err *err)
 {
     rs_status rc = RS_OK;
     if (--st->depth == 0) {
+        double t0 = rs_metrics_now();
         rc = run(st, "COMMIT", err);
+        if (st->dirty)
+            rs_metrics_store_commit(rs_metrics_now() - t0);
         if (rc)
             run(st, "ROLLBACK", NULL);
         if (st->dirty)
