@@ -54,6 +54,8 @@ function Cases($u, $a) {
         'Deny-RoomMeetingRequest'   = @{ Identity = $u; Uid = 'iso'; Delegate = $a }
         'Set-MailboxCalendarConfiguration' = @{ Identity = $u; WorkingHoursStartTime = '07:00:00' }
         'Get-MailboxCalendarConfiguration' = @{ Identity = $u }
+        'Set-Place'                 = @{ Identity = $u; Capacity = 3; Building = 'Iso' }
+        'Get-Place'                 = @{ Identity = $u }
         'New-MsolUser'              = @{ UserPrincipalName = $u; DisplayName = 'Iso' }
         'Get-MsolUser'              = @{ UserPrincipalName = $u }
         'Set-MsolUser'              = @{ UserPrincipalName = $u; BlockCredential = $true }
@@ -78,7 +80,7 @@ function Cases($u, $a) {
 # cmdlets that name no object: run as they are; their output must not show the other tenant
 $lists = @('Get-Mailbox', 'Get-CalendarProcessing', 'Get-MsolUser', 'Get-CsOnlineUser', 'Get-CsMeetingRoom',
            'Get-CsTenant', 'Get-MsolAccountSku', 'Get-MsolRole', 'Search-AdminAuditLog', 'Test-RoomSystemAccount',
-           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus')
+           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus', 'Get-Place')
 $real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com'
 $ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com'
 $server = (Get-Command | Where-Object { $_.Source -ne 'Microsoft.PowerShell.Utility' -and $_.Name -ne 'Cases' }).Name
@@ -109,7 +111,7 @@ PS
 lacks "every server cmdlet has an isolation case" "$WORK/cross.out" "NO CASE:"
 lacks "no cmdlet reaches the other tenant" "$WORK/cross.out" "LEAK"
 contains "... the cases ran" "$WORK/cross.out" "same: Move-CsMeetingRoom"
-check "... 32 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 32
+check "... 34 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 34
 contains "... the lists ran" "$WORK/cross.out" "clean: Get-MsolRoleMember"
 
 ROOMSYS_USER=admin@fabrikam.onmicrosoft.com rs fab_after <<'PS'
