@@ -39,7 +39,6 @@
 /* ---- routing (route.c) ---- */
 typedef enum api_route_kind {
     API_R_NOTFOUND = 0,
-    API_R_TOKEN,  /* POST /{tenant}/oauth2/v2.0/token */
     API_R_INVOKE, /* POST [/sfb|/msol]/adminapi/beta/{tenant}/InvokeCommand */
     API_R_LIVEZ,  /* GET /livez */
     API_R_READYZ, /* GET /readyz, /healthz */
@@ -48,7 +47,7 @@ typedef enum api_route_kind {
 
 /* Route families behind the api_ext.h seam, one file each. */
 typedef enum api_ext_id {
-    API_X_OAUTH = 0, /* oauth.c: /{tenant}/v2.0/.well-known/openid-configuration, JWKS */
+    API_X_OAUTH = 0, /* oauth.c: OIDC metadata, JWKS, /{tenant}/oauth2/v2.0/token */
     API_X_GRAPH,     /* graph.c: /v1.0/... (Microsoft Graph subset) */
     API_X_PORTAL,    /* portal.c: /portal, /portal/... and / (redirect) */
     API_X_METRICS,   /* metrics.c: /metrics (Prometheus text) */
@@ -60,7 +59,7 @@ typedef struct api_route {
     const char *name;    /* static label for logs: "token", "InvokeCommand", "livez", ... */
     const char *allow;   /* static: methods the route accepts, for 405 "Allow" */
     const char *service; /* static "exchange"/"sfb"/"msol" (API_R_INVOKE) or "" */
-    char tenant[API_TENANT_MAX + 1]; /* {tenant} (API_R_TOKEN, API_R_INVOKE, some EXT) or "" */
+    char tenant[API_TENANT_MAX + 1]; /* {tenant} (API_R_INVOKE, some EXT) or "" */
     api_ext_id ext;                  /* API_R_EXT: which family */
 } api_route;
 

@@ -130,13 +130,11 @@ api_route_kind api_route_match(const char *path, api_route *r)
             set_ext(r, API_X_OAUTH);
         return r->kind;
     }
-    /* /{tenant}/oauth2/v2.0/token */
-    if (n == 4 && seg_is(&s[1], "oauth2") && seg_is(&s[2], "v2.0") && seg_is(&s[3], "token")) {
-        if (set_tenant(r, &s[0])) {
-            r->kind = API_R_TOKEN;
-            r->name = "token";
-            r->allow = "POST";
-        }
+    /* /{tenant}/oauth2/v2.0/token, /{tenant}/oauth2/v2.0/authorize (oauth.c) */
+    if (n == 4 && seg_is(&s[1], "oauth2") && seg_is(&s[2], "v2.0") &&
+        (seg_is(&s[3], "token") || seg_is(&s[3], "authorize") || seg_is(&s[3], "logout"))) {
+        if (set_tenant(r, &s[0]))
+            set_ext(r, API_X_OAUTH);
         return r->kind;
     }
     /* [/sfb|/msol]/adminapi/beta/{tenant}/InvokeCommand */
@@ -169,7 +167,6 @@ bool api_route_method_ok(const api_route *r, const char *method)
     case API_R_LIVEZ:
     case API_R_READYZ:
         return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-    case API_R_TOKEN:
     case API_R_INVOKE:
         return strcmp(method, "POST") == 0;
     default:

@@ -259,6 +259,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 1, 256, &cfg->http_threads);
         else if (!strcmp(name, "token_lifetime_seconds"))
             return parse_int(c, name, value, 60, 86400 * 30, &cfg->token_lifetime_s);
+        else if (!strcmp(name, "refresh_token_lifetime_seconds"))
+            return parse_int(c, name, value, 300, 86400 * 90, &cfg->refresh_token_lifetime_s);
         else if (!strcmp(name, "token_cache_entries"))
             return parse_int(c, name, value, 0, 1000000, &cfg->token_cache_entries);
         else if (!strcmp(name, "metrics_allow")) {
@@ -421,6 +423,7 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->http_threads = 2;
     out->workers = 2;
     out->token_lifetime_s = 3600;
+    out->refresh_token_lifetime_s = 86400 * 14;
     out->token_cache_entries = 16384;
     out->http_max_conn = 2048;
     out->http_max_conn_per_ip = 256;

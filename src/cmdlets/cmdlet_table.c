@@ -27,7 +27,7 @@ static const char *const recipient_type_values[] = {"RoomMailbox", "EquipmentMai
 static const char *const archiving_values[] = {"Uninitialized", "UseLyncArchivingPolicy",
                                                "NoArchiving", "ArchivingToExchange", NULL};
 static const char *const enabled_filter_values[] = {"All", "EnabledOnly", "DisabledOnly", NULL};
-static const char *const role_member_type_values[] = {"User", NULL};
+static const char *const role_member_type_values[] = {"User", "ServicePrincipal", NULL};
 
 #define P_ID_EXO                                                                                   \
     {                                                                                              \
@@ -447,7 +447,8 @@ static const cmdlet_param_t role_member_params[] = {
      "The user, by user principal name.", 0, 0},
     P_GUID("RoleMemberObjectId", 0, "The user, by object id."),
     {"RoleMemberType", PT_ENUM, "Microsoft.Online.Administration.RoleMemberType", NAMED, 0,
-     role_member_type_values, "Only User members exist in roomsys.", 0, 0},
+     role_member_type_values,
+     "User (default) or ServicePrincipal (an app registration, by -RoleMemberObjectId).", 0, 0},
     P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
 };
 static const cmdlet_param_t get_role_member_params[] = {
@@ -460,6 +461,76 @@ static const cmdlet_param_t get_user_role_params[] = {
     P_GUID("ObjectId", PF_PIPE_PROP, "The user, by object id."),
     P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
 };
+/* ---- MSOnline service principals (handlers_apps.c) ---- */
+static const char *const sp_cred_type_values[] = {"Symmetric", "Asymmetric", "Password", NULL};
+static const char *const sp_cred_usage_values[] = {"Sign", "Verify", NULL};
+#define P_SP_ID                                                                                    \
+    P_GUID("ObjectId", PF_PIPE_PROP, "The service principal, by object id."),                      \
+        P_GUID("AppPrincipalId", PF_PIPE_PROP, "The service principal, by application id."),       \
+        P_STR("ServicePrincipalName", "The service principal, by one of its names."),              \
+        P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect.")
+#define P_SP_CRED                                                                                  \
+    {"Type",                                                                                       \
+     PT_ENUM,                                                                                      \
+     "Microsoft.Online.Administration.Automation.ServicePrincipalCredentialType",                  \
+     NAMED,                                                                                        \
+     0,                                                                                            \
+     sp_cred_type_values,                                                                          \
+     "The credential type; roomsys supports Password.",                                            \
+     0,                                                                                            \
+     0},                                                                                           \
+        {"Value",                                                                                  \
+         PT_STRING,                                                                                \
+         "System.String",                                                                          \
+         NAMED,                                                                                    \
+         PF_SECRET,                                                                                \
+         NULL,                                                                                     \
+         "The client secret (at least 16 characters). Without it roomsys generates a 256-bit "     \
+         "secret and shows it once.",                                                              \
+         0,                                                                                        \
+         0},                                                                                       \
+        {"Usage",                                                                                  \
+         PT_ENUM,                                                                                  \
+         "Microsoft.Online.Administration.Automation.ServicePrincipalCredentialUsage",             \
+         NAMED,                                                                                    \
+         0,                                                                                        \
+         sp_cred_usage_values,                                                                     \
+         "Verify (the only use of a password credential).",                                        \
+         0,                                                                                        \
+         0},                                                                                       \
+        P_STR("StartDate", "When the credential becomes valid (default: now)."),                   \
+        P_STR("EndDate", "When it expires (default: one year after StartDate).")
+static const cmdlet_param_t new_sp_params[] = {
+    {"DisplayName", PT_STRING, "System.String", NAMED, PF_MANDATORY, NULL,
+     "The app's display name.", 0, 0},
+    P_GUID("AppPrincipalId", 0, "The application (client) id; a new GUID when absent."),
+    {"ServicePrincipalNames", PT_STRINGS, "System.String[]", NAMED, 0, NULL,
+     "More names of the service principal (its AppPrincipalId is always one).", 0, 0},
+    P_BOOL("AccountEnabled", "$false keeps the app from signing in (default $true)."),
+    P_GUID("TenantId", PF_IGNORED, "Accepted for partner scripts; has no effect."),
+    P_SP_CRED,
+};
+static const cmdlet_param_t get_sp_params[] = {
+    P_SP_ID,
+    {"All", PT_SWITCH, "System.Management.Automation.SwitchParameter", NAMED, 0, NULL,
+     "Return every service principal.", 0, 0},
+    P_INT("MaxResults", 1, 100000, "At most this many (default 500)."),
+};
+static const cmdlet_param_t remove_sp_params[] = {P_SP_ID};
+static const cmdlet_param_t new_sp_cred_params[] = {P_SP_ID, P_SP_CRED};
+static const cmdlet_param_t get_sp_cred_params[] = {
+    P_SP_ID,
+    P_BOOL("ReturnKeyValues", "Accepted for compatibility; secrets are never returned."),
+};
+static const cmdlet_param_t remove_sp_cred_params[] = {
+    P_SP_ID,
+    {"KeyIds", PT_STRINGS, "System.Guid[]", NAMED, PF_MANDATORY, NULL,
+     "The credentials to remove (KeyId from Get-MsolServicePrincipalCredential).", 0, 0},
+};
+static const char *const sp_view_cols[] = {"DisplayName", "AppPrincipalId", "ObjectId", NULL};
+static const char *const sp_cred_view_cols[] = {"Type",    "KeyId", "StartDate",
+                                                "EndDate", "Usage", NULL};
+
 static const cmdlet_param_t set_access_params[] = {
     {"Identity", PT_IDENTITY, "System.String", 0, PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
      "The admin, by user principal name or object id.", 0, 0},
@@ -561,41 +632,6 @@ static const cmdlet_param_t unlock_params[] = {
      PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
      "The account: user principal name, object id, or the room mailbox's identity.", 0, 0},
 };
-
-/* ---- places (Exchange Online Set-Place / Get-Place; Graph /places) ---- */
-static const char *const place_type_values[] = {"Room", "Workspace", NULL};
-static const cmdlet_param_t set_place_params[] = {
-    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter", 0,
-     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
-     "The room mailbox: name, alias, email address or GUID.", 0, 0},
-    P_STR("AudioDeviceName", "Name of the room's audio device."),
-    P_STR("Building", "The building name or number the room is in."),
-    P_INT("Capacity", 0, 2147483647, "Number of seats (the mailbox's ResourceCapacity)."),
-    P_STR("City", "The room's city."),
-    P_STR("CountryOrRegion", "The room's country or region: a two-letter ISO 3166-1 code."),
-    P_STR("DisplayDeviceName", "Name of the room's display device."),
-    P_INT("Floor", -2147483647, 2147483647, "The floor number the room is on."),
-    P_STR("FloorLabel", "A descriptive label for the floor."),
-    P_BOOL("IsWheelChairAccessible", "$true: the room is wheelchair accessible."),
-    P_STR("Label", "A descriptive label for the room (a number or name)."),
-    P_STR("Phone", "The room's telephone number."),
-    P_STR("PostalCode", "The room's postal code."),
-    P_STR("State", "The room's state or province."),
-    P_STR("Street", "The room's street address."),
-    {"Tags", PT_STRINGS, "System.String[]", NAMED, PF_ALLOW_EMPTY, NULL,
-     "Additional features of the room (for example, details like the type of view or furniture "
-     "type); replaces the list.",
-     0, 0},
-    P_STR("VideoDeviceName", "Name of the room's video device."),
-};
-static const cmdlet_param_t get_place_params[] = {
-    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter", 0,
-     PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
-     "The room: name, alias, email address or GUID; omitted lists every room.", 0, 0},
-    {"Type", PT_ENUM, "Microsoft.Exchange.Management.RecipientTasks.PlaceType", NAMED, 0,
-     place_type_values, "Only places of this type (Room or Workspace).", 0, 0},
-};
-static const char *const place_view[] = {"Identity", "Capacity", "Building", "Floor", NULL};
 
 /* Shell-local parameter arrays. */
 #include "cmdlet_params_local.inc"
@@ -724,6 +760,30 @@ const cmdlet_def_t cmdlet_table[] = {
         set_access_params, "Roomsys.AdminAccess", NULL,
         "Set-RoomSystemAdminAccess -Identity eve@contoso.onmicrosoft.com -Exchange $true "
         "-SkypeForBusiness $false -MSOnline $true"),
+    DEF("New-MsolServicePrincipal", "msol", CF_CHANGES,
+        "Registers an app (service principal) that signs in with the client-credentials grant; "
+        "without -Value a client secret is generated and shown once.",
+        new_sp_params, "Microsoft.Online.Administration.ServicePrincipal", sp_view_cols,
+        "New-MsolServicePrincipal -DisplayName \"Room reports\""),
+    DEF("Get-MsolServicePrincipal", "msol", 0, "Lists the tenant's service principals (or one).",
+        get_sp_params, "Microsoft.Online.Administration.ServicePrincipal", sp_view_cols,
+        "Get-MsolServicePrincipal -AppPrincipalId 3a5b2c1d-0000-4000-8000-000000000001"),
+    DEF("Remove-MsolServicePrincipal", "msol", CF_CHANGES,
+        "Deletes a service principal; its tokens stop working at once.", remove_sp_params, NULL,
+        NULL, "Remove-MsolServicePrincipal -AppPrincipalId 3a5b2c1d-0000-4000-8000-000000000001"),
+    DEF("New-MsolServicePrincipalCredential", "msol", CF_CHANGES,
+        "Adds a client secret to a service principal (generated and shown once without -Value).",
+        new_sp_cred_params, "Microsoft.Online.Administration.ServicePrincipalCredential",
+        sp_cred_view_cols,
+        "New-MsolServicePrincipalCredential -AppPrincipalId 3a5b2c1d-0000-4000-8000-000000000001"),
+    DEF("Get-MsolServicePrincipalCredential", "msol", 0,
+        "Lists a service principal's credentials (never their values).", get_sp_cred_params,
+        "Microsoft.Online.Administration.ServicePrincipalCredential", sp_cred_view_cols,
+        "Get-MsolServicePrincipalCredential -AppPrincipalId 3a5b2c1d-0000-4000-8000-000000000001"),
+    DEF("Remove-MsolServicePrincipalCredential", "msol", CF_CHANGES,
+        "Removes credentials from a service principal.", remove_sp_cred_params, NULL, NULL,
+        "Remove-MsolServicePrincipalCredential -AppPrincipalId "
+        "3a5b2c1d-0000-4000-8000-000000000001 -KeyIds 0f1e2d3c-0000-4000-8000-000000000002"),
     DEF("Search-AdminAuditLog", "exchange", 0,
         "Searches the audit log of admin changes: who, when, cmdlet, object, parameters "
         "(secrets masked), success or the error.",
@@ -781,16 +841,6 @@ const cmdlet_def_t cmdlet_table[] = {
         "Shows a room's working hours and time zone.", get_calconfig_params,
         "Microsoft.Exchange.Data.Storage.Management.MailboxCalendarConfiguration", NULL,
         "Get-MailboxCalendarConfiguration -Identity confrm2 | Format-List WorkingHours*"),
-
-    DEF("Set-Place", "exchange", CF_CHANGES,
-        "Sets a room's place metadata (building, floor, capacity, devices, accessibility, "
-        "address, tags) that Microsoft Graph's /places shows.",
-        set_place_params, NULL, NULL,
-        "Set-Place -Identity \"Conference Room 01\" -IsWheelChairAccessible $true "
-        "-AudioDeviceName PolyCom -DisplayDeviceName \"InFocus WXGA Projector\""),
-    DEF("Get-Place", "exchange", 0, "Shows the place metadata of rooms.", get_place_params,
-        "Microsoft.Exchange.Management.RecipientTasks.Place", place_view,
-        "Get-Place -Type Room | Format-List Identity,Building,Floor,Capacity"),
 
 #include "cmdlet_table_local.inc"
 };
@@ -876,7 +926,6 @@ static const struct {
     {"Approve-RoomMeetingRequest", "Approve Meeting Request", "Uid"},
     {"Deny-RoomMeetingRequest", "Decline Meeting Request", "Uid"},
     {"Set-MailboxCalendarConfiguration", "Set Mailbox Calendar Configuration", "Identity"},
-    {"Set-Place", "Set Place", "Identity"},
     {"Export-Csv", "Export-Csv", "Path"},
     {"Set-Content", "Set Content", "Path"},
     {"Out-File", "Output to File", "FilePath"},

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../base/rs_util.h"
+#include "../directory/dir_app.h"
 #include "../directory/dir_roles.h"
 #include "bind.h"
 #include "handlers.h"
@@ -56,8 +57,9 @@ static rs_status param_role(hctx *c, const dir_role **out, rs_err *err)
     return *out ? RS_OK : rs_raise(err, RS_E_MSOL_ROLE_NOT_FOUND, s);
 }
 
-/* The member named by -RoleMemberEmailAddress or -RoleMemberObjectId. */
-static rs_status param_member(hctx *c, json_t **out, rs_err *err)
+/* The member named by -RoleMemberEmailAddress or -RoleMemberObjectId: a user,
+ * or with -RoleMemberType ServicePrincipal an app registration (*is_app). */
+static rs_status param_member(hctx *c, json_t **out, bool *is_app, rs_err *err)
 {
     const char *s = bp_str(c->p, "RoleMemberEmailAddress");
     if (!s)
@@ -65,8 +67,19 @@ static rs_status param_member(hctx *c, json_t **out, rs_err *err)
     if (!s)
         return rs_raise(err, RS_E_PARAM_SET,
                         "Specify -RoleMemberEmailAddress or -RoleMemberObjectId.");
+    *is_app = rs_streq_ci(bp_str(c->p, "RoleMemberType"), "ServicePrincipal");
+    if (*is_app) {
+        rs_status rc = dir_app_find(c->st, c->tid, s, out, err);
+        return rc == RS_ENOTFOUND ? rs_raise(err, RS_E_MSOL_SP_NOT_FOUND, s) : rc;
+    }
     rs_status rc = dir_user_find(c->st, c->tid, s, out, err);
     return rc == RS_ENOTFOUND ? rs_raise(err, RS_E_MSOL_USER_NOT_FOUND, s) : rc;
+}
+
+static rs_status save_member(hctx *c, json_t *m, bool is_app, rs_err *err)
+{
+    return is_app ? dir_app_save(c->st, c->tid, m, err)
+                  : dir_user_save(c->st, c->tid, m, c->ds, err);
 }
 
 /* Index of role r in the user's Roles list, or -1. */
@@ -86,9 +99,10 @@ static rs_status h_add_member(hctx *c, rs_err *err)
 {
     const dir_role *r;
     json_t *user = NULL;
+    bool is_app = false;
     rs_status rc = param_role(c, &r, err);
     if (rc == RS_OK)
-        rc = param_member(c, &user, err);
+        rc = param_member(c, &user, &is_app, err);
     if (rc == RS_OK && role_index(user, r) >= 0)
         rc = rs_raise(err, RS_E_MSOL_ROLE_MEMBER_EXISTS);
     if (rc == RS_OK && json_is_true(json_object_get(user, "IsResource")))
@@ -101,7 +115,7 @@ static rs_status h_add_member(hctx *c, rs_err *err)
             json_object_set_new(user, "Roles", roles);
         }
         json_array_append_new(roles, json_string(r->name));
-        rc = dir_user_save(c->st, c->tid, user, c->ds, err);
+        rc = save_member(c, user, is_app, err);
     }
     json_decref(user);
     return rc;
@@ -124,13 +138,14 @@ static rs_status h_remove_member(hctx *c, rs_err *err)
 {
     const dir_role *r;
     json_t *user = NULL;
+    bool is_app = false;
     rs_status rc = param_role(c, &r, err);
     if (rc == RS_OK)
-        rc = param_member(c, &user, err);
+        rc = param_member(c, &user, &is_app, err);
     int k = rc == RS_OK ? role_index(user, r) : -1;
     if (rc == RS_OK && k < 0)
         rc = rs_raise(err, RS_E_MSOL_ROLE_MEMBER_MISSING);
-    if (rc == RS_OK && r->bit == ROLE_GLOBAL_ADMIN) { /* never lock the tenant out */
+    if (rc == RS_OK && r->bit == ROLE_GLOBAL_ADMIN && !is_app) { /* never lock the tenant out */
         admins_ctx a = {.role = r};
         rc = dir_user_each(c->st, c->tid, count_members, &a, err);
         if (rc == RS_OK && a.n <= 1)
@@ -140,7 +155,7 @@ static rs_status h_remove_member(hctx *c, rs_err *err)
     }
     if (rc == RS_OK) {
         json_array_remove(json_object_get(user, "Roles"), (size_t)k);
-        rc = dir_user_save(c->st, c->tid, user, c->ds, err);
+        rc = save_member(c, user, is_app, err);
     }
     json_decref(user);
     return rc;
@@ -167,13 +182,31 @@ static int list_member(void *ud, const char *id, json_t *user)
     return 0;
 }
 
+static int list_app_member(void *ud, const char *id, json_t *app)
+{
+    (void)id;
+    members_ctx *m = ud;
+    if (role_index(app, m->role) < 0)
+        return 0;
+    json_array_append_new(
+        m->c->out, json_pack("{s:n,s:s,s:n,s:O,s:b,s:O,s:s,s:s}", "ExtensionData", "RoleMemberType",
+                             "ServicePrincipal", "EmailAddress", "DisplayName",
+                             json_object_get(app, "DisplayName"), "isLicensed", 0, "ObjectId",
+                             json_object_get(app, "ObjectId"), "OverallProvisioningStatus", "None",
+                             "ValidationStatus", "Healthy"));
+    return 0;
+}
+
 static rs_status h_get_members(hctx *c, rs_err *err)
 {
     const char *id = bp_str(c->p, "RoleObjectId");
     members_ctx m = {.c = c, .role = dir_role_find(id)};
     if (!m.role)
         return rs_raise(err, RS_E_MSOL_ROLE_NOT_FOUND, id);
-    return dir_user_each(c->st, c->tid, list_member, &m, err);
+    rs_status rc = dir_user_each(c->st, c->tid, list_member, &m, err);
+    if (rc == RS_OK)
+        rc = dir_app_each(c->st, c->tid, list_app_member, &m, err);
+    return rc;
 }
 
 static rs_status h_get_user_role(hctx *c, rs_err *err)

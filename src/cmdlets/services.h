@@ -9,6 +9,7 @@
 
 #include "../base/rs_config.h"
 #include "../base/rs_err.h"
+#include "../directory/grant.h"
 #include "../directory/principal.h"
 
 typedef struct rs_services rs_services;
@@ -53,6 +54,16 @@ int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *te
 
 /* Is the store reachable (for /readyz)? */
 int svc_ready(rs_services *svc);
+
+/* OAuth2 token endpoint (services_oauth.c): run the grant rq (borrowed;
+ * password, refresh_token, client_credentials) and fill *out (rs_grant_clear).
+ * Refusals carry an "AADSTS<code>: text" message (directory.h
+ * dir_oauth_grant). Blocking (argon2, store): worker threads only. */
+rs_status svc_oauth_grant(rs_services *svc, const rs_grant_req *rq, rs_grant *out, rs_err *err);
+/* Resolve {tenant} (GUID or one of its domains) to its GUID and initial
+ * domain (domain may be NULL). RS_ENOTFOUND when no tenant has it. */
+rs_status svc_tenant_lookup(rs_services *svc, const char *tenant, char tid[37], char *domain,
+                            size_t domain_sz);
 
 /* Figures for /metrics (services_ops.c): seats per catalogue SKU summed over
  * every tenant, and the directory-sync feed's backlog: pending changes and

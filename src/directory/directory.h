@@ -18,6 +18,7 @@
 #include "../base/rs_err.h"
 #include "../store/store.h"
 #include "dir_lockout.h"
+#include "grant.h"
 #include "principal.h"
 
 typedef struct dir_settings {
@@ -124,5 +125,17 @@ rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, 
                           const char *tenant, const char *upn, const char *password,
                           const char *scope, char **out_token, int *out_expires_in, rs_err *err);
 rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_err *err);
+/* The token endpoint's grants (password, refresh_token, client_credentials;
+ * spec/admin-api.md section 3) for rq (borrowed). Refusals are RS_EAUTH
+ * (RS_EINVAL for scopes, RS_ENOTFOUND for tenants) with a message that starts
+ * "AADSTS<code>: ". A redeemed refresh token is deleted even when the grant is
+ * then refused. *out filled on RS_OK (rs_grant_clear), zeroed otherwise. */
+rs_status dir_oauth_grant(store_t *st, const dir_settings *ds, dir_lockout *lo,
+                          const rs_grant_req *rq, int refresh_lifetime_s, rs_grant *out,
+                          rs_err *err);
+/* The service a scope names (exchange, sfb, msol, graph; static) or NULL. */
+const char *dir_scope_service(const char *scope);
+/* Is `word` one of the space-separated scopes (case-insensitive)? */
+bool dir_scope_has(const char *scope, const char *word);
 
 #endif

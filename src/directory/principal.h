@@ -2,6 +2,8 @@
 #ifndef DIR_PRINCIPAL_H
 #define DIR_PRINCIPAL_H
 
+#include <stdbool.h>
+
 /* Remote PowerShell access rights (directory.md section 8, seed prerequisite T4). */
 enum {
     RIGHT_EXCHANGE = 1u << 0, /* Exchange remote PowerShell */
@@ -27,6 +29,10 @@ typedef struct rs_principal {
     char service[16];        /* service the token was issued for: exchange, sfb, msol, graph */
     unsigned rights;         /* RIGHT_* */
     unsigned roles;          /* ROLE_* */
+    /* appended for app registrations (client credentials) */
+    bool is_app;     /* the caller is a service principal: upn holds its AppPrincipalId,
+                        object_id its ObjectId, roles its roles */
+    char app_id[37]; /* AppPrincipalId ("" for a user) */
 } rs_principal;
 
 #endif

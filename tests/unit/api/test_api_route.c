@@ -42,12 +42,19 @@ static void test_token_and_health(void **state)
 {
     (void)state;
     api_route r;
-    assert_int_equal(api_route_match("/contoso.onmicrosoft.com/oauth2/v2.0/token", &r),
-                     API_R_TOKEN);
+    /* the token endpoint belongs to the oauth family (oauth.c) */
+    assert_int_equal(api_route_match("/contoso.onmicrosoft.com/oauth2/v2.0/token", &r), API_R_EXT);
+    assert_int_equal(r.ext, API_X_OAUTH);
     assert_string_equal(r.tenant, "contoso.onmicrosoft.com");
     assert_string_equal(r.service, "");
-    assert_int_equal(api_route_match("/organizations/oauth2/v2.0/token", &r), API_R_TOKEN);
+    assert_int_equal(api_route_match("/organizations/oauth2/v2.0/token", &r), API_R_EXT);
+    assert_int_equal(r.ext, API_X_OAUTH);
     assert_string_equal(r.tenant, "organizations");
+    assert_int_equal(api_route_match("/contoso.onmicrosoft.com/oauth2/v2.0/authorize", &r),
+                     API_R_EXT);
+    assert_int_equal(r.ext, API_X_OAUTH);
+    assert_int_equal(api_route_match("/contoso.onmicrosoft.com/oauth2/v2.0/tokens", &r),
+                     API_R_NOTFOUND);
     assert_int_equal(api_route_match("/livez", &r), API_R_LIVEZ);
     assert_int_equal(api_route_match("/readyz", &r), API_R_READYZ);
     assert_int_equal(api_route_match("/healthz", &r), API_R_READYZ);
@@ -84,7 +91,7 @@ static void test_rejects(void **state)
         "//oauth2/v2.0/token",
         "/../oauth2/v2.0/token",
         "/contoso.com/oauth2/v1.0/token",
-        "/contoso.com/oauth2/v2.0/authorize",
+        "/contoso.com/oauth2/v2.0/device",
         "/adminapi/beta/contoso.com/$batch",
         "/a/b/c/d/e/f/g/h/i/j",
     };
@@ -179,12 +186,9 @@ static void test_methods_and_services(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_invoke_routes),
-        cmocka_unit_test(test_token_and_health),
-        cmocka_unit_test(test_rejects),
-        cmocka_unit_test(test_ext_families),
-        cmocka_unit_test(test_overlong),
-        cmocka_unit_test(test_methods_and_services),
+        cmocka_unit_test(test_invoke_routes), cmocka_unit_test(test_token_and_health),
+        cmocka_unit_test(test_rejects),       cmocka_unit_test(test_ext_families),
+        cmocka_unit_test(test_overlong),      cmocka_unit_test(test_methods_and_services),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
