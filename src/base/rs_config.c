@@ -244,6 +244,8 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             set_str(&cfg->log_level, value);
         } else if (!strcmp(name, "workers"))
             return parse_int(c, name, value, 1, 256, &cfg->workers);
+        else if (!strcmp(name, "shutdown_grace_seconds"))
+            return parse_int(c, name, value, 0, 300, &cfg->shutdown_grace_s);
         else
             return fail(c, "unknown key '%s' in [%s]", name, section);
     } else if (!strcmp(section, "https")) {

@@ -45,25 +45,26 @@ typedef struct rs_tenant_conf {
 } rs_tenant_conf;
 
 typedef struct rs_config {
-    char *path;      /* the file this came from */
-    char *state_dir; /* created on first start */
-    char *log_level; /* debug, info, warning, error */
+    char *path;           /* the file this came from */
+    char *state_dir;      /* created on first start */
+    char *log_level;      /* debug, info, warning, error */
+    int shutdown_grace_s; /* SIGTERM: /readyz 503 this long before draining (0) */
     char *https_address;
     int https_port;
     char *tls_cert_file; /* NULL: self-signed, made on first start in state_dir/tls */
     char *tls_key_file;
-    int http_threads;          /* libmicrohttpd thread pool size */
-    char *metrics_allow;       /* CIDRs that may GET /metrics; NULL: everybody */
-    int http_max_conn;         /* connections in total (2048) */
-    int http_max_conn_per_ip;  /* connections per client address (256) */
-    int http_conn_timeout_s;   /* idle/slow connection cut after this (30) */
-    int http_max_headers;      /* request header lines; 431 beyond (100) */
-    int http_max_header_bytes; /* connection memory: request line + headers (32768) */
-    int workers;               /* cmdlet worker threads (password hashing, store) */
-    int token_lifetime_s;      /* admin session token lifetime */
+    int http_threads;             /* libmicrohttpd thread pool size */
+    char *metrics_allow;          /* CIDRs that may GET /metrics; NULL: everybody */
+    int http_max_conn;            /* connections in total (2048) */
+    int http_max_conn_per_ip;     /* connections per client address (256) */
+    int http_conn_timeout_s;      /* idle/slow connection cut after this (30) */
+    int http_max_headers;         /* request header lines; 431 beyond (100) */
+    int http_max_header_bytes;    /* connection memory: request line + headers (32768) */
+    int workers;                  /* cmdlet worker threads (password hashing, store) */
+    int token_lifetime_s;         /* admin session token lifetime */
     int refresh_token_lifetime_s; /* OAuth2 refresh token lifetime (inactivity) */
-    int token_cache_entries;   /* bearer-token checks kept in memory; 0 = no cache */
-    int sync_lag_s;            /* directory sync lag: 0 = immediate */
+    int token_cache_entries;      /* bearer-token checks kept in memory; 0 = no cache */
+    int sync_lag_s;               /* directory sync lag: 0 = immediate */
     int argon2_t, argon2_m_kib, argon2_p;
     int sip_nonce_lifetime_s;
     int sip_min_expires, sip_max_expires, sip_default_expires;

@@ -145,6 +145,7 @@ int rs_config_log_restart_needed(const rs_config *a, const rs_config *b)
     }
     RESTART_STR(state_dir, "[daemon] state_dir")
     RESTART_INT(workers, "[daemon] workers")
+    RESTART_INT(shutdown_grace_s, "[daemon] shutdown_grace_seconds")
     RESTART_STR(https_address, "[https] address")
     RESTART_INT(https_port, "[https] port")
     RESTART_INT(http_threads, "[https] threads")

@@ -473,6 +473,15 @@ int main(int argc, char **argv)
     rs_log(RS_LOG_INFO, NULL, "stopping on signal %d", (int)stop_signal);
     rs_sd_notify("STOPPING=1\nSTATUS=stopping: draining requests, saving registrations");
     api_set_draining(api);
+    if (cfg.shutdown_grace_s > 0) {
+        /* load balancers see /readyz 503 while requests are still served;
+         * a second SIGTERM/SIGINT ends the grace at once */
+        rs_log(RS_LOG_INFO, NULL, "draining: /readyz answers 503 for %d s before stopping",
+               cfg.shutdown_grace_s);
+        stop_signal = 0;
+        for (int i = 0; i < cfg.shutdown_grace_s * 10 && !stop_signal; i++)
+            usleep(100000);
+    }
     rs_metrics_collector_remove(collect_sip, &reg);
     unlink(pidpath);
     free(pidpath);
