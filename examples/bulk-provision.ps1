@@ -50,7 +50,7 @@ $results = @($work | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
             $changes++
         }
         $step = "Set-MsolUserLicense"
-        if ($created -or $user.Licenses -notcontains $row.License) {
+        if ($created -or $user.Licenses.AccountSkuId -notcontains $row.License) {
             Set-MsolUserLicense -UserPrincipalName $row.Address -AddLicenses $row.License -ErrorAction Stop
             $changes++
             Write-Host "Successfully licensed $($row.Address) with $($row.License)"

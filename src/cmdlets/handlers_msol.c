@@ -7,6 +7,74 @@
 #include "bind.h"
 #include "handlers.h"
 
+/* MSOnline's ServiceType of a service plan, from its name. */
+static const char *service_type(const char *plan)
+{
+    if (rs_prefix_ci(plan, "EXCHANGE"))
+        return "Exchange";
+    if (rs_prefix_ci(plan, "MCO"))
+        return "MicrosoftCommunicationsOnline";
+    if (rs_prefix_ci(plan, "SHAREPOINT"))
+        return "SharePoint";
+    if (rs_prefix_ci(plan, "TEAMS"))
+        return "TeamspaceAPI";
+    if (rs_prefix_ci(plan, "OFFICE"))
+        return "MicrosoftOffice";
+    return plan;
+}
+
+/* One stored license as MSOnline's UserLicense: {AccountSku:{AccountName,
+ * SkuPartNumber}, AccountSkuId, GroupsAssigningLicense:[], ServiceStatus:
+ * [{ServicePlan:{ServiceName, ServicePlanId, ServiceType, TargetClass},
+ * ProvisioningStatus: Success | Disabled}]}. The "@data.type" annotations
+ * give the shell the .NET type names of the nested objects (so a UserLicense
+ * prints as its AccountSkuId, as in MSOnline). New reference. */
+static json_t *user_license_view(json_t *l)
+{
+    const char *asid = json_string_value(json_object_get(l, "AccountSkuId"));
+    const char *colon = asid ? strchr(asid, ':') : NULL;
+    json_t *plan_ids = json_object_get(dir_sku_catalog(), "plans");
+    json_t *status = json_array(), *p;
+    size_t i, j;
+    json_array_foreach(json_object_get(l, "Plans"), i, p)
+    {
+        const char *name = json_string_value(p);
+        bool disabled = false;
+        json_t *d;
+        json_array_foreach(json_object_get(l, "DisabledPlans"), j, d) disabled |=
+            rs_streq_ci(json_string_value(d), name);
+        json_t *id = json_object_get(plan_ids, name);
+        json_array_append_new(
+            status, json_pack("{s:{s:s,s:O,s:s,s:s},s:s,s:s}", "ServicePlan", "ServiceName", name,
+                              "ServicePlanId", id ? id : json_null(), "ServiceType",
+                              service_type(name), "TargetClass", "User", "ServicePlan@data.type",
+                              "Microsoft.Online.Administration.ServicePlan", "ProvisioningStatus",
+                              disabled ? "Disabled" : "Success"));
+    }
+    const char *part = json_string_value(json_object_get(l, "SkuPartNumber"));
+    json_t *sku = json_pack("{s:s%,s:s}", "AccountName", asid ? asid : "",
+                            colon ? (size_t)(colon - asid) : (asid ? strlen(asid) : 0),
+                            "SkuPartNumber", part ? part : "");
+    return json_pack("{s:o,s:s,s:s,s:[],s:o,s:s}", "AccountSku", sku, "AccountSku@data.type",
+                     "Microsoft.Online.Administration.AccountSkuIdentifier", "AccountSkuId",
+                     asid ? asid : "", "GroupsAssigningLicense", "ServiceStatus", status,
+                     "ServiceStatus@data.type", "Microsoft.Online.Administration.ServiceStatus");
+}
+
+/* Get-MsolUser's view of a stored user, Licenses as UserLicense objects. New reference. */
+static json_t *msol_user_view(hctx *c, json_t *user)
+{
+    json_t *v = dir_user_msol_view(c->tenant, user);
+    json_t *lic = json_array(), *l;
+    size_t i;
+    json_array_foreach(json_object_get(user, "Licenses"), i, l)
+        json_array_append_new(lic, user_license_view(l));
+    json_object_set_new(v, "Licenses", lic);
+    json_object_set_new(v, "Licenses@data.type",
+                        json_string("Microsoft.Online.Administration.UserLicense"));
+    return v;
+}
+
 /* The user named by -UserPrincipalName or -ObjectId (new reference), or the
  * MSOL not-found error. */
 static rs_status find_user(hctx *c, json_t **out, rs_err *err)
@@ -100,7 +168,7 @@ static rs_status h_new_user(hctx *c, rs_err *err)
     if (rc == RS_OK)
         rc = dir_user_create(c->st, c->tid, c->tenant, user, c->ds, err);
     if (rc == RS_OK) {
-        json_t *v = dir_user_msol_view(c->tenant, user);
+        json_t *v = msol_user_view(c, user);
         if (generated)
             json_object_set_new(v, "Password", json_string(generated));
         json_array_append_new(c->out, v);
@@ -145,7 +213,7 @@ static int list_user(void *ud, const char *id, json_t *user)
     if (l->limit >= 0 && l->count >= l->limit)
         return 1;
     l->count++;
-    json_array_append_new(c->out, dir_user_msol_view(c->tenant, user));
+    json_array_append_new(c->out, msol_user_view(c, user));
     return 0;
 }
 
@@ -155,7 +223,7 @@ static rs_status h_get_user(hctx *c, rs_err *err)
         json_t *user = NULL;
         rs_status rc = find_user(c, &user, err);
         if (rc == RS_OK)
-            json_array_append_new(c->out, dir_user_msol_view(c->tenant, user));
+            json_array_append_new(c->out, msol_user_view(c, user));
         json_decref(user);
         return rc;
     }

@@ -591,7 +591,20 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
                     continue;
                 }
             }
-            lang_prop_set_take(o, k, from_json_depth(e, NULL, depth + 1));
+            /* "<key>@data.type": the .NET type of a nested object (or of an array's objects) */
+            char ann[256];
+            snprintf(ann, sizeof ann, "%s@data.type", k);
+            const char *nt = json_string_value(json_object_get(j, ann));
+            if (nt && json_is_array(e)) {
+                lang_value *a = lang_array_new();
+                size_t i;
+                json_t *x;
+                json_array_foreach(e, i, x) lang_array_push_take(
+                    a, from_json_depth(x, json_is_object(x) ? nt : NULL, depth + 1));
+                lang_prop_set_take(o, k, a);
+                continue;
+            }
+            lang_prop_set_take(o, k, from_json_depth(e, json_is_object(e) ? nt : NULL, depth + 1));
         }
         return o;
     }
