@@ -80,8 +80,12 @@ static void show_generated(hctx *c, json_t *view, char generated[48])
     if (!generated[0])
         return;
     json_object_set_new(view, "GeneratedSecret", json_string(generated));
-    h_warn(c, "A client secret was generated as -Value was not supplied (GeneratedSecret). It is "
-              "shown only this once: store it now.");
+    /* MSOnline's own words; the secret is in this answer only (never stored,
+     * logged or audited) */
+    h_warn(c,
+           "The following password was created as one was not supplied: %s (also in the "
+           "GeneratedSecret property). It is shown only this once: store it now.",
+           generated);
     rs_wipe(generated, 48);
 }
 
