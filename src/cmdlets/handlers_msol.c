@@ -72,6 +72,15 @@ static json_t *msol_user_view(hctx *c, json_t *user)
     json_object_set_new(v, "Licenses", lic);
     json_object_set_new(v, "Licenses@data.type",
                         json_string("Microsoft.Online.Administration.UserLicense"));
+    /* a DateTime for the shell: ISO 8601 UTC with its type annotation */
+    json_t *changed = json_object_get(user, "LastPasswordChangeTimestamp");
+    if (json_is_integer(changed)) {
+        char iso[40];
+        rs_time_iso8601_ms(json_integer_value(changed), iso, sizeof iso);
+        json_object_set_new(v, "LastPasswordChangeTimestamp", json_string(iso));
+        json_object_set_new(v, "LastPasswordChangeTimestamp@data.type",
+                            json_string("System.DateTime"));
+    }
     return v;
 }
 

@@ -27,6 +27,7 @@ $u = Get-MsolUser -UserPrincipalName confrm9@contoso.onmicrosoft.com
 "imp sku: " + ($u.Licenses | Where-Object { $_.AccountSku.SkuPartNumber -eq 'MCOIMP' }).AccountSku.AccountName
 "string compare: " + ($u.Licenses -contains 'contoso:MCOIMP')
 $u | Format-List Licenses
+"changed: " + $u.LastPasswordChangeTimestamp.GetType().Name + " " + ($u.LastPasswordChangeTimestamp -le (Get-Date).ToUniversalTime()) + " " + (((Get-Date).ToUniversalTime() - $u.LastPasswordChangeTimestamp).TotalDays -lt 1)
 PS
 contains "MCOIMP next to MCOSTANDARD is refused" "$WORK/lic.err" "Unable to assign this license because it contains service plans that are mutually exclusive: MCOIMP and MCOSTANDARD cannot be enabled for the same user."
 contains "... and nothing changed" "$WORK/lic.out" "after refusal: contoso:MCOSTANDARD"
@@ -38,6 +39,7 @@ contains "... typed as MSOnline's" "$WORK/lic.out" "types: Microsoft.Online.Admi
 contains "... with ServiceStatus rows (ServicePlan.ServiceName, ProvisioningStatus)" "$WORK/lic.out" "imp plan: MCOIMP=Success"
 contains "... and AccountSku (AccountName, SkuPartNumber)" "$WORK/lic.out" "imp sku: contoso"
 contains "... which a string does not equal (as in MSOnline)" "$WORK/lic.out" "string compare: False"
+contains "LastPasswordChangeTimestamp is a DateTime (today, not in the future)" "$WORK/lic.out" "changed: DateTime True True"
 contains "Format-List shows them as their AccountSkuId" "$WORK/lic.out" "Licenses : {contoso:MCOEV, contoso:MCOMEETADV, contoso:MCOPSTN2, contoso:MCOIMP}"
 check "without a meetings plan the room cannot sign in" sipp_register 401 confrm9 contoso.onmicrosoft.com 'pass@word1'
 contains "... refused as not licensed" "$WORK/roomsysd.log" '"reason":"not_licensed"'
