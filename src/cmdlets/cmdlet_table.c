@@ -633,6 +633,41 @@ static const cmdlet_param_t unlock_params[] = {
      "The account: user principal name, object id, or the room mailbox's identity.", 0, 0},
 };
 
+/* ---- places (Exchange Online Set-Place / Get-Place; Graph /places) ---- */
+static const char *const place_type_values[] = {"Room", "Workspace", NULL};
+static const cmdlet_param_t set_place_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter", 0,
+     PF_MANDATORY | PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The room mailbox: name, alias, email address or GUID.", 0, 0},
+    P_STR("AudioDeviceName", "Name of the room's audio device."),
+    P_STR("Building", "The building name or number the room is in."),
+    P_INT("Capacity", 0, 2147483647, "Number of seats (the mailbox's ResourceCapacity)."),
+    P_STR("City", "The room's city."),
+    P_STR("CountryOrRegion", "The room's country or region: a two-letter ISO 3166-1 code."),
+    P_STR("DisplayDeviceName", "Name of the room's display device."),
+    P_INT("Floor", -2147483647, 2147483647, "The floor number the room is on."),
+    P_STR("FloorLabel", "A descriptive label for the floor."),
+    P_BOOL("IsWheelChairAccessible", "$true: the room is wheelchair accessible."),
+    P_STR("Label", "A descriptive label for the room (a number or name)."),
+    P_STR("Phone", "The room's telephone number."),
+    P_STR("PostalCode", "The room's postal code."),
+    P_STR("State", "The room's state or province."),
+    P_STR("Street", "The room's street address."),
+    {"Tags", PT_STRINGS, "System.String[]", NAMED, PF_ALLOW_EMPTY, NULL,
+     "Additional features of the room (for example, details like the type of view or furniture "
+     "type); replaces the list.",
+     0, 0},
+    P_STR("VideoDeviceName", "Name of the room's video device."),
+};
+static const cmdlet_param_t get_place_params[] = {
+    {"Identity", PT_IDENTITY, "Microsoft.Exchange.Configuration.Tasks.RecipientIdParameter", 0,
+     PF_PIPE_VALUE | PF_PIPE_PROP, NULL,
+     "The room: name, alias, email address or GUID; omitted lists every room.", 0, 0},
+    {"Type", PT_ENUM, "Microsoft.Exchange.Management.RecipientTasks.PlaceType", NAMED, 0,
+     place_type_values, "Only places of this type (Room or Workspace).", 0, 0},
+};
+static const char *const place_view[] = {"Identity", "Capacity", "Building", "Floor", NULL};
+
 /* Shell-local parameter arrays. */
 #include "cmdlet_params_local.inc"
 
@@ -842,6 +877,16 @@ const cmdlet_def_t cmdlet_table[] = {
         "Microsoft.Exchange.Data.Storage.Management.MailboxCalendarConfiguration", NULL,
         "Get-MailboxCalendarConfiguration -Identity confrm2 | Format-List WorkingHours*"),
 
+    DEF("Set-Place", "exchange", CF_CHANGES,
+        "Sets a room's place metadata (building, floor, capacity, devices, accessibility, "
+        "address, tags) that Microsoft Graph's /places shows.",
+        set_place_params, NULL, NULL,
+        "Set-Place -Identity \"Conference Room 01\" -IsWheelChairAccessible $true "
+        "-AudioDeviceName PolyCom -DisplayDeviceName \"InFocus WXGA Projector\""),
+    DEF("Get-Place", "exchange", 0, "Shows the place metadata of rooms.", get_place_params,
+        "Microsoft.Exchange.Management.RecipientTasks.Place", place_view,
+        "Get-Place -Type Room | Format-List Identity,Building,Floor,Capacity"),
+
 #include "cmdlet_table_local.inc"
 };
 
@@ -926,6 +971,7 @@ static const struct {
     {"Approve-RoomMeetingRequest", "Approve Meeting Request", "Uid"},
     {"Deny-RoomMeetingRequest", "Decline Meeting Request", "Uid"},
     {"Set-MailboxCalendarConfiguration", "Set Mailbox Calendar Configuration", "Identity"},
+    {"Set-Place", "Set Place", "Identity"},
     {"Export-Csv", "Export-Csv", "Path"},
     {"Set-Content", "Set Content", "Path"},
     {"Out-File", "Output to File", "FilePath"},

@@ -58,6 +58,7 @@ static const handler_entry *find_handler(const char *service, const char *name)
         const handler_entry *table;
     } tabs[] = {{"exchange", exchange_handlers},
                 {"exchange", calendar_handlers},
+                {"exchange", place_handlers},
                 {"msol", msol_handlers},
                 {"msol", role_handlers},
                 {"msol", app_handlers},
@@ -170,7 +171,11 @@ static rs_status invoke_run(rs_services *svc, const rs_principal *who, const cha
     const handler_entry *h = def ? find_handler(service, def->name) : NULL;
     if (!def || !h || (def->flags & CF_LOCAL) || strcmp(def->service, service))
         return rs_raise(err, RS_E_COMMAND_NOT_FOUND, cmdlet ? cmdlet : "");
-    if (!(who->rights & service_right(service))) {
+    /* The remote-PowerShell access rights (directory.md section 8) gate the
+     * PowerShell endpoints only. A Microsoft Graph token (service "graph",
+     * admin-api.md section 2) is not a PowerShell session: its holder is
+     * checked by role alone, below, as Graph checks directory roles. */
+    if (strcmp(who->service, "graph") != 0 && !(who->rights & service_right(service))) {
         rs_raisef(err, RS_E_ACCESS_DENIED,
                   "The user \"%s\" doesn't have %s access. Ask a global administrator to "
                   "grant it, then connect again.",
