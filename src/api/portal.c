@@ -213,7 +213,7 @@ static void add_security_headers(api_resp *r)
 {
     api_form_add(&r->headers, "Content-Security-Policy", CSP);
     api_form_add(&r->headers, "X-Frame-Options", "DENY");
-    api_form_add(&r->headers, "Referrer-Policy", "no-referrer");
+    api_form_add(&r->headers, "Referrer-Policy", "same-origin");
     api_form_add(&r->headers, "Cross-Origin-Opener-Policy", "same-origin");
     api_form_add(&r->headers, "Cross-Origin-Resource-Policy", "same-origin");
 }

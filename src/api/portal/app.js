@@ -329,8 +329,8 @@ async function buildWizard(sec, box, u, room, upn, after) {
       else { it.state.textContent = 'Failed: ' + r.error; it.li.className = 'res-fail'; failed = true; }
     }
     pw.value = '';
-    setStatus(st, failed ? 'The wizard stopped at a failed step; fix it and run the wizard again.' : 'The room is enabled for Skype Room System.', failed ? 'error' : 'ok');
     await after();
+    setStatus(st, failed ? 'The wizard stopped at a failed step; fix it and run the wizard again.' : 'The room is enabled for Skype Room System.', failed ? 'error' : 'ok');
   }
   sec.replaceChildren(h('h2', { id: 'wiz-h', text: 'Enable for Skype Room System' }),
     h('p', { text: 'Runs the provisioning steps of "Provisioning Skype Room System accounts in Office 365" in order; steps already done are skipped.' }),
@@ -414,7 +414,8 @@ async function buildWeek(sec, upn, monday) {
       days.map((d) => h('th', { scope: 'col', text: d.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }) })))),
     h('tbody', {}, rows));
   const outside = books.filter((b) => new Date(b.s).getUTCHours() < 7 || new Date(b.s).getUTCHours() >= 20);
-  sec.append(t, outside.length ? h('p', { text: 'Outside 07:00–20:00: ' + outside.map((b) => `${b.Start} ${b.Subject}`).join('; ') }) : null);
+  sec.append(t);
+  if (outside.length) sec.append(h('p', { text: 'Outside 07:00–20:00: ' + outside.map((b) => `${b.Start} ${b.Subject}`).join('; ') }));
 }
 
 async function buildRegistrations(sec, upn) {

@@ -1,0 +1,90 @@
+#!/bin/bash
+# The web portal (admin-api.md section 5) driven by playwright-core and
+# Debian's chromium (tests/node/portal.mjs): a room provisioned entirely from
+# the portal, then signed in with sipp; the refusals (wrong password, CSRF,
+# rights, roles) and the security headers. Screenshots of every page are kept
+# in $PORTAL_SHOTS (default: portal-shots/ next to where ctest runs).
+. "$(dirname "$0")/lib.sh"
+REPO=$(cd "$E2E_DIR/../.." && pwd)
+NODE_PATH="$REPO/tests/node/node_modules"
+if ! command -v node >/dev/null || [ ! -d "$NODE_PATH/playwright-core" ] || [ ! -x /usr/bin/chromium ]; then
+    echo "SKIP: node, tests/node/node_modules/playwright-core or /usr/bin/chromium missing (scripts/deps.sh)"
+    exit 77
+fi
+SHOTS=${PORTAL_SHOTS:-$PWD/portal-shots}
+rm -rf "$SHOTS"
+mkdir -p "$SHOTS"
+echo "# screenshots: $SHOTS"
+
+write_config
+start_daemon || exit 1
+BASE="https://127.0.0.1:$HTTPS_PORT"
+CA="$STATE/tls/cert.pem"
+
+# users the refusal checks need (set up with the shell, like test_roles.sh)
+rs setup <<'PS'
+$cred = Get-Credential admin@contoso.onmicrosoft.com
+Connect-MsolService -Credential $cred
+New-MsolUser -UserPrincipalName bob@contoso.onmicrosoft.com -DisplayName Bob -Password 'Qz7-Harbor-2' -ForceChangePassword $false -UsageLocation US | Out-Null
+New-MsolUser -UserPrincipalName dave@contoso.onmicrosoft.com -DisplayName Dave -Password 'Qz7-Canyon-5' -ForceChangePassword $false -UsageLocation US | Out-Null
+New-MsolUser -UserPrincipalName carol@contoso.onmicrosoft.com -DisplayName Carol -Password 'Qz7-Meadow-3' -ForceChangePassword $false | Out-Null
+New-MsolUser -UserPrincipalName alice@contoso.onmicrosoft.com -DisplayName 'Alice Adams' -Password 'Qz7-Summit-4' -ForceChangePassword $false -UsageLocation US | Out-Null
+Add-MsolRoleMember -RoleName "User Account Administrator" -RoleMemberEmailAddress bob@contoso.onmicrosoft.com
+Set-RoomSystemAdminAccess -Identity bob@contoso.onmicrosoft.com -Exchange $false -SkypeForBusiness $false -MSOnline $true
+PS
+check "setup with the shell" test "$RS_RC" -eq 0
+[ "$RS_RC" -eq 0 ] || cat "$WORK/setup.err"
+
+# plain HTTP checks the browser cannot make
+curl -s -o /dev/null -D "$WORK/login.h" --cacert "$CA" "$BASE/portal/login"
+contains "sign-in page: Content-Security-Policy without inline script" "$WORK/login.h" "script-src 'self';"
+contains "sign-in page: X-Frame-Options DENY" "$WORK/login.h" "X-Frame-Options: DENY"
+curl -s -o /dev/null -D "$WORK/js.h" --cacert "$CA" "$BASE/portal/static/app.js"
+contains "app.js is served as JavaScript" "$WORK/js.h" "Content-Type: text/javascript"
+etag=$(sed -n 's/^ETag: *//Ip' "$WORK/js.h" | tr -d '\r')
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -H "If-None-Match: $etag" "$BASE/portal/static/app.js")
+check "a static file with a matching ETag is 304" test "$code" = 304
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" "$BASE/portal/rooms")
+check "a page without a session redirects to sign-in (303)" test "$code" = 303
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -X POST -H 'Content-Type: application/json' \
+    -d '{"service":"exchange","cmdlet":"Get-Mailbox"}' "$BASE/portal/api/invoke")
+check "the API without a session is 401" test "$code" = 401
+code=$(curl -s --path-as-is -o /dev/null -w "%{http_code}" --cacert "$CA" "$BASE/portal/static/../../etc/passwd")
+check "no path escapes the embedded files" test "$code" = 404
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -H 'Origin: https://evil.example' \
+    --data-urlencode username=admin@contoso.onmicrosoft.com --data-urlencode "password=$(cat "$WORK/admin.password")" \
+    "$BASE/portal/login")
+check "a sign-in form posted from another origin is refused (403)" test "$code" = 403
+
+export PORTAL_URL=$BASE PORTAL_SHOTS=$SHOTS NODE_PATH NODE_EXTRA_CA_CERTS=$CA
+export ADMIN_UPN=admin@contoso.onmicrosoft.com ADMIN_PASSWORD
+ADMIN_PASSWORD=$(cat "$WORK/admin.password")
+export ROOM_UPN=confrm7@contoso.onmicrosoft.com ROOM_PASSWORD='pass@word1'
+export LIMITED_UPN=bob@contoso.onmicrosoft.com LIMITED_PASSWORD='Qz7-Harbor-2'
+export NOROLE_UPN=dave@contoso.onmicrosoft.com NOROLE_PASSWORD='Qz7-Canyon-5'
+export NOLOC_UPN=carol@contoso.onmicrosoft.com
+
+node "$REPO/tests/node/portal.mjs" provision > "$WORK/node1.out" 2>&1
+rc=$?
+cat "$WORK/node1.out"
+check "the portal run (provision) passed" test "$rc" -eq 0
+
+# the room provisioned from the portal signs in
+if sipp_register 200 confrm7 contoso.onmicrosoft.com "$ROOM_PASSWORD"; then
+    ok "the room provisioned in the portal signs in with sipp (200)"
+else
+    not_ok "the room provisioned in the portal signs in with sipp (200)" "$(tail -20 "$WORK/sipp_errors.log" 2>/dev/null)"
+fi
+
+node "$REPO/tests/node/portal.mjs" registered > "$WORK/node2.out" 2>&1
+rc=$?
+cat "$WORK/node2.out"
+check "the portal run (registered) passed" test "$rc" -eq 0
+
+for f in 01-signin 03-rooms-add 04-room-wizard 05-room-page 06-users 07-user 08-licenses 11-audit 14-room-registered; do
+    check "screenshot $f.png saved" test -s "$SHOTS/$f.png"
+done
+lacks "no password in the daemon log" "$WORK/roomsysd.log" "$ROOM_PASSWORD"
+lacks "no admin password in the daemon log" "$WORK/roomsysd.log" "$ADMIN_PASSWORD"
+echo "# screenshots: $SHOTS"
+finish
