@@ -26,6 +26,7 @@ New-Mailbox -Name "Conf Room 1" -MicrosoftOnlineServicesID confrm1@fabrikam.onmi
 Set-MsolUser -UserPrincipalName confrm1@fabrikam.onmicrosoft.com -UsageLocation US
 Set-MsolUserLicense -UserPrincipalName confrm1@fabrikam.onmicrosoft.com -AddLicenses fabrikam:MCOSTANDARD
 Enable-CsMeetingRoom -Identity confrm1@fabrikam.onmicrosoft.com -SipAddressType EmailAddress
+New-MsolServicePrincipal -DisplayName 'Fabrikam App' -AppPrincipalId 7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b | Out-Null
 PS
 check "fabrikam's confrm1 (same name) is provisioned" test "$RS_RC" -eq 0
 
@@ -39,7 +40,7 @@ $ga = (Get-MsolRole -RoleName 'Company Administrator').ObjectId
 $ics = "BEGIN:VCALENDAR`r`nMETHOD:REQUEST`r`nBEGIN:VEVENT`r`nUID:iso`r`nDTSTART:20270104T100000Z`r`nDTEND:20270104T110000Z`r`nEND:VEVENT`r`nEND:VCALENDAR`r`n"
 # one case per server cmdlet that names an object: $u is the other tenant's room
 # (or a ghost that exists nowhere), $a its admin (or a ghost admin)
-function Cases($u, $a) {
+function Cases($u, $a, $s) {
     [ordered]@{
         'New-Mailbox'               = @{ Name = 'Iso'; MicrosoftOnlineServicesID = $u; Room = $true; EnableRoomMailboxAccount = $true; RoomMailboxPassword = $pw }
         'Set-Mailbox'               = @{ Identity = $u; ResourceCapacity = 3 }
@@ -75,17 +76,25 @@ function Cases($u, $a) {
         'Set-CsMeetingRoom'         = @{ Identity = $u; Enabled = $false }
         'Disable-CsMeetingRoom'     = @{ Identity = $u }
         'Move-CsMeetingRoom'        = @{ Identity = $u; Target = 'sippoolbl20a04.infra.lync.com' }
+        'Get-MsolServicePrincipal'  = @{ AppPrincipalId = $s }
+        'Remove-MsolServicePrincipal' = @{ AppPrincipalId = $s }
+        'New-MsolServicePrincipalCredential' = @{ AppPrincipalId = $s; Value = 'Isolated-Secret-0001' }
+        'Get-MsolServicePrincipalCredential' = @{ AppPrincipalId = $s }
+        'Remove-MsolServicePrincipalCredential' = @{ AppPrincipalId = $s; KeyIds = '0f1e2d3c-0000-4000-8000-000000000002' }
     }
 }
 # cmdlets that name no object: run as they are; their output must not show the other tenant
 $lists = @('Get-Mailbox', 'Get-CalendarProcessing', 'Get-MsolUser', 'Get-CsOnlineUser', 'Get-CsMeetingRoom',
            'Get-CsTenant', 'Get-MsolAccountSku', 'Get-MsolRole', 'Search-AdminAuditLog', 'Test-RoomSystemAccount',
-           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus', 'Get-Place')
-$real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com'
-$ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com'
+           'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus', 'Get-Place',
+           'Get-MsolServicePrincipal')
+$fabApp = '7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b'
+$ghostApp = '7e1f0a2b-0000-4000-8000-00000000dead'
+$real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com' $fabApp
+$ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com' $ghostApp
 $server = (Get-Command | Where-Object { $_.Source -ne 'Microsoft.PowerShell.Utility' -and $_.Name -ne 'Cases' }).Name
 foreach ($name in $server) {
-    if (-not $real.Contains($name) -and -not ($lists -contains $name) -and $name -ne 'Get-MsolRoleMember') { "NO CASE: $name" }
+    if (-not $real.Contains($name) -and -not ($lists -contains $name) -and $name -ne 'Get-MsolRoleMember' -and $name -ne 'New-MsolServicePrincipal') { "NO CASE: $name" }
 }
 "server cmdlets: $($server.Count)"
 # lists first: the audit log shows this admin's own attempts below, by design
@@ -99,19 +108,24 @@ foreach ($name in $real.Keys) {
     $q = $ghost[$name]
     $o1 = & $name @p -ErrorAction SilentlyContinue -ErrorVariable e1 | Out-String
     $o2 = & $name @q -ErrorAction SilentlyContinue -ErrorVariable e2 | Out-String
-    $m1 = "$($e1[0])".Replace('confrm1@', 'X@').Replace('admin@', 'Y@')
-    $m2 = "$($e2[0])".Replace('ghost1@', 'X@').Replace('ghost2@', 'Y@')
+    $m1 = "$($e1[0])".Replace('confrm1@', 'X@').Replace('admin@', 'Y@').Replace($fabApp, 'Z')
+    $m2 = "$($e2[0])".Replace('ghost1@', 'X@').Replace('ghost2@', 'Y@').Replace($ghostApp, 'Z')
     if ($e1.Count -eq 0) { "LEAK (no error): $name $o1" }
     elseif ($m1 -ne $m2) { "LEAK (answer differs): $name | $m1 | $m2" }
     else { "same: $name" }
 }
 $m = (Get-MsolRoleMember -RoleObjectId $ga | Out-String)
 if ($m -match 'fabrikam') { 'LEAK (listed): Get-MsolRoleMember' } else { 'clean: Get-MsolRoleMember' }
+# app registrations are per tenant: fabrikam's AppPrincipalId registers a
+# separate contoso app (no error, so no existence leak); fabrikam's stays as it is
+$n = New-MsolServicePrincipal -DisplayName 'Iso' -AppPrincipalId $fabApp -Value 'Isolated-Secret-0001'
+if ($n.DisplayName -eq 'Iso') { 'own app: New-MsolServicePrincipal' }
 PS
 lacks "every server cmdlet has an isolation case" "$WORK/cross.out" "NO CASE:"
 lacks "no cmdlet reaches the other tenant" "$WORK/cross.out" "LEAK"
 contains "... the cases ran" "$WORK/cross.out" "same: Move-CsMeetingRoom"
-check "... 34 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 34
+check "... 39 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 39
+contains "New-MsolServicePrincipal with the other tenant's AppPrincipalId registers this tenant's own app" "$WORK/cross.out" "own app: New-MsolServicePrincipal"
 contains "... the lists ran" "$WORK/cross.out" "clean: Get-MsolRoleMember"
 
 ROOMSYS_USER=admin@fabrikam.onmicrosoft.com rs fab_after <<'PS'
@@ -126,6 +140,8 @@ $u = Get-MsolUser -UserPrincipalName confrm1@fabrikam.onmicrosoft.com
 "admin roles: " + (Get-MsolUserRole -UserPrincipalName admin@fabrikam.onmicrosoft.com).Name
 "policy: " + (Get-MsolPasswordPolicy).ValidityPeriod
 "audit: " + (Search-AdminAuditLog -UserIds admin@contoso.onmicrosoft.com).Count
+$apps = Get-MsolServicePrincipal
+"apps: " + $apps.Count + " " + $apps.DisplayName + " " + (Get-MsolServicePrincipalCredential -AppPrincipalId 7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b).Count
 PS
 contains "fabrikam's mailbox and calendar are unchanged" "$WORK/fab_after.out" "mbx:  AutoAccept"
 contains "fabrikam's user is unchanged" "$WORK/fab_after.out" "user: False True"
@@ -133,6 +149,7 @@ contains "fabrikam's room keeps its pool" "$WORK/fab_after.out" "room: sippool2.
 contains "fabrikam's admin keeps its role" "$WORK/fab_after.out" "admin roles: Company Administrator"
 contains "fabrikam's password policy is unchanged" "$WORK/fab_after.out" "policy: 90"
 contains "contoso's attempts are not in fabrikam's audit log" "$WORK/fab_after.out" "audit: 0"
+contains "fabrikam's app is unchanged (one credential, contoso's app not listed)" "$WORK/fab_after.out" "apps: 1 Fabrikam App 1"
 
 # SIP: each room signs in to its own address only
 check "fabrikam's room signs in" sipp_register 200 confrm1 fabrikam.onmicrosoft.com 'Fab@word1' "$SIP_PORT2"
