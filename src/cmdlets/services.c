@@ -150,6 +150,13 @@ rs_status svc_token_check(rs_services *svc, const char *token, rs_principal *out
 
 int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *tenant)
 {
+    /* The principal was just read with its tenant (a cached check is as fresh
+     * as a store read: token_cache.h), so its GUID and initial domain name it
+     * without another look-up; other domains and spellings are resolved. */
+    if (tenant && *tenant &&
+        (rs_streq_ci(tenant, who->tenant_id) ||
+         (who->tenant_domain[0] && rs_streq_ci(tenant, who->tenant_domain))))
+        return 1;
     char tid[37];
     return dir_tenant_resolve(svc->st, tenant, tid, NULL) == RS_OK && !strcmp(tid, who->tenant_id);
 }
