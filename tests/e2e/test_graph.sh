@@ -92,6 +92,28 @@ done <"$WORK/node.out"
 check "graph.mjs ran to the end" test "$NODE_RC" -eq 0 -a "$(grep -c '^ok - ' "$WORK/node.out")" -ge 40
 [ "$NODE_RC" -eq 0 ] || tail -n 20 "$WORK/node.out"
 
+# app-only (client credentials): an app with the Exchange Administrator role
+rs app <<'PS'
+$cred = Get-Credential admin@contoso.onmicrosoft.com
+Connect-MsolService -Credential $cred
+$sp = New-MsolServicePrincipal -DisplayName "Room finder"
+Add-MsolRoleMember -RoleName "Exchange Administrator" -RoleMemberType ServicePrincipal -RoleMemberObjectId $sp.ObjectId
+"appid: " + $sp.AppPrincipalId
+"secret: " + $sp.GeneratedSecret
+PS
+APPID=$(sed -n 's/^appid: //p' "$WORK/app.out")
+SECRET=$(sed -n 's/^secret: //p' "$WORK/app.out")
+AT=$(curl -s --cacert "$ROOMSYS_CA_FILE" "$B/$T/oauth2/v2.0/token" --data-urlencode grant_type=client_credentials \
+    --data-urlencode "client_id=$APPID" --data-urlencode "client_secret=$SECRET" \
+    --data-urlencode scope=https://graph.microsoft.com/.default | jq -r .access_token)
+code=$("${C[@]}" -H "Authorization: Bearer $AT" "$B/v1.0/places/microsoft.graph.room")
+check "an app-only Graph token lists rooms (role checked, no PowerShell right needed)" \
+    bash -c "test $code = 200 && jq -e '.value | length == 3' '$WORK/body' >/dev/null"
+code=$("${C[@]}" -H "Authorization: Bearer $AT" -H 'Content-Type: application/json' \
+    -d '{"accountEnabled":true,"displayName":"App made","mailNickname":"appmade","userPrincipalName":"appmade@contoso.onmicrosoft.com","passwordProfile":{"password":"Qz7-App!made-1"}}' "$B/v1.0/users")
+check "... but cannot create users: 403 Authorization_RequestDenied" \
+    bash -c "test $code = 403 && jq -e '.error.code == \"Authorization_RequestDenied\"' '$WORK/body' >/dev/null"
+
 # the same checks and audit as the shell
 rs audit <<'PS'
 $cred = Get-Credential admin@contoso.onmicrosoft.com

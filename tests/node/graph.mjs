@@ -146,6 +146,18 @@ const lic = await g.api(`/users/${created.id}/assignLicense`).post({
 check('assignLicense answers the user with assignedLicenses',
   lic.id === created.id && lic.assignedLicenses.map((l) => l.skuId).sort().join() === [std.skuId, ent.skuId].sort().join(),
   lic);
+check('disabledPlans read back as sent',
+  JSON.stringify(lic.assignedLicenses.find((l) => l.skuId === ent.skuId).disabledPlans) === JSON.stringify([disabled]),
+  lic.assignedLicenses);
+check('... and that plan is not enabled in assignedPlans',
+  !lic.assignedPlans.some((p) => p.servicePlanId === disabled && p.capabilityStatus === 'Enabled'), lic.assignedPlans);
+const re = await g.api(`/users/${created.id}/assignLicense`).post({ addLicenses: [{ skuId: ent.skuId, disabledPlans: [] }], removeLicenses: [] });
+check('re-adding a held license replaces its disabled plans',
+  re.assignedLicenses.find((l) => l.skuId === ent.skuId).disabledPlans.length === 0, re.assignedLicenses);
+e = await failure(g.api(`/users/${created.id}/assignLicense`).post({ addLicenses: [{ skuId: std.skuId, disabledPlans: [disabled] }], removeLicenses: [] }));
+check('a disabled plan outside the SKU is 400', e && e.statusCode === 400, e);
+e = await failure(g.api(`/users/${created.id}/assignLicense`).post({ addLicenses: [] }));
+check('assignLicense without removeLicenses is 400', e && e.statusCode === 400, e);
 check('assignedPlans lists the plans', Array.isArray(lic.assignedPlans) &&
   lic.assignedPlans.some((p) => p.servicePlanId === std.servicePlans[0].servicePlanId && p.capabilityStatus === 'Enabled'),
   lic.assignedPlans);
@@ -211,10 +223,31 @@ check('a conflicting event: the room declines',
   ev2.attendees.find((a) => a.type === 'resource').status.response === 'declined', ev2);
 const view = await g.api(`/users/gr1@${dom}/calendarView`).query({ startDateTime: `${day}T00:00:00Z`, endDateTime: `${day}T23:59:59Z` }).get();
 // a room's defaults (DeleteSubject, AddOrganizerToSubject) show the organizer as the subject
+// (zones below have no daylight saving time, so the checks hold all year)
 check('calendarView shows the accepted event only',
   view.value.length === 1 && view.value[0].subject === 'Graph Gina R.' && view.value[0].showAs === 'busy' &&
   view.value[0].iCalUId === ev1.iCalUId && view.value[0].start.dateTime === `${day}T09:00:00.0000000` &&
   view.value[0].attendees[0].status.response === 'accepted', view.value);
+const local = await g.api(`/users/gr1@${dom}/calendarView`).header('Prefer', 'outlook.timezone="Tokyo Standard Time"')
+  .query({ startDateTime: `${day}T00:00:00Z`, endDateTime: `${day}T23:59:59Z` }).get();
+check('Prefer: outlook.timezone answers local times',
+  local.value[0].start.dateTime === `${day}T18:00:00.0000000` && local.value[0].start.timeZone === 'Tokyo Standard Time',
+  local.value[0] && local.value[0].start);
+const ev3 = await g.api(`/users/gr2@${dom}/events`).post({
+  subject: 'Room-side booking', start: { dateTime: `${day}T17:00:00`, timeZone: 'India Standard Time' },
+  end: { dateTime: `${day}T18:00:00`, timeZone: 'India Standard Time' },
+});
+check('POST /users/{room}/events books that room for the caller',
+  ev3.attendees.length === 1 && ev3.attendees[0].emailAddress.address === `gr2@${dom}` &&
+  ev3.attendees[0].status.response === 'accepted' && ev3.organizer.emailAddress.address === `admin@${dom}` &&
+  ev3.start.dateTime === `${day}T17:00:00.0000000` && ev3.start.timeZone === 'India Standard Time', ev3);
+const v2 = await g.api(`/users/gr2@${dom}/calendarView`).query({ startDateTime: `${day}T00:00:00Z`, endDateTime: `${day}T23:59:59Z` }).get();
+check('... at the UTC time of the request\'s zone', v2.value.length === 1 && v2.value[0].start.dateTime === `${day}T11:30:00.0000000`, v2.value);
+e = await failure(g.api(`/users/gina@${dom}/events`).post({ subject: 'No room', start: at(11), end: at(12) }));
+check('an event without a room is 400 (roomsys keeps room calendars only)', e && e.statusCode === 400, e);
+e = await failure(g.api(`/users/gina@${dom}/events`).post({ subject: 'Backwards', start: at(12), end: at(11),
+  attendees: [{ type: 'resource', emailAddress: { address: `gr3@${dom}` } }] }));
+check('an event ending before it starts is 400', e && e.statusCode === 400, e);
 const evs = await g.api(`/users/gr1@${dom}/calendar/events`).get();
 check('calendar/events lists it too', evs.value.some((v) => v.iCalUId === ev1.iCalUId), evs.value);
 const sched = await g.api(`/users/gr1@${dom}/calendar/getSchedule`).post({
