@@ -5,9 +5,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1581,6 +1583,138 @@ static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
     return LANG_OK;
 }
 
+/* ---- paths (Test-Path, Join-Path, Split-Path; the file system only) ---- */
+
+/* "~" and "~/x" name the home folder, as in PowerShell. Malloc'd. */
+static char *expand_home(const char *p)
+{
+    const char *home = getenv("HOME");
+    if (home && p[0] == '~' && (p[1] == '\0' || p[1] == '/'))
+        return rs_asprintf("%s%s", home, p + 1);
+    return rs_strdup(p);
+}
+
+static lang_status cmd_test_path(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list paths = {0};
+    items_of(ctx, "Path", &paths);
+    char *type = param_str(ctx, "PathType");
+    for (size_t i = 0; i < paths.n; i++) {
+        char *raw = lang_to_str(paths.v[i]);
+        char *path = expand_home(raw);
+        free(raw);
+        bool hit = false;
+        glob_t g;
+        /* wildcards match as in PowerShell; a plain name is looked up as is */
+        if (strpbrk(path, "*?[") && glob(path, GLOB_NOSORT, NULL, &g) == 0) {
+            for (size_t k = 0; k < g.gl_pathc && !hit; k++) {
+                struct stat st;
+                hit =
+                    stat(g.gl_pathv[k], &st) == 0 &&
+                    (!type || rs_streq_ci(type, "Any") ||
+                     (rs_streq_ci(type, "Container") ? S_ISDIR(st.st_mode) : !S_ISDIR(st.st_mode)));
+            }
+            globfree(&g);
+        } else {
+            struct stat st;
+            hit = *path && stat(path, &st) == 0 &&
+                  (!type || rs_streq_ci(type, "Any") ||
+                   (rs_streq_ci(type, "Container") ? S_ISDIR(st.st_mode) : !S_ISDIR(st.st_mode)));
+        }
+        free(path);
+        lang_list_push_take(ctx->out, lang_bool(hit));
+    }
+    free(type);
+    lang_list_clear(&paths);
+    return LANG_OK;
+}
+
+/* a/ + /b -> a/b (one separator between the parts). Malloc'd. */
+static char *join_two(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    while (n > 1 && a[n - 1] == '/')
+        n--;
+    while (*b == '/')
+        b++;
+    if (!*b)
+        return rs_strndup(a, n);
+    if (n == 1 && a[0] == '/')
+        return rs_asprintf("/%s", b);
+    return rs_asprintf("%.*s/%s", (int)n, a, b);
+}
+
+static lang_status cmd_join_path(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list paths = {0}, more = {0};
+    items_of(ctx, "Path", &paths);
+    if (lang_param(ctx, "AdditionalChildPath"))
+        lang_list_push_enum(&more, lang_param(ctx, "AdditionalChildPath"));
+    char *child = param_str(ctx, "ChildPath");
+    for (size_t i = 0; i < paths.n; i++) {
+        char *acc = lang_to_str(paths.v[i]);
+        for (size_t k = 0; k < more.n + 1; k++) {
+            char *c = k == 0 ? (child ? rs_strdup(child) : NULL) : lang_to_str(more.v[k - 1]);
+            if (!c)
+                continue;
+            char *j = join_two(acc, c);
+            free(acc);
+            free(c);
+            acc = j;
+        }
+        lang_list_push_take(ctx->out, lang_str_take(acc));
+    }
+    free(child);
+    lang_list_clear(&paths);
+    lang_list_clear(&more);
+    return LANG_OK;
+}
+
+static lang_status cmd_split_path(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list paths = {0};
+    items_of(ctx, "Path", &paths);
+    bool leaf = lang_param_switch(ctx, "Leaf"), base = lang_param_switch(ctx, "LeafBase"),
+         ext = lang_param_switch(ctx, "Extension"), absl = lang_param_switch(ctx, "IsAbsolute");
+    for (size_t i = 0; i < paths.n; i++) {
+        char *p = lang_to_str(paths.v[i]);
+        if (absl) {
+            lang_list_push_take(ctx->out, lang_bool(p[0] == '/' || p[0] == '~'));
+            free(p);
+            continue;
+        }
+        size_t n = strlen(p);
+        while (n > 1 && p[n - 1] == '/')
+            n--;
+        p[n] = '\0';
+        char *slash = strrchr(p, '/');
+        const char *name = slash ? slash + 1 : p;
+        const char *dot = strrchr(name, '.');
+        if (dot == name)
+            dot = NULL; /* ".profile" has no extension */
+        lang_value *r;
+        if (leaf)
+            r = lang_str(name);
+        else if (base)
+            r = dot ? lang_str_n(name, (size_t)(dot - name)) : lang_str(name);
+        else if (ext)
+            r = lang_str(dot ? dot : "");
+        else if (!slash)
+            r = lang_str("");
+        else if (slash == p)
+            r = lang_str(p[1] ? "/" : "");
+        else
+            r = lang_str_n(p, (size_t)(slash - p));
+        lang_list_push_take(ctx->out, r);
+        free(p);
+    }
+    lang_list_clear(&paths);
+    return LANG_OK;
+}
+
 /* A DateTime parameter of a local cmdlet: a DateTime as is, text parsed as
  * [datetime] does. NULL with the binding error in *e when it is neither. */
 static lang_value *date_param(lang_cmdctx *ctx, const char *name, const char *cmdlet_class,
@@ -2033,6 +2167,9 @@ void lang_register_builtins(lang_interp *I)
         {"Start-Sleep", cmd_start_sleep},
         {"Get-Date", cmd_get_date},
         {"New-TimeSpan", cmd_new_timespan},
+        {"Test-Path", cmd_test_path},
+        {"Join-Path", cmd_join_path},
+        {"Split-Path", cmd_split_path},
         {"Clear-Host", cmd_clear_host},
         {"Get-Help", cmd_get_help},
         {"Get-Command", cmd_get_command},

@@ -819,7 +819,15 @@ lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *ta
         }
         if (c == '?')
             lang_host_text(I, confirm_help, NULL);
-        /* S (Suspend: no nested prompt in roomsys) and anything else: ask again */
+        /* S: PowerShell pauses the pipeline in a nested prompt and, when the user
+         * leaves it with "exit", asks the same question again. roomsys has no
+         * nested prompt: it says so and asks again at once (nothing is done or
+         * skipped). Anything else: ask again. */
+        if (c == 's' || c == 'S')
+            lang_host_text(I,
+                           "roomsys has no nested prompt to suspend to; the operation is neither "
+                           "performed nor skipped. Answer Y, A, N or L.\n",
+                           NULL);
     }
 }
 
