@@ -1,7 +1,7 @@
 /* api.h - roomsysd's HTTPS front end (admin API, OAuth2 token endpoint, health).
  *
  * Serves, over TLS only (spec/admin-api.md):
- *   POST /{tenant}/oauth2/v2.0/token                    resource-owner password grant
+ *   /{tenant}/oauth2/v2.0/token, OIDC metadata, JWKS   OAuth2/OIDC (oauth.c)
  *   POST /adminapi/beta/{tenant}/InvokeCommand          Exchange Online cmdlets
  *   POST /sfb/adminapi/beta/{tenant}/InvokeCommand      Skype for Business Online cmdlets
  *   POST /msol/adminapi/beta/{tenant}/InvokeCommand     MSOnline cmdlets
