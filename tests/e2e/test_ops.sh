@@ -32,6 +32,25 @@ check "usage errors go to stderr only" test ! -s "$WORK/usage.out"
 rc=$?
 [ $rc -eq 64 ] && ok "an operand exits 64" || not_ok "an operand exits 64" "rc=$rc"
 
+# the manual page renders and documents the signals and exit codes
+if command -v man >/dev/null; then
+    MANWIDTH=80 man --warnings -l "$E2E_DIR/../../docs/roomsysd.8" >"$WORK/man.out" 2>"$WORK/man.err"
+    rc=$?
+    [ $rc -eq 0 ] && ok "man -l docs/roomsysd.8 renders" || not_ok "man -l docs/roomsysd.8 renders" "rc=$rc"
+    check "roomsysd(8) renders without warnings" test ! -s "$WORK/man.err"
+    contains "roomsysd(8) documents SIGHUP" "$WORK/man.out" "SIGHUP"
+    contains "roomsysd(8) documents exit status 78" "$WORK/man.out" "78"
+fi
+if command -v systemd-analyze >/dev/null; then
+    # only our own unit's syntax: the binary path is not installed here
+    systemd-analyze verify "$E2E_DIR/../../etc/roomsysd.service" 2>&1 |
+        grep -v 'is not executable\|man roomsysd\|Documentation' >"$WORK/unit.err"
+    check "etc/roomsysd.service verifies" test ! -s "$WORK/unit.err"
+    contains "the unit is Type=notify" "$E2E_DIR/../../etc/roomsysd.service" "Type=notify"
+    contains "the unit checks the configuration before start" "$E2E_DIR/../../etc/roomsysd.service" "ExecStartPre=/usr/sbin/roomsysd --check-config"
+    contains "the unit does not restart on a configuration error" "$E2E_DIR/../../etc/roomsysd.service" "RestartPreventExitStatus=78"
+fi
+
 # ---- certificates: a test CA and two server certificates it signs ----
 mkcert() { # mkcert NAME CN
     openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/$1.key" \
