@@ -24,7 +24,8 @@
 # request threads), LOG_LEVEL (daemon; default info, a JSON line per request as
 # in production: worker_cpu_s comes from it), KEEP=1 keeps the work folder,
 # PROFILE=1 records a perf profile of the daemon during the Get-Mailbox run
-# (report kept in the work folder). Every process started here is stopped on
+# (reports in the work folder; PERF_CG="--call-graph dwarf" for callers through
+# libraries built without frame pointers, PERF_FREQ to change 499 Hz). Every process started here is stopped on
 # exit; nothing outside the work folder (under $TMPDIR) is written except
 # docs/benchmarks.md.
 set -u
@@ -197,6 +198,8 @@ for k in "${KINDS[@]}"; do
     Get-Mailbox*) jq -e --arg r "$ROOM" '.value[0].UserPrincipalName // .value[0].PrimarySmtpAddress // empty | ascii_downcase == ($r | ascii_downcase)' "$WORK/resp" >/dev/null ||
         { head -c 600 "$WORK/resp"; die "Get-Mailbox did not return the room"; } ;;
     Get-CsMeetingRoom*) jq -e '.value | length >= 1' "$WORK/resp" >/dev/null || die "Get-CsMeetingRoom returned no room" ;;
+    Graph*) jq -e --arg r "$ROOM" '.userPrincipalName | ascii_downcase == ($r | ascii_downcase)' "$WORK/resp" >/dev/null ||
+        { head -c 600 "$WORK/resp"; die "Graph did not return the room's user"; } ;;
     esac
     # the floor serves this very body as a static file at the same path
     mkdir -p "$WORK/www$(dirname "$path")"
@@ -333,7 +336,7 @@ for k in "${MEASURE[@]}"; do
     IFS='|' read -r name _ <<<"$k"
     echo "== $name: wrk -t1 -c$CONNS -d${DURATION}s --latency"
     if [ "${PROFILE:-0}" = 1 ] && [[ $name == Get-Mailbox* ]]; then
-        perf record -q -g -F 499 -o "$WORK/daemon.perf" -p "$DAEMON_PID" >/dev/null 2>&1 &
+        perf record -q ${PERF_CG:--g} -F "${PERF_FREQ:-499}" -o "$WORK/daemon.perf" -p "$DAEMON_PID" >/dev/null 2>&1 &
         PERF_PID=$!
     fi
     run_wrk "$name" roomsysd "$B" "$k"
@@ -343,7 +346,9 @@ for k in "${MEASURE[@]}"; do
             grep -v '^$' | grep -v '^#' | head -80 >"$WORK/daemon.perf.txt"
         perf report -i "$WORK/daemon.perf" --stdio --no-children -g none --percent-limit 0.7 2>/dev/null |
             grep '%' | head -40 >"$WORK/daemon.perf.flat.txt"
-        echo "   profile: $WORK/daemon.perf.flat.txt (KEEP=1 keeps it)"
+        perf report -i "$WORK/daemon.perf" --stdio --children -g none --percent-limit 3 2>/dev/null |
+            grep '%' | head -60 >"$WORK/daemon.perf.children.txt"
+        echo "   profile: $WORK/daemon.perf.{flat,children}.txt (KEEP=1 keeps them)"
         cat "$WORK/daemon.perf.flat.txt"
     fi
     run_wrk "$name" nginx "$N" "$k"
