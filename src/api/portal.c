@@ -7,7 +7,7 @@
  *                                   lockout as the token endpoint), start a session
  *   POST /portal/logout             end the session (CSRF token required)
  *   GET  /portal/static/<file>      embedded CSS/JS (ETag, revalidated)
- *   GET  /portal/{,users,licenses,rooms,audit}[/<id>]
+ *   GET  /portal/{,users,licenses,rooms,pools,audit}[/<id>]
  *                                   the application page (signed in), rendered by app.js
  *   GET  /portal/api/session        who is signed in, roles, the CSRF token
  *   POST /portal/api/invoke         {"service","cmdlet","parameters"}: one cmdlet
@@ -540,7 +540,7 @@ done:
 /* Application pages: the path names a view app.js renders. */
 static bool is_app_page(const char *rest)
 {
-    static const char *const views[] = {"users", "licenses", "rooms", "audit", NULL};
+    static const char *const views[] = {"users", "licenses", "rooms", "pools", "audit", NULL};
     if (!*rest)
         return true;
     for (const char *const *v = views; *v; v++) {

@@ -81,7 +81,7 @@ rc=$?
 cat "$WORK/node2.out"
 check "the portal run (registered) passed" test "$rc" -eq 0
 
-for f in 01-signin 03-rooms-add 04-room-wizard 05-room-page 06-users 07-user 08-licenses 11-audit 14-room-registered; do
+for f in 01-signin 03-rooms-add 04-room-wizard 05-room-page 06-users 07-user 08-licenses 11-audit 14-room-registered 15-pools; do
     check "screenshot $f.png saved" test -s "$SHOTS/$f.png"
 done
 lacks "no password in the daemon log" "$WORK/roomsysd.log" "$ROOM_PASSWORD"

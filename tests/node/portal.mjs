@@ -146,6 +146,22 @@ if (phase === 'provision') {
     await shot(page, '04-room-wizard');
   });
 
+  await step('room details', async () => {
+    await page.getByLabel('Building').fill('North');
+    await page.getByLabel('Floor', { exact: true }).fill('3');
+    await page.getByLabel('Room capacity').fill('10');
+    await page.getByLabel('Wheelchair accessible').check();
+    await page.getByLabel('MailTip').fill('Skype Room System: please keep the cables plugged in.');
+    await page.getByRole('button', { name: 'Save room details' }).click();
+    await page.getByRole('status').filter({ hasText: 'Room details saved.' }).waitFor();
+    const r = await api(page, 'exchange', 'Get-Place', { Identity: ROOM });
+    const pl = r.body.value && r.body.value[0];
+    ok(pl && pl.Building === 'North' && pl.Floor === 3 && pl.Capacity === 10 && pl.IsWheelChairAccessible === true,
+      'Set-Place saved building, floor, capacity and accessibility', JSON.stringify(pl));
+    const m = await api(page, 'exchange', 'Get-Mailbox', { Identity: ROOM });
+    ok(m.body.value && /cables/.test(m.body.value[0].MailTip || ''), 'Set-Mailbox saved the MailTip', JSON.stringify(m.body).slice(0, 400));
+  });
+
   await step('booking options', async () => {
     await page.getByLabel('MaximumDurationInMinutes').fill('240');
     await page.getByLabel('AllowConflicts').check();
@@ -304,6 +320,18 @@ if (phase === 'provision') {
     await page.getByRole('status').filter({ hasText: /current registration/ }).waitFor();
     ok(true, 'the room page lists the current registration');
     await shot(page, '14-room-registered');
+  });
+  await step('registrar pools', async () => {
+    await page.getByRole('link', { name: 'Registrar pools', exact: true }).click();
+    const pools = page.getByRole('table', { name: 'Pools' });
+    await pools.waitFor();
+    const row = pools.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'sippoolbl20a04.infra.lync.com' }) });
+    ok(/^sippoolbl20a04\.infra\.lync\.com1/.test((await row.textContent()).trim()), 'the pools page counts the room\'s registration', await row.textContent());
+    await page.getByRole('button', { name: 'Check readiness of every room' }).click();
+    const rooms = page.getByRole('table', { name: 'Meeting rooms by pool' });
+    await rooms.getByRole('cell', { name: /Pass|Warning|Fail/ }).first().waitFor();
+    ok(/Pass \(green\)/.test(await rooms.textContent()), 'the provisioned room is ready (green) on the pools page', await rooms.textContent());
+    await shot(page, '15-pools');
   });
   await ctx.close();
 }

@@ -18,7 +18,7 @@ function h(tag, attrs, ...kids) {
     else if (k === 'class') el.className = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const kid of kids.flat()) {
+  for (const kid of kids.flat(Infinity)) {
     if (kid === null || kid === undefined || kid === false) continue;
     el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
   }
@@ -224,9 +224,11 @@ async function viewRoom(id) {
   const week = h('section', { class: 'pane', 'aria-labelledby': 'week-h' });
   const check = h('section', { class: 'pane', 'aria-labelledby': 'check-h' });
   const regs = h('section', { class: 'pane', 'aria-labelledby': 'reg-h' });
+  const details = h('section', { class: 'pane', 'aria-labelledby': 'det-h' });
   m.replaceChildren(h('h1', { text: box.DisplayName || box.Name }),
     h('p', {}, h('a', { href: '/portal/rooms', text: '← All rooms' })),
-    h('h2', { text: 'Mailbox' }), facts, wizard, calproc, week, check, regs);
+    h('h2', { text: 'Mailbox' }), facts, wizard, details, calproc, week, check, regs);
+  buildDetails(details, box, upn);
   const [user, room] = await Promise.all([
     invoke('msol', 'Get-MsolUser', { UserPrincipalName: upn }),
     invoke('sfb', 'Get-CsMeetingRoom', { Identity: upn }),
@@ -340,6 +342,54 @@ async function buildWizard(sec, box, u, room, upn, after) {
       field('wiz-pool', 'Registrar pool', pool), field('wiz-siptype', 'SIP address type', sipType),
       h('button', { type: 'submit', text: 'Run the wizard' })),
     st, steps);
+}
+
+// Room details: Set-Mailbox for mailbox fields, Set-Place for place metadata.
+const PLACE_STR = ['Building', 'FloorLabel', 'Phone', 'Street', 'City', 'CountryOrRegion'];
+async function buildDetails(sec, box, upn) {
+  const r = await invoke('exchange', 'Get-Place', { Identity: upn });
+  sec.replaceChildren(h('h2', { id: 'det-h', text: 'Room details' }));
+  if (!r.ok) { sec.append(status(r.error, 'error')); return; }
+  const pl = r.value[0];
+  const mb = { DisplayName: box.DisplayName || '', MailTip: box.MailTip || '' };
+  const ctl = {
+    DisplayName: h('input', { value: mb.DisplayName, maxlength: 256, required: true }),
+    MailTip: h('input', { value: mb.MailTip, maxlength: 175 }),
+    Capacity: h('input', { type: 'number', min: 0, value: pl.Capacity === null ? '' : pl.Capacity }),
+    Floor: h('input', { type: 'number', value: pl.Floor === null ? '' : pl.Floor }),
+    IsWheelChairAccessible: h('input', { type: 'checkbox', checked: !!pl.IsWheelChairAccessible }),
+  };
+  for (const k of PLACE_STR) ctl[k] = h('input', { value: pl[k] || '' });
+  const st = status();
+  const shown = cmdBox();
+  const label = { DisplayName: 'Display name', MailTip: 'MailTip', Capacity: 'Room capacity', Floor: 'Floor', FloorLabel: 'Floor label',
+    IsWheelChairAccessible: 'Wheelchair accessible', Building: 'Building', Phone: 'Phone number', Street: 'Street', City: 'City', CountryOrRegion: 'Country or region' };
+  const order = ['DisplayName', 'MailTip', 'Capacity', 'Building', 'Floor', 'FloorLabel', 'IsWheelChairAccessible', 'Phone', 'Street', 'City', 'CountryOrRegion'];
+  const form = h('form', { class: 'grid', 'aria-label': 'Room details', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const pm = { Identity: upn }, pp = { Identity: upn };
+    for (const k of ['DisplayName', 'MailTip']) if (ctl[k].value !== mb[k]) pm[k] = ctl[k].value;
+    for (const k of ['Capacity', 'Floor']) {
+      const v = ctl[k].value === '' ? null : Number(ctl[k].value);
+      if (v !== pl[k] && v !== null) pp[k] = v;
+    }
+    for (const k of PLACE_STR) if (ctl[k].value !== (pl[k] || '')) pp[k] = ctl[k].value;
+    if (ctl.IsWheelChairAccessible.checked !== !!pl.IsWheelChairAccessible) pp.IsWheelChairAccessible = ctl.IsWheelChairAccessible.checked;
+    const runs = [];
+    if (Object.keys(pm).length > 1) runs.push(['Set-Mailbox', pm]);
+    if (Object.keys(pp).length > 1) runs.push(['Set-Place', pp]);
+    if (!runs.length) { setStatus(st, 'Nothing to change.'); return; }
+    const lines = [];
+    for (const [c, p] of runs) {
+      const res = await invoke('exchange', c, p);
+      lines.push(res.line);
+      shown.textContent = lines.join('\n');
+      if (!res.ok) { setStatus(st, res.error, 'error'); return; }
+      Object.assign(c === 'Set-Mailbox' ? mb : pl, p);
+    }
+    setStatus(st, 'Room details saved.', 'ok');
+  } }, order.map((k) => field('det-' + k, label[k], ctl[k])), h('button', { type: 'submit', text: 'Save room details' }));
+  sec.append(form, shown, st);
 }
 
 const CALPROC_BOOLS = ['AllowConflicts', 'AllowRecurringMeetings', 'ScheduleOnlyDuringWorkHours', 'AddOrganizerToSubject',
@@ -619,6 +669,39 @@ async function assignPane(pane, sku) {
   who.focus();
 }
 
+// ---- Registrar pools ----
+async function viewPools() {
+  const m = main();
+  const st = status();
+  const shown = cmdBox();
+  const pools = h('div');
+  const rooms = h('div');
+  const rst = status();
+  m.replaceChildren(h('h1', { text: 'Registrar pools' }), shown, st, pools, h('h2', { text: 'Meeting rooms' }), rst, rooms);
+  const [p, r] = await Promise.all([invoke('sfb', 'Get-CsRegistrarStatus', {}, shown), invoke('sfb', 'Get-CsMeetingRoom', {})]);
+  if (!p.ok) setStatus(st, p.error, 'error');
+  else pools.replaceChildren(table('Pools', ['Pool', 'Active registrations', 'Registered rooms', 'Registered', 'Challenged', 'Auth failures', 'Refused', 'Redirected', 'Banned sources'],
+    p.value.map((x) => h('tr', {}, h('th', { scope: 'row', text: x.PoolFqdn }), ...['ActiveRegistrations', 'RegisteredRooms', 'Registered', 'Challenged', 'AuthFailed', 'Refused', 'Redirected', 'BannedSources'].map((k) => h('td', { text: x[k] }))))));
+  if (!r.ok) { setStatus(rst, r.error, 'error'); return; }
+  const ready = new Map();
+  const render = () => rooms.replaceChildren(table('Meeting rooms by pool', ['Room', 'SIP address', 'Registrar pool', 'Enabled', 'Readiness'],
+    r.value.slice().sort((a, b) => (a.RegistrarPool || '').localeCompare(b.RegistrarPool || '') || a.UserPrincipalName.localeCompare(b.UserPrincipalName))
+      .map((x) => { const rd = ready.get(x.UserPrincipalName); return h('tr', {},
+        h('td', {}, h('a', { href: '/portal/rooms/' + enc(x.UserPrincipalName), text: x.DisplayName || x.UserPrincipalName })),
+        h('td', { text: x.SipAddress }), h('td', { text: x.RegistrarPool }), h('td', { text: x.Enabled ? 'Yes' : 'No' }),
+        h('td', { class: rd ? resultClass(rd) : '', text: rd ? resultLabel(rd) : '' })); })));
+  setStatus(rst, `${r.value.length} meeting room${r.value.length === 1 ? '' : 's'}.`);
+  render();
+  rooms.before(h('button', { type: 'button', class: 'secondary', text: 'Check readiness of every room', onclick: async () => {
+    for (const x of r.value) {
+      const t = await invoke('sfb', 'Test-RoomSystemAccount', { Identity: x.UserPrincipalName });
+      const res = t.ok ? t.value.map((c) => c.Result) : ['Fail'];
+      ready.set(x.UserPrincipalName, res.includes('Fail') ? 'Fail' : res.includes('Warning') ? 'Warning' : 'Pass');
+      render();
+    }
+  } }));
+}
+
 // ---- Audit log ----
 async function viewAudit() {
   const m = main();
@@ -671,6 +754,7 @@ async function start() {
   if (view === 'users') return parts[1] ? viewUser(parts[1]) : viewUsers();
   if (view === 'licenses') return viewLicenses();
   if (view === 'audit') return viewAudit();
+  if (view === 'pools') return viewPools();
   main().replaceChildren(h('h1', { text: 'Not found' }));
 }
 document.addEventListener('DOMContentLoaded', () => { start().catch((e) => { main().replaceChildren(status('The page failed: ' + e.message, 'error')); }); });
