@@ -29,7 +29,9 @@ New-MsolUser -UserPrincipalName bob@contoso.onmicrosoft.com -DisplayName Bob -Pa
 New-MsolUser -UserPrincipalName dave@contoso.onmicrosoft.com -DisplayName Dave -Password 'Qz7-Canyon-5' -ForceChangePassword $false -UsageLocation US | Out-Null
 New-MsolUser -UserPrincipalName carol@contoso.onmicrosoft.com -DisplayName Carol -Password 'Qz7-Meadow-3' -ForceChangePassword $false | Out-Null
 New-MsolUser -UserPrincipalName alice@contoso.onmicrosoft.com -DisplayName 'Alice Adams' -Password 'Qz7-Summit-4' -ForceChangePassword $false -UsageLocation US | Out-Null
+New-MsolUser -UserPrincipalName erin@contoso.onmicrosoft.com -DisplayName Erin -Password 'Qz7-Glacier-6' -ForceChangePassword $false -UsageLocation US | Out-Null
 Add-MsolRoleMember -RoleName "User Account Administrator" -RoleMemberEmailAddress bob@contoso.onmicrosoft.com
+Add-MsolRoleMember -RoleName "Exchange Administrator" -RoleMemberEmailAddress erin@contoso.onmicrosoft.com
 Set-RoomSystemAdminAccess -Identity bob@contoso.onmicrosoft.com -Exchange $false -SkypeForBusiness $false -MSOnline $true
 PS
 check "setup with the shell" test "$RS_RC" -eq 0
@@ -55,6 +57,21 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -H 'Origin: https:/
     --data-urlencode username=admin@contoso.onmicrosoft.com --data-urlencode "password=$(cat "$WORK/admin.password")" \
     "$BASE/portal/login")
 check "a sign-in form posted from another origin is refused (403)" test "$code" = 403
+
+# smart lockout: the portal's sign-in is the token endpoint's (same counter per account and source)
+portal_login() { # portal_login PASSWORD [SOURCE]: prints the HTTP status
+    curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" --interface "${2:-127.0.0.1}" \
+        --data-urlencode username=erin@contoso.onmicrosoft.com --data-urlencode "password=$1" "$BASE/portal/login"
+}
+for i in $(seq 1 10); do portal_login "wrong-$i" >/dev/null; done
+code=$(portal_login 'Qz7-Glacier-6')
+check "after ten wrong passwords the right one is refused too (locked, 401)" test "$code" = 401
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -d grant_type=password -d client_id=x \
+    -d scope=roomsys/exchange -d username=erin@contoso.onmicrosoft.com -d password=Qz7-Glacier-6 \
+    "$BASE/organizations/oauth2/v2.0/token")
+check "the lockout the portal counted holds at the token endpoint (400)" test "$code" = 400
+code=$(portal_login 'Qz7-Glacier-6' 127.0.0.2)
+check "another source address still signs in (smart lockout, 303)" test "$code" = 303
 
 export PORTAL_URL=$BASE PORTAL_SHOTS=$SHOTS NODE_PATH NODE_EXTRA_CA_CERTS=$CA
 export ADMIN_UPN=admin@contoso.onmicrosoft.com ADMIN_PASSWORD
