@@ -106,7 +106,10 @@ static void test_overflow(void **state)
     rs_metric_inc(&t_small, (const char *[]){"v0"});
     char *txt = rs_metrics_render();
     assert_true(contains(txt, "t_many_total{k=\"v0\"} 2\n"));
-    assert_false(contains(txt, "k=\"v300\""));
+    snprintf(k, sizeof k, "k=\"v%d\"", RS_M_MAX_SERIES + 5);
+    assert_false(contains(txt, k));
+    snprintf(k, sizeof k, "k=\"v%d\"", RS_M_MAX_SERIES - 1);
+    assert_true(contains(txt, k));
     assert_true(
         contains(txt, "roomsys_metrics_series_dropped_total{family=\"t_many_total\"} 10\n"));
     free(txt);
