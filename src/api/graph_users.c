@@ -286,7 +286,9 @@ static void list_users(gctx *g)
             goto done;
         }
     }
-    json_t *sample = user_full(json_object());
+    json_t *empty = json_object();
+    json_t *sample = user_full(empty); /* the property names a user has */
+    json_decref(empty);
     const char *k;
     json_t *v;
     const char *known[64];

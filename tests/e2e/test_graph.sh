@@ -54,6 +54,9 @@ check "no token: 401" test "$code" = 401
 contains "... InvalidAuthenticationToken in Graph's envelope" "$WORK/body" '"code":"InvalidAuthenticationToken"'
 code=$("${C[@]}" -H "Authorization: Bearer $XT" "$B/v1.0/users")
 check "an Exchange PowerShell token is not a Graph token: 401" test "$code" = 401
+code=$("${C[@]}" -H "Authorization: Bearer $GT" -H 'Content-Type: application/json' \
+    -d '{"CmdletInput":{"CmdletName":"Get-MsolUser","Parameters":{}}}' "$B/msol/adminapi/beta/$T/InvokeCommand")
+check "a Graph token does not open the PowerShell endpoints: 403" test "$code" = 403
 code=$("${C[@]}" -H "Authorization: Bearer $GT" -H 'client-request-id: graph-e2e-1' "$B/v1.0/users/ghost@$T")
 check "unknown user: 404" test "$code" = 404
 check "... body exactly as Graph's" jq -e --arg id "ghost@$T" '.error.code == "Request_ResourceNotFound" and
@@ -127,4 +130,6 @@ contains "Graph changes are audited like the shell's" "$WORK/audit.out" "gina cr
 contains "... refusals too" "$WORK/audit.out" "eve: 1"
 contains "the shell sees what Graph changed" "$WORK/audit.out" "gina: US"
 lacks "Graph tokens never reach the log" "$WORK/roomsysd.log" "$GT"
+stop_daemon
+check "roomsysd stops cleanly (exit 0; in sanitizer builds: no leak)" test "$DAEMON_RC" = 0
 finish
