@@ -81,6 +81,72 @@ check "... subscribedSkus items in Graph's shape" jq -e '.value[0] | has("accoun
 code=$("${C[@]}" -H "Authorization: Bearer $GT" "$B/v1.0/places/microsoft.graph.roomlist/microsoft.graph.roomlist/rooms")
 check "rooms of a room list that does not exist: 404" test "$code" = 404
 
+# bad input of every kind: a 4xx in Graph's envelope, never a crash
+bad=0 n=0
+while IFS='|' read -r method path body; do
+    [ -n "$method" ] || continue
+    n=$((n + 1))
+    args=(-X "$method" -H "Authorization: Bearer $GT" -H 'Content-Type: application/json')
+    [ -n "$body" ] && args+=(--data-binary "$body")
+    code=$("${C[@]}" "${args[@]}" "$B/v1.0/$path")
+    if [[ ! "$code" =~ ^4[0-9][0-9]$ ]] || ! jq -e '.error.code and .error.message and .error.innerError["request-id"]' "$WORK/body" >/dev/null 2>&1; then
+        bad=$((bad + 1)); echo "# $method $path -> $code $(head -c 300 "$WORK/body")"
+    fi
+done <<'BAD'
+POST|users|[1,2,3]
+POST|users|"text"
+POST|users|{"accountEnabled":"yes","displayName":"x","mailNickname":"x","userPrincipalName":"x@contoso.onmicrosoft.com","passwordProfile":{"password":"Qz7-Long!pass1"}}
+POST|users|{"accountEnabled":true,"displayName":"x","mailNickname":"x","userPrincipalName":"nodomain","passwordProfile":{"password":"Qz7-Long!pass1"}}
+POST|users|{"accountEnabled":true,"displayName":"x","mailNickname":"x","userPrincipalName":"x@contoso.onmicrosoft.com","passwordProfile":"Qz7-Long!pass1"}
+POST|users|{"accountEnabled":true,"displayName":"x","mailNickname":"x","userPrincipalName":"x@contoso.onmicrosoft.com","passwordProfile":{"password":"Qz7-Long!pass1","extra":1}}
+POST|users|{"accountEnabled":true,"displayName":"x","mailNickname":"x","userPrincipalName":"x@unknown.example","passwordProfile":{"password":"Qz7-Long!pass1"}}
+POST|users|{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":{"a":1}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}
+POST|users|{"displayName":"\ud800"}
+POST|users|{"displayName":"x","displayName":"y"}
+PATCH|users/admin@contoso.onmicrosoft.com|{"passwordPolicies":"NeverEver"}
+PATCH|users/admin@contoso.onmicrosoft.com|{"accountEnabled":null}
+PATCH|users/ghost@contoso.onmicrosoft.com|{"displayName":"x"}
+PATCH|users/admin@contoso.onmicrosoft.com|
+DELETE|users/admin@contoso.onmicrosoft.com|
+GET|users?$filter=userPrincipalName%20eq|
+GET|users?$filter=((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((|
+GET|users?$filter=startsWith(displayName,%27a%27)%20or%20|
+GET|users?$select=id,noSuchProperty|
+GET|users?$top=0|
+GET|users?$top=abc|
+GET|users?$count=maybe|
+GET|users?$skiptoken=RS!!!!|
+GET|users?$skiptoken=RSeyJ0b3AiOi0xfQ|
+GET|users/admin@contoso.onmicrosoft.com?$select=%2C%2C%2Cnope|
+POST|users/admin@contoso.onmicrosoft.com/assignLicense|{"addLicenses":[{"skuId":"00000000-0000-0000-0000-000000000000"}],"removeLicenses":[]}
+POST|users/admin@contoso.onmicrosoft.com/assignLicense|{"addLicenses":"x","removeLicenses":[]}
+POST|users/admin@contoso.onmicrosoft.com/assignLicense|{"addLicenses":[7],"removeLicenses":[]}
+POST|users/admin@contoso.onmicrosoft.com/assignLicense|{"addLicenses":[],"removeLicenses":[null]}
+GET|places/microsoft.graph.room?$filter=capacity%20ge%20%27x|
+GET|places/microsoft.graph.room?$skip=-1|
+GET|places/microsoft.graph.room?$filter=secret%20eq%201|
+GET|places/nope|
+GET|users/gr1@contoso.onmicrosoft.com/calendarView?startDateTime=2026-13-01T00:00:00Z&endDateTime=2026-12-02T00:00:00Z|
+GET|users/gr1@contoso.onmicrosoft.com/calendarView?startDateTime=2026-12-02T00:00:00Z&endDateTime=2026-12-01T00:00:00Z|
+GET|users/gr1@contoso.onmicrosoft.com/calendarView?startDateTime=2026-12-01T00:00:00Z&endDateTime=2099-12-01T00:00:00Z|
+GET|users/ghost@contoso.onmicrosoft.com/calendarView?startDateTime=2026-12-01T00:00:00Z&endDateTime=2026-12-02T00:00:00Z|
+POST|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|{"schedules":[],"startTime":{"dateTime":"2026-12-01T00:00:00","timeZone":"UTC"},"endTime":{"dateTime":"2026-12-02T00:00:00","timeZone":"UTC"}}
+POST|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|{"schedules":["gr1@contoso.onmicrosoft.com"],"startTime":{"dateTime":"2026-12-01T00:00:00","timeZone":"Mars/Olympus"},"endTime":{"dateTime":"2026-12-02T00:00:00","timeZone":"UTC"}}
+POST|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|{"schedules":["gr1@contoso.onmicrosoft.com"],"startTime":{"dateTime":"yesterday","timeZone":"UTC"},"endTime":{"dateTime":"2026-12-02T00:00:00","timeZone":"UTC"}}
+POST|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|{"schedules":["gr1@contoso.onmicrosoft.com"],"startTime":{"dateTime":"2026-12-01T00:00:00","timeZone":"UTC"},"endTime":{"dateTime":"2026-12-02T00:00:00","timeZone":"UTC"},"availabilityViewInterval":1441}
+POST|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|{"schedules":["gr1@contoso.onmicrosoft.com"],"startTime":{"dateTime":"2026-12-01T00:00:00","timeZone":"UTC"},"endTime":{"dateTime":"2027-12-02T00:00:00","timeZone":"UTC"}}
+POST|users/gr1@contoso.onmicrosoft.com/events|{"subject":"x","start":{"dateTime":"2026-12-01T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-01T11:00:00","timeZone":"UTC"},"attendees":[{"emailAddress":{"address":"a\r\nATTENDEE:mailto:x@y"}}]}
+POST|users/gr1@contoso.onmicrosoft.com/events|{"subject":"x","start":{"dateTime":"2026-12-01T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-01T11:00:00","timeZone":"UTC"},"isAllDay":true}
+POST|users/gr1@contoso.onmicrosoft.com/events|{"subject":7,"start":{"dateTime":"2026-12-01T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-01T11:00:00","timeZone":"UTC"}}
+POST|users/gr1@contoso.onmicrosoft.com/events|{"subject":"x","start":"today","end":{"dateTime":"2026-12-01T11:00:00","timeZone":"UTC"}}
+POST|users/ghost@contoso.onmicrosoft.com/events|{"subject":"x","start":{"dateTime":"2026-12-01T10:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-01T11:00:00","timeZone":"UTC"},"attendees":[{"type":"resource","emailAddress":{"address":"gr3@contoso.onmicrosoft.com"}}]}
+GET|users/gr1@contoso.onmicrosoft.com/mailFolders|
+PUT|users/gr1@contoso.onmicrosoft.com/calendar/getSchedule|
+BAD
+check "bad input: every one of $n requests a 4xx in Graph's envelope" test "$bad" -eq 0 -a "$n" -ge 45
+code=$("${C[@]}" -H "Authorization: Bearer $GT" "$B/v1.0/users?\$filter=startsWith(userPrincipalName,%27x@%27)")
+check "... and none of it created anything" jq -e '.value == []' "$WORK/body"
+
 # the unmodified Graph client
 DAY=$(date -u -d "next monday + 7 days" +%Y-%m-%d)
 (cd "$ROOT/tests/node" && GRAPH_BASE="$B" GRAPH_TOKEN="$GT" GRAPH_EVE_TOKEN="$ET" GRAPH_DAY="$DAY" \
