@@ -91,32 +91,39 @@ void rs_metrics_register(rs_mfamily *f)
         reg_slow(f);
 }
 
-/* Render label pairs for values into key (escaped, truncated safely). */
+/* Render label pairs for values into key (escaped). No snprintf: this runs
+ * on every increment. */
 static void make_key(const rs_mfamily *f, const char *const *values, char *key)
 {
     size_t o = 0;
-    key[0] = '\0';
     for (int i = 0; i < f->nlabels_; i++) {
-        const char *v = values && values[i] ? values[i] : "";
-        int w = snprintf(key + o, RS_M_KEY_MAX - o, "%s%s=\"", i ? "," : "", f->labels[i]);
-        if (w < 0 || (size_t)w >= RS_M_KEY_MAX - o)
+        const char *name = f->labels[i];
+        size_t nl = strlen(name);
+        if (o + nl + 4 >= RS_M_KEY_MAX)
             goto trunc;
-        o += (size_t)w;
-        for (; *v; v++) {
-            const char *esc = *v == '\\' ? "\\\\" : *v == '"' ? "\\\"" : *v == '\n' ? "\\n" : NULL;
-            size_t need = esc ? 2 : 1;
-            if (o + need + 2 >= RS_M_KEY_MAX)
+        if (i)
+            key[o++] = ',';
+        memcpy(key + o, name, nl);
+        o += nl;
+        key[o++] = '=';
+        key[o++] = '"';
+        for (const char *v = values && values[i] ? values[i] : ""; *v; v++) {
+            char c = *v;
+            if (o + 4 >= RS_M_KEY_MAX)
                 goto trunc;
-            if (esc) {
-                key[o++] = esc[0];
-                key[o++] = esc[1];
+            if (c == '\\' || c == '"') {
+                key[o++] = '\\';
+                key[o++] = c;
+            } else if (c == '\n') {
+                key[o++] = '\\';
+                key[o++] = 'n';
             } else {
-                key[o++] = *v;
+                key[o++] = c;
             }
         }
         key[o++] = '"';
-        key[o] = '\0';
     }
+    key[o] = '\0';
     return;
 trunc:
     /* an over-long value is a caller bug: keep the series but mark it */

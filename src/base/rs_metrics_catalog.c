@@ -54,11 +54,18 @@ void rs_metrics_register_catalog(void)
     rs_metrics_register(&rs_m_store_commit);
 }
 
-static void code_str(int status, char *buf, size_t n)
+/* status as decimal text (0..999; anything else is "0"); buf has room for 4. */
+static void code_str(int status, char *buf)
 {
     if (status < 0 || status > 999)
         status = 0;
-    snprintf(buf, n, "%d", status);
+    char *p = buf;
+    if (status >= 100)
+        *p++ = (char)('0' + status / 100);
+    if (status >= 10)
+        *p++ = (char)('0' + status / 10 % 10);
+    *p++ = (char)('0' + status % 10);
+    *p = '\0';
 }
 
 void rs_metrics_http(const char *route, const char *method, int status, double seconds)
@@ -70,7 +77,7 @@ void rs_metrics_http(const char *route, const char *method, int status, double s
         if (!strcmp(method, known[i]))
             m = known[i];
     char code[8];
-    code_str(status, code, sizeof code);
+    code_str(status, code);
     const char *r = route && *route ? route : "none";
     rs_metric_inc(&rs_m_http_requests, (const char *[]){r, m, code});
     rs_metric_observe(&rs_m_http_duration, (const char *[]){r}, seconds);
@@ -85,7 +92,7 @@ void rs_metrics_cmdlet(const char *service, const char *cmdlet, const char *outc
 void rs_metrics_sip_request(const char *method, int status)
 {
     char code[8];
-    code_str(status, code, sizeof code);
+    code_str(status, code);
     rs_metric_inc(&rs_m_sip_requests, (const char *[]){method ? method : "other", code});
 }
 
