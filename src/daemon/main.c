@@ -310,9 +310,6 @@ int main(int argc, char **argv)
             return EX_USAGE;
         }
     }
-    if (optind < argc && !strcmp(argv[optind - 1], "--")) {
-        /* "--" ends options; roomsysd takes no operands either way */
-    }
     if (optind < argc) {
         fprintf(stderr, "roomsysd: unexpected argument '%s'\n", argv[optind]);
         usage(stderr);
