@@ -25,7 +25,12 @@ struct fmt_state {
     size_t ncols;
     int *widths; /* NULL until laid out */
     bool *right;
-    bool hash_rows; /* Name/Value rows of hashtables */
+    bool hash_rows;   /* Name/Value rows of hashtables */
+    char *table_type; /* .NET type of the object that opened the table */
+    /* an open list group: objects keep printing as lists (PowerShell's first
+     * object decides the format of what follows) */
+    bool list_open;
+    bool oob_prev; /* the last thing written was an out-of-band list entry */
     lang_list pending;
     int64_t pending_since;
     /* an open check report (cmdlets flagged CF_REPORT): counts for the summary */
@@ -571,6 +576,8 @@ void fmt_end(fmt_state *f)
 {
     if (f)
         report_end(f);
+    if (f)
+        f->list_open = f->oob_prev = false;
     if (!f || !f->table_open)
         return;
     flush_pending(f);
@@ -578,6 +585,8 @@ void fmt_end(fmt_state *f)
     f->table_open = false;
     free(f->shape);
     f->shape = NULL;
+    free(f->table_type);
+    f->table_type = NULL;
     free_names(f->cols, f->ncols);
     f->cols = NULL;
     f->ncols = 0;
@@ -634,6 +643,7 @@ static char *shape_key(const lang_value *o, char **cols, size_t n)
 /* Add one table row (a hashtable adds one row per entry). */
 static void table_add(fmt_state *f, lang_value *v)
 {
+    f->oob_prev = false;
     lang_list rows = {0};
     if (v->type == LV_HASH) {
         for (size_t k = 0; k < v->u.obj.n; k++) {
@@ -740,6 +750,7 @@ static void push_items(fmt_state *f, lang_value **items, size_t n)
         if (is_plain_scalar(v)) {
             /* scalars print at once; an open table keeps going after them */
             flush_pending(f);
+            f->oob_prev = false;
             char *s = lang_to_str(v);
             puts_(f, s);
             puts_(f, "\n");
@@ -747,33 +758,49 @@ static void push_items(fmt_state *f, lang_value **items, size_t n)
             i++;
             continue;
         }
-        size_t ncols = 0;
-        char **cols = default_columns(v, &ncols);
-        if (!cols) {
-            /* list view: consecutive objects of the same type form one list */
-            fmt_end(f);
-            rs_buf b = {0};
-            rs_buf_putc(&b, '\n');
-            const char *tn = lang_type_name(v);
-            while (i < n && items[i] && items[i]->type == LV_OBJECT &&
-                   !strcmp(lang_type_name(items[i]), tn) && !fmt_text_of(items[i])) {
-                size_t nc2 = 0;
-                char **c2 = default_columns(items[i], &nc2);
-                if (c2) {
-                    free_names(c2, nc2);
-                    break;
-                }
-                size_t nn;
-                char **names = select_props(items[i], NULL, &nn);
-                list_entry(&b, items[i], names, nn, f->width);
-                rs_buf_putc(&b, '\n');
-                free_names(names, nn);
-                i++;
-            }
-            put(f, b.data, b.len);
-            rs_buf_free(&b);
+        /* PowerShell's Out-Default: the first object decides. Objects of the
+         * table's type become rows under its columns (missing properties
+         * blank, extra ones not shown); other objects print as lists "out of
+         * band" while the table stays open. After an object shown as a list,
+         * every object prints as a list. */
+        if (f->table_open && !f->hash_rows && v->type == LV_OBJECT &&
+            !strcmp(lang_type_name(v), f->table_type)) {
+            table_add(f, v);
+            i++;
             continue;
         }
+        size_t ncols = 0;
+        char **cols = default_columns(v, &ncols);
+        bool as_list =
+            v->type == LV_OBJECT && (!cols || f->list_open || (f->table_open && !f->hash_rows) ||
+                                     (f->table_open && f->hash_rows && v->type != LV_HASH));
+        if (as_list) {
+            free_names(cols, ncols);
+            rs_buf b = {0};
+            if (f->table_open) {
+                flush_pending(f); /* out of band: the table goes on after it */
+                if (!f->oob_prev)
+                    rs_buf_putc(&b, '\n');
+                f->oob_prev = true;
+            } else if (!f->list_open) {
+                rs_buf_putc(&b, '\n');
+                f->list_open = true;
+            }
+            size_t nn;
+            char **names = select_props(v, NULL, &nn);
+            list_entry(&b, v, names, nn, f->width);
+            rs_buf_putc(&b, '\n');
+            free_names(names, nn);
+            put(f, b.data, b.len);
+            rs_buf_free(&b);
+            i++;
+            continue;
+        }
+        if (!cols) {
+            i++;
+            continue;
+        }
+        f->list_open = false;
         char *key = shape_key(v, cols, ncols);
         if (!f->table_open || strcmp(f->shape, key) != 0) {
             fmt_end(f);
@@ -782,6 +809,7 @@ static void push_items(fmt_state *f, lang_value **items, size_t n)
             f->cols = cols;
             f->ncols = ncols;
             f->hash_rows = v->type == LV_HASH;
+            f->table_type = rs_strdup(lang_type_name(v));
         } else {
             free(key);
             free_names(cols, ncols);

@@ -8,7 +8,7 @@ $g.Count
 $g[0] | Format-List Count, Name, Values
 'a', 'b', 'A', 'c', 'a' | Group-Object
 'a', 'b', 'A', 'c', 'a' | Group-Object -CaseSensitive | ForEach-Object { "$($_.Name)=$($_.Count)" }
-$rooms | Group-Object Building -NoElement
+$rooms | Group-Object Building -NoElement | Out-Default
 $two = $rooms | Group-Object Building, { [int]$_.Capacity -ge 10 }
 $two | ForEach-Object { "$($_.Name) | $($_.Values[0]) | $($_.Values[1]) | $($_.Count)" }
 $h = $rooms | Group-Object Building -AsHashTable

@@ -45,7 +45,7 @@ Get-Date -Date $d -Format yyyyMMdd
 (New-TimeSpan -Days 1 -Minutes 30).ToString()
 [timespan]::FromMinutes(90).TotalHours
 [datetime]::MinValue.Year
-[pscustomobject]@{Name = 'LRS01'; Created = $d}
+[pscustomobject]@{Name = 'LRS01'; Created = $d} | Out-Default
 [pscustomobject]@{Name = 'LRS01'; Created = $d} | ConvertTo-Json
 $u = [datetime]"2026-11-29T11:30:05Z"
 $u.ToUniversalTime().ToString("u")
