@@ -23,13 +23,13 @@
  */
 #include "api_ext.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cmdlets/invoke.h"
 #include "../cmdlets/services.h"
+#include "portal_session.h"
 #include "rs_util.h"
 
 /* embedded files (generated from src/api/portal/ by embed.cmake) */
@@ -55,156 +55,20 @@ typedef struct asset {
     char etag[24]; /* "\"<16 hex>\"" */
 } asset;
 
-typedef struct psess {
-    unsigned char key[32]; /* SHA-256 of the cookie value */
-    char csrf[44];         /* base64url of 32 random bytes */
-    char *token;           /* bearer token from sign-in (malloc'd, wiped on free) */
-    char upn[PORTAL_FIELD_MAX];
-    int64_t created_ms, last_ms;
-    struct psess *next;
-} psess;
-
 typedef struct portal {
-    pthread_mutex_t mu;
-    psess *head;
-    size_t n;
+    portal_sessions *sessions;
     asset assets[2];
 } portal;
 
-/* ---- sessions ---- */
-
-static void sess_free(psess *s)
+/* The session the request's cookie names (a copy: portal_sess_clear). */
+static bool sess_find(portal *p, const api_req *req, portal_sess *out)
 {
-    if (!s)
-        return;
-    if (s->token) {
-        rs_wipe(s->token, strlen(s->token));
-        free(s->token);
-    }
-    rs_wipe(s, sizeof *s);
-    free(s);
-}
-
-static bool sess_expired(const psess *s, int64_t now)
-{
-    return now - s->last_ms > PORTAL_IDLE_MS || now - s->created_ms > PORTAL_ABSOLUTE_MS;
-}
-
-/* Drop expired sessions; with p->mu held. */
-static void sess_sweep(portal *p, int64_t now)
-{
-    for (psess **pp = &p->head; *pp;) {
-        if (sess_expired(*pp, now)) {
-            psess *d = *pp;
-            *pp = d->next;
-            p->n--;
-            sess_free(d);
-        } else
-            pp = &(*pp)->next;
-    }
-}
-
-/* Value of cookie `name` in a Cookie header into out (capacity cap); false if absent. */
-static bool cookie_get(const char *hdr, const char *name, char *out, size_t cap)
-{
-    size_t nl = strlen(name);
-    for (const char *s = hdr; s && *s;) {
-        while (*s == ' ' || *s == ';')
-            s++;
-        const char *e = strchr(s, ';');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len > nl && !strncmp(s, name, nl) && s[nl] == '=') {
-            size_t vl = len - nl - 1;
-            if (vl >= cap)
-                return false;
-            memcpy(out, s + nl + 1, vl);
-            out[vl] = '\0';
-            return true;
-        }
-        s = e;
-    }
-    return false;
-}
-
-/* The session a request's cookie names, copied into *out (token malloc'd,
- * caller wipes and frees); touches its idle clock. */
-static bool sess_find(portal *p, const api_req *req, psess *out)
-{
-    char val[64];
-    if (!cookie_get(api_form_get_ci(req->headers, "Cookie"), PORTAL_COOKIE, val, sizeof val))
-        return false;
-    unsigned char key[32];
-    rs_sha256(val, strlen(val), key);
+    char val[PORTAL_COOKIE_LEN];
+    bool have =
+        portal_cookie_get(api_form_get_ci(req->headers, "Cookie"), PORTAL_COOKIE, val, sizeof val);
+    bool ok = portal_sessions_find(p->sessions, have ? val : NULL, rs_time_now_ms(), out);
     rs_wipe(val, sizeof val);
-    int64_t now = rs_time_now_ms();
-    bool found = false;
-    pthread_mutex_lock(&p->mu);
-    sess_sweep(p, now);
-    for (psess *s = p->head; s; s = s->next)
-        if (rs_ct_equal(s->key, key, sizeof key)) {
-            s->last_ms = now;
-            *out = *s;
-            out->token = rs_strdup(s->token);
-            out->next = NULL;
-            found = true;
-            break;
-        }
-    pthread_mutex_unlock(&p->mu);
-    return found;
-}
-
-static void sess_copy_clear(psess *s)
-{
-    if (s->token) {
-        rs_wipe(s->token, strlen(s->token));
-        free(s->token);
-    }
-    rs_wipe(s, sizeof *s);
-}
-
-static void sess_remove(portal *p, const unsigned char key[32])
-{
-    pthread_mutex_lock(&p->mu);
-    for (psess **pp = &p->head; *pp; pp = &(*pp)->next)
-        if (rs_ct_equal((*pp)->key, key, 32)) {
-            psess *d = *pp;
-            *pp = d->next;
-            p->n--;
-            sess_free(d);
-            break;
-        }
-    pthread_mutex_unlock(&p->mu);
-}
-
-/* Start a session for upn holding token (ownership passes); writes the cookie
- * value (base64url of 32 random bytes) into cookie (capacity >= 44). */
-static void sess_start(portal *p, const char *upn, char *token, char cookie[44])
-{
-    psess *s = rs_calloc(1, sizeof *s);
-    unsigned char raw[32];
-    rs_random(raw, sizeof raw);
-    rs_base64url(raw, sizeof raw, cookie);
-    rs_sha256(cookie, strlen(cookie), s->key);
-    rs_random(raw, sizeof raw);
-    rs_base64url(raw, sizeof raw, s->csrf);
-    rs_wipe(raw, sizeof raw);
-    s->token = token;
-    snprintf(s->upn, sizeof s->upn, "%s", upn);
-    s->created_ms = s->last_ms = rs_time_now_ms();
-    pthread_mutex_lock(&p->mu);
-    sess_sweep(p, s->created_ms);
-    if (p->n >= PORTAL_SESSIONS_MAX) { /* drop the oldest (the list's tail) */
-        psess **pp = &p->head;
-        while ((*pp)->next)
-            pp = &(*pp)->next;
-        sess_free(*pp);
-        *pp = NULL;
-        p->n--;
-    }
-    s->next = p->head;
-    p->head = s;
-    p->n++;
-    pthread_mutex_unlock(&p->mu);
+    return ok;
 }
 
 /* ---- responses ---- */
@@ -295,27 +159,10 @@ static void login_page(api_resp *r, int status, const char *msg, const char *upn
 
 /* ---- request checks ---- */
 
-/* Is this POST from the portal's own pages? Browsers send Sec-Fetch-Site and
- * Origin; both must say same origin when present. */
 static bool same_origin(const api_req *req)
 {
-    const char *sfs = api_form_get_ci(req->headers, "Sec-Fetch-Site");
-    if (sfs && strcmp(sfs, "same-origin") != 0 && strcmp(sfs, "none") != 0)
-        return false;
-    const char *origin = api_form_get_ci(req->headers, "Origin");
-    if (origin) {
-        char want[320];
-        snprintf(want, sizeof want, "https://%s", req->host);
-        if (!rs_streq_ci(origin, want))
-            return false;
-    }
-    return true;
-}
-
-static bool csrf_ok(const psess *s, const char *given)
-{
-    size_t n = strlen(s->csrf);
-    return given && strlen(given) == n && rs_ct_equal(s->csrf, given, n);
+    return portal_same_origin(api_form_get_ci(req->headers, "Sec-Fetch-Site"),
+                              api_form_get_ci(req->headers, "Origin"), req->host);
 }
 
 /* ---- handlers ---- */
@@ -386,8 +233,8 @@ static void do_login(const api_env *env, portal *p, const api_req *req, api_resp
         api_form_free(&f);
         return;
     }
-    char cookie[44];
-    sess_start(p, who.upn, token, cookie);
+    char cookie[PORTAL_COOKIE_LEN];
+    portal_sessions_start(p->sessions, who.upn, token, rs_time_now_ms(), cookie);
     char *sc = rs_asprintf("%s=%s; Path=/portal; Secure; HttpOnly; SameSite=Strict", PORTAL_COOKIE,
                            cookie);
     rs_wipe(cookie, sizeof cookie);
@@ -401,7 +248,7 @@ static void do_login(const api_env *env, portal *p, const api_req *req, api_resp
 
 static void do_logout(portal *p, const api_req *req, api_resp *r)
 {
-    psess s;
+    portal_sess s;
     if (!sess_find(p, req, &s)) {
         redirect(r, 303, "/portal/login");
         return;
@@ -410,32 +257,32 @@ static void do_logout(portal *p, const api_req *req, api_resp *r)
     const char *given = api_form_get_ci(req->headers, "X-CSRF-Token");
     if (!given && api_form_parse(req->body, req->body_len, &f, NULL) == RS_OK)
         given = api_form_get(&f, "csrf");
-    if (!same_origin(req) || !csrf_ok(&s, given)) {
+    if (!same_origin(req) || !portal_csrf_ok(&s, given)) {
         json_error(r, 403, "The request has no valid CSRF token.");
     } else {
-        sess_remove(p, s.key);
+        portal_sessions_remove(p->sessions, s.key);
         redirect(r, 303, "/portal/login");
         api_form_add(&r->headers, "Set-Cookie",
                      PORTAL_COOKIE "=; Path=/portal; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
     }
     api_form_free(&f);
-    sess_copy_clear(&s);
+    portal_sess_clear(&s);
 }
 
 /* The principal behind a session: the sign-in token checked again. */
-static bool sess_principal(const api_env *env, portal *p, const psess *s, rs_principal *who)
+static bool sess_principal(const api_env *env, portal *p, const portal_sess *s, rs_principal *who)
 {
     rs_err e;
     rs_err_clear(&e);
     if (svc_token_check(env->svc, s->token, who, &e) == RS_OK)
         return true;
-    sess_remove(p, s->key);
+    portal_sessions_remove(p->sessions, s->key);
     return false;
 }
 
 static void do_session(const api_env *env, portal *p, const api_req *req, api_resp *r)
 {
-    psess s;
+    portal_sess s;
     rs_principal who;
     if (!sess_find(p, req, &s)) {
         json_error(r, 401, "Sign in to the portal first.");
@@ -443,7 +290,7 @@ static void do_session(const api_env *env, portal *p, const api_req *req, api_re
     }
     if (!sess_principal(env, p, &s, &who)) {
         json_error(r, 401, "Your portal session has ended. Sign in again.");
-        sess_copy_clear(&s);
+        portal_sess_clear(&s);
         return;
     }
     static const struct {
@@ -468,12 +315,12 @@ static void do_session(const api_env *env, portal *p, const api_req *req, api_re
     r->no_store = true;
     json_decref(o);
     snprintf(req->actor, API_ACTOR_MAX, "%s", who.upn);
-    sess_copy_clear(&s);
+    portal_sess_clear(&s);
 }
 
 static void do_invoke(const api_env *env, portal *p, const api_req *req, api_resp *r)
 {
-    psess s;
+    portal_sess s;
     rs_principal who;
     rs_err e;
     rs_err_clear(&e);
@@ -483,7 +330,7 @@ static void do_invoke(const api_env *env, portal *p, const api_req *req, api_res
     }
     json_t *body = NULL;
     invoke_result res = {0};
-    if (!same_origin(req) || !csrf_ok(&s, api_form_get_ci(req->headers, "X-CSRF-Token"))) {
+    if (!same_origin(req) || !portal_csrf_ok(&s, api_form_get_ci(req->headers, "X-CSRF-Token"))) {
         json_error(r, 403, "The request has no valid CSRF token.");
         goto done;
     }
@@ -534,7 +381,7 @@ static void do_invoke(const api_env *env, portal *p, const api_req *req, api_res
 done:
     invoke_result_clear(&res);
     json_decref(body);
-    sess_copy_clear(&s);
+    portal_sess_clear(&s);
 }
 
 /* Application pages: the path names a view app.js renders. */
@@ -621,13 +468,13 @@ static void handle(const api_env *env, void *state, const api_req *req, api_resp
             resp->allow = "GET, HEAD";
             return;
         }
-        psess s;
+        portal_sess s;
         if (!sess_find(p, req, &s)) {
             redirect(resp, 303, "/portal/login");
             return;
         }
         snprintf(req->actor, API_ACTOR_MAX, "%s", s.upn);
-        sess_copy_clear(&s);
+        portal_sess_clear(&s);
         html_page(resp, 200, portal_app_html);
         return;
     }
@@ -651,7 +498,7 @@ static rs_status init(const api_env *env, void **state, rs_err *err)
     (void)env;
     (void)err;
     portal *p = rs_calloc(1, sizeof *p);
-    pthread_mutex_init(&p->mu, NULL);
+    p->sessions = portal_sessions_new(PORTAL_SESSIONS_MAX, PORTAL_IDLE_MS, PORTAL_ABSOLUTE_MS);
     asset_init(&p->assets[0], "app.js", portal_app_js, "text/javascript; charset=utf-8");
     asset_init(&p->assets[1], "app.css", portal_app_css, "text/css; charset=utf-8");
     *state = p;
@@ -661,12 +508,7 @@ static rs_status init(const api_env *env, void **state, rs_err *err)
 static void fini(void *state)
 {
     portal *p = state;
-    while (p->head) {
-        psess *d = p->head;
-        p->head = d->next;
-        sess_free(d);
-    }
-    pthread_mutex_destroy(&p->mu);
+    portal_sessions_free(p->sessions);
     free(p);
 }
 
