@@ -177,7 +177,7 @@ mkdir -p "$WORK/www" "$WORK/req"
 printf '{"CmdletInput":{"CmdletName":"Get-Mailbox","Parameters":{"Identity":"%s"}}}' "$ROOM" >"$WORK/req/mailbox.json"
 printf '{"CmdletInput":{"CmdletName":"Get-CsMeetingRoom"}}' >"$WORK/req/meetingroom.json"
 KINDS=(
-    "Get-Mailbox -Identity <room> (Exchange InvokeCommand)|POST|/adminapi/beta/$T/InvokeCommand|$WORK/req/mailbox.json|$WORK/exo.token"
+    "Get-Mailbox -Identity {room} (Exchange InvokeCommand)|POST|/adminapi/beta/$T/InvokeCommand|$WORK/req/mailbox.json|$WORK/exo.token"
     "Get-CsMeetingRoom (SfB InvokeCommand)|POST|/sfb/adminapi/beta/$T/InvokeCommand|$WORK/req/meetingroom.json|$WORK/sfb.token"
     "Graph GET /v1.0/users/{upn}|GET|/v1.0/users/$ROOM||$WORK/graph.token"
 )
@@ -330,6 +330,7 @@ print(json.dumps({"n": n, "sum_s": s}))')
         "$out" >>"$WORK/results.jsonl" || die "cannot record the measurement"
     jq -r '"   \(.server): \(.requests) requests, \(.requests / (.duration_us / 1e6) | floor)/s, p50 \(.p50_us / 1000) ms, p99 \(.p99_us / 1000) ms, status errors \(.status_errors)"' <<<"$(tail -1 "$WORK/results.jsonl")"
     [ "$(jq .status_errors "$out")" = 0 ] || die "$server answered errors to $name (see $out.txt)"
+    : >"$WORK/roomsysd.log" # read: keep the work folder small (a JSON line per request)
 }
 
 for k in "${MEASURE[@]}"; do
