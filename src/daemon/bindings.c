@@ -147,19 +147,13 @@ typedef struct flush_ctx {
     rs_err err;
 } flush_ctx;
 
-static void save_one(void *ud, const char *aor, const sip_binding_rec *r, int n)
+static void save_one(void *ud, const char *aor, const unsigned char *rec, size_t len)
 {
     flush_ctx *f = ud;
     if (f->rc != RS_OK)
         return;
-    if (n == 0) {
-        f->rc = store_blob_del(f->b->st, aor, &f->err);
-        return;
-    }
-    unsigned char *rec = NULL;
-    size_t len = sip_bindings_encode(r, n, &rec);
-    f->rc = store_blob_put(f->b->st, aor, rec, len, &f->err);
-    free(rec);
+    f->rc = len ? store_blob_put(f->b->st, aor, rec, len, &f->err)
+                : store_blob_del(f->b->st, aor, &f->err);
 }
 
 long rs_bindings_flush(rs_bindings *b, sip_core *core)

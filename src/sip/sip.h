@@ -270,13 +270,14 @@ typedef struct sip_binding_rec {
     int transport; /* sip_transport */
 } sip_binding_rec;
 
-typedef void (*sip_bindings_cb)(void *ud, const char *aor, const sip_binding_rec *b, int n);
+typedef void (*sip_bindings_cb)(void *ud, const char *aor, const unsigned char *rec, size_t len);
 
-/* Hand every AoR changed since the last call to cb with its current
- * unexpired bindings (n == 0: the AoR has none left, delete its saved copy).
- * Copies are taken under the stripe locks; cb runs with no lock held, so it
- * may block (a database write). Only useful when the options set persist_*.
- * Returns the number of AoRs handed over. Thread-safe; one caller at a time. */
+/* Hand every AoR changed since the last call to cb with the saved form of its
+ * current unexpired bindings (sip_bindings_encode; rec borrowed for the call;
+ * len == 0: the AoR has none left, delete its saved copy). Records are made
+ * under the stripe locks; cb runs with no lock held, so it may block (a
+ * database write). Only useful when the options set persist_*. Returns the
+ * number of AoRs handed over. Thread-safe; one caller at a time. */
 size_t sip_core_take_dirty(sip_core *c, sip_bindings_cb cb, void *ud);
 
 /* ---- registrar metrics per pool (admin views; docs/internals/sip.md "Metrics") ---- */

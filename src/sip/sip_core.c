@@ -683,14 +683,17 @@ typedef struct take_ctx {
     void *ud;
 } take_ctx;
 
-static void take_one(void *ud, const char *aor, const sip__binding *b, int n)
+/* The saved record of an AoR's unexpired bindings (stripe lock held: no
+ * copies, one allocation); NULL when none is left. */
+static unsigned char *take_encode(void *ud, const sip__binding *b, int n, size_t *len)
 {
     take_ctx *t = ud;
     sip_binding_rec rec[LOC_SNAP_MAX];
-    if (n > LOC_SNAP_MAX)
-        n = LOC_SNAP_MAX;
-    for (int i = 0; i < n; i++)
-        rec[i] = (sip_binding_rec){
+    int k = 0;
+    for (int i = 0; i < n && k < LOC_SNAP_MAX; i++) {
+        if (b[i].expires_at <= t->mono)
+            continue;
+        rec[k++] = (sip_binding_rec){
             .uri = b[i].uri,
             .call_id = b[i].call_id,
             .instance = b[i].instance,
@@ -703,14 +706,27 @@ static void take_one(void *ud, const char *aor, const sip__binding *b, int n)
             .src_port = b[i].src_port,
             .transport = b[i].transport,
         };
-    t->cb(t->ud, aor, rec, n);
+    }
+    if (!k) {
+        *len = 0;
+        return NULL;
+    }
+    unsigned char *out = NULL;
+    *len = sip_bindings_encode(rec, k, &out);
+    return out;
+}
+
+static void take_emit(void *ud, const char *aor, const unsigned char *rec, size_t len)
+{
+    take_ctx *t = ud;
+    t->cb(t->ud, aor, rec, len);
 }
 
 size_t sip_core_take_dirty(sip_core *c, sip_bindings_cb cb, void *ud)
 {
     take_ctx t = {
         .c = c, .mono = sip__now_mono_ms(c), .wall = sip__now_wall_ms(c), .cb = cb, .ud = ud};
-    return sip__loc_take_dirty(c->loc, t.mono, take_one, &t);
+    return sip__loc_take_dirty(c->loc, take_encode, take_emit, &t);
 }
 
 int sip_core_load(sip_core *c, const char *aor, const sip_binding_rec *b, int n)

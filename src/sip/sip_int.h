@@ -223,12 +223,16 @@ void sip__binding_free_list(sip__binding *list, int n);
 /* Write-behind persistence (docs/internals/sip.md "Binding persistence").
  * sip__loc_track turns dirty tracking on (before any traffic): from then on
  * every AoR whose bindings change (REGISTER, drop) is queued once.
- * sip__loc_take_dirty empties the queues and calls cb, with no lock held,
- * once per queued AoR with copies of its unexpired bindings (n == 0: none
- * left); b and aor are borrowed for the call. Returns the number of AoRs. */
-typedef void (*sip__loc_dirty_cb)(void *ud, const char *aor, const sip__binding *b, int n);
+ * sip__loc_take_dirty empties the queues: for each queued AoR it calls enc
+ * under the stripe's lock with the record's bindings (b borrowed, n == 0 when
+ * the AoR has none left; expired ones included) to make its saved form (a
+ * malloc'd record, or NULL/len 0 for "delete the saved copy"), then, with no
+ * lock held, emit with that record (borrowed for the call). Encoding under
+ * the lock costs less than copying every string out. Returns the AoRs. */
+typedef unsigned char *(*sip__loc_encode_cb)(void *ud, const sip__binding *b, int n, size_t *len);
+typedef void (*sip__loc_emit_cb)(void *ud, const char *aor, const unsigned char *rec, size_t len);
 void sip__loc_track(sip__loc *l);
-size_t sip__loc_take_dirty(sip__loc *l, int64_t now, sip__loc_dirty_cb cb, void *ud);
+size_t sip__loc_take_dirty(sip__loc *l, sip__loc_encode_cb enc, sip__loc_emit_cb emit, void *ud);
 /* Add saved bindings to aor (start-up): expired ones and those past
  * max_contacts are skipped; nothing is queued. b borrowed (strings copied). */
 void sip__loc_load(sip__loc *l, const char *aor, const sip__binding *b, int n, int64_t now,

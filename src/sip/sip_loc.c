@@ -408,14 +408,14 @@ void sip__loc_count(sip__loc *l, uint64_t *bindings, uint64_t *aors)
     *aors = atomic_load(&l->naors);
 }
 
-/* One AoR's state taken for the persister. */
+/* One AoR's saved form taken for the persister. */
 typedef struct loc_snap {
     char *aor;
-    sip__binding *b;
-    int n;
+    unsigned char *rec; /* malloc'd, NULL: delete */
+    size_t len;
 } loc_snap;
 
-size_t sip__loc_take_dirty(sip__loc *l, int64_t now, sip__loc_dirty_cb cb, void *ud)
+size_t sip__loc_take_dirty(sip__loc *l, sip__loc_encode_cb enc, sip__loc_emit_cb emit, void *ud)
 {
     size_t total = 0;
     for (size_t s = 0; s < LOC_LOCKS; s++) {
@@ -426,20 +426,15 @@ size_t sip__loc_take_dirty(sip__loc *l, int64_t now, sip__loc_dirty_cb cb, void 
         for (size_t k = 0; k < d.n; k++) {
             snap[k].aor = d.v[k]; /* ownership moves to the snapshot */
             loc_rec *r = *rec_find(l, d.v[k], fnv1a(d.v[k]));
-            if (!r)
-                continue; /* no bindings left: n = 0 tells the persister to delete */
-            r->dirty = 0;
-            if (r->n)
-                snap[k].b = rs_malloc((size_t)r->n * sizeof *snap[k].b);
-            for (int i = 0; i < r->n; i++)
-                if (r->b[i].expires_at > now)
-                    binding_copy(&snap[k].b[snap[k].n++], &r->b[i]);
+            if (r)
+                r->dirty = 0;
+            snap[k].rec = enc(ud, r ? r->b : NULL, r ? r->n : 0, &snap[k].len);
         }
         pthread_mutex_unlock(&l->locks[s]);
-        /* callbacks run without any lock held */
+        /* emit runs without any lock held */
         for (size_t k = 0; k < d.n; k++) {
-            cb(ud, snap[k].aor, snap[k].b, snap[k].n);
-            sip__binding_free_list(snap[k].b, snap[k].n);
+            emit(ud, snap[k].aor, snap[k].rec, snap[k].rec ? snap[k].len : 0);
+            free(snap[k].rec);
             free(snap[k].aor);
         }
         free(snap);

@@ -64,12 +64,29 @@ int sip__sockaddr(const char *ip, int port, struct sockaddr_storage *ss, socklen
     return -1;
 }
 
+/* Dotted-quad text of an IPv4 address (out >= 16 bytes). glibc's inet_ntop
+ * formats with sprintf, which showed in the receive threads' profile. */
+static void ipv4_text(const struct in_addr *a, char *out)
+{
+    const unsigned char *b = (const unsigned char *)&a->s_addr;
+    char *p = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = b[i];
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p++ = i < 3 ? '.' : '\0';
+    }
+}
+
 /* Source address of a datagram into ri; 0 when it is not IPv4/IPv6. */
 static int fill_source(const struct sockaddr_storage *ss, sip_recv_info *ri)
 {
     if (ss->ss_family == AF_INET) {
         const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
-        inet_ntop(AF_INET, &a->sin_addr, ri->src_ip, sizeof ri->src_ip);
+        ipv4_text(&a->sin_addr, ri->src_ip);
         ri->src_port = ntohs(a->sin_port);
         return 1;
     }
@@ -131,8 +148,13 @@ static void *recv_loop(void *arg)
                 if (!sip_receive(c, iin[i].iov_base, len, &ri, r))
                     continue;
                 socklen_t dl;
-                if (sip__sockaddr(r->dst_ip, r->dst_port, &dst[nout], &dl) != s->family)
+                if (r->dst_port == ri.src_port && strcmp(r->dst_ip, ri.src_ip) == 0) {
+                    /* the usual case (rport): answer the source, no address parsing */
+                    dst[nout] = src[i];
+                    dl = in[i].msg_hdr.msg_namelen;
+                } else if (sip__sockaddr(r->dst_ip, r->dst_port, &dst[nout], &dl) != s->family) {
                     continue;
+                }
                 iout[nout] = (struct iovec){.iov_base = r->data.data, .iov_len = r->data.len};
                 out[nout] = (struct mmsghdr){.msg_hdr = {.msg_name = &dst[nout],
                                                          .msg_namelen = dl,

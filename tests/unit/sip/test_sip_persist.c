@@ -30,10 +30,17 @@ typedef struct db {
     int final_aors; /* AoRs written by persist_final */
 } db;
 
-static void db_put(void *ud, const char *aor, const sip_binding_rec *b, int n)
+static void db_put(void *ud, const char *aor, const unsigned char *rec, size_t len)
 {
     db *d = ud;
     d->calls++;
+    sip_binding_rec b[SAVED_B];
+    char *arena = NULL;
+    int n = 0;
+    if (len) { /* a saved record always holds at least one binding */
+        n = sip_bindings_decode(rec, len, b, SAVED_B, &arena);
+        assert_true(n > 0);
+    }
     saved *s = NULL;
     for (int i = 0; i < d->n; i++)
         if (!strcmp(d->s[i].aor, aor))
@@ -60,6 +67,7 @@ static void db_put(void *ud, const char *aor, const sip_binding_rec *b, int n)
         o->cseq = b[i].cseq;
         o->expires_ms = b[i].expires_ms;
     }
+    free(arena);
 }
 
 static const saved *db_get(const db *d, const char *aor)
