@@ -265,6 +265,7 @@ static void test_client_credentials(void **state)
     /* deleting the app ends its tokens */
     assert_int_equal(dir_app_delete(st, tid, app, &e), RS_OK);
     assert_int_equal(dir_token_check(st, g.access_token, &who, &e), RS_EAUTH);
+    rs_grant_clear(&g);
     assert_int_equal(grant(&cc, &g, &e, 600), RS_EAUTH);
     assert_int_equal(code_of(&e), 700016);
     assert_int_equal(dir_app_create(st, tid, app, &e), RS_OK); /* back, for the next checks */
