@@ -301,7 +301,12 @@ static rs_status grant_refresh(store_t *st, const dir_settings *ds, const rs_gra
         rc = RS_EAUTH;
         goto commit;
     }
-    if (resolve_tenant(st, rq->tenant, NULL, tid) != RS_OK || !rt_tid || strcmp(tid, rt_tid) ||
+    /* at /organizations or /common the refresh token's own tenant applies */
+    bool any_tenant = !rq->tenant || !*rq->tenant || rs_streq_ci(rq->tenant, "organizations") ||
+                      rs_streq_ci(rq->tenant, "common");
+    if (!rt_tid ||
+        (!any_tenant &&
+         (resolve_tenant(st, rq->tenant, NULL, tid) != RS_OK || strcmp(tid, rt_tid))) ||
         (rq->client_id && *rq->client_id && rt_client && *rt_client &&
          strcmp(rq->client_id, rt_client))) {
         rc = refresh_refused(70000,

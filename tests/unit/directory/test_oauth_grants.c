@@ -152,6 +152,16 @@ static void test_refresh_rotation(void **state)
     assert_int_equal(code_of(&e), 70000);
     assert_false(stored_as_hash("refresh", g2.refresh_token)); /* spent by the attempt */
 
+    /* at /organizations the refresh token's tenant applies */
+    rs_grant g5;
+    assert_int_equal(grant(&pw, &g5, &e, 600), RS_OK);
+    rs_grant_req org = {
+        .grant = "refresh_token", .tenant = "organizations", .refresh_token = g5.refresh_token};
+    assert_int_equal(grant(&org, &g3, &e, 600), RS_OK);
+    assert_string_equal(g3.tenant_id, tid);
+    rs_grant_clear(&g3);
+    rs_grant_clear(&g5);
+
     /* a new scope on refresh picks the service */
     rs_grant g4;
     assert_int_equal(grant(&pw, &g4, &e, 600), RS_OK);
