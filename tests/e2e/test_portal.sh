@@ -16,6 +16,8 @@ rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 echo "# screenshots: $SHOTS"
 
+# a sync lag, so the wizard has to wait for the new room to reach Skype for Business
+export SYNC_LAG=${SYNC_LAG:-8}
 write_config
 start_daemon || exit 1
 BASE="https://127.0.0.1:$HTTPS_PORT"

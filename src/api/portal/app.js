@@ -326,8 +326,21 @@ async function buildWizard(sec, box, u, room, upn, after) {
       if (failed) { it.state.textContent = 'Skipped'; continue; }
       if (done) { it.state.textContent = 'Already done'; it.li.className = 'res-pass'; continue; }
       it.state.textContent = 'Running';
-      const r = await invoke(svc, cmdlet, p);
-      if (r.ok) { it.state.textContent = 'Done'; it.li.className = 'res-pass'; }
+      let r = await invoke(svc, cmdlet, p);
+      let waited = 0;
+      // a new account reaches Skype for Business after the directory sync's lag:
+      // while changes are pending, wait for them (Get-RoomSystemSyncStatus) and retry
+      while (!r.ok && r.status === 404 && cmdlet === 'Enable-CsMeetingRoom' && waited < 300) {
+        const sync = await invoke('sfb', 'Get-RoomSystemSyncStatus', {});
+        const ss = sync.ok && sync.value[0];
+        if (!ss || !(ss.PendingChanges > 0 || ss.State !== 'InSync')) break;
+        const wait = Math.min(30, Math.max(1, Number(ss.NextChangeInSeconds) || 2));
+        it.state.textContent = `Waiting for the directory sync to Skype for Business (${ss.PendingChanges} pending, next in ${wait} s)`;
+        await new Promise((res) => setTimeout(res, wait * 1000 + 250));
+        waited += wait;
+        r = await invoke(svc, cmdlet, p);
+      }
+      if (r.ok) { it.state.textContent = waited ? `Done (after waiting ${waited} s for the directory sync)` : 'Done'; it.li.className = 'res-pass'; }
       else { it.state.textContent = 'Failed: ' + r.error; it.li.className = 'res-fail'; failed = true; }
     }
     pw.value = '';
