@@ -271,5 +271,14 @@ DAEMON_PID=""
 [ $rc -eq 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit 0" "rc=$rc"
 check "STOPPING=1 sent" grep -q 'STOPPING=1' "$WORK/notify.log"
 wait "$NOTIFY_PID" 2>/dev/null
-check "the registration was saved for the next start" test -s "$STATE/bindings.db"
+# the registration was written before exit: a new start has it back
+"$ROOMSYSD" -c "$WORK/roomsysd.conf" >>"$WORK/roomsysd2.log" 2>&1 &
+DAEMON_PID=$!
+for _ in $(seq 1 100); do
+    "${CURL[@]}" -f "$URL/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+scrape m3
+check "after SIGTERM and a new start the registration is back" test "$(metric "$WORK/m3.txt" "roomsys_sip_registrations_active{pool=\"$P\"}")" -eq 1
+check "counters start again from zero" test "$(metric "$WORK/m3.txt" 'roomsys_http_requests_total{route="InvokeCommand",method="POST",code="200"}')" -eq 0
 finish
