@@ -31,6 +31,7 @@ New-MsolUser -UserPrincipalName bob@contoso.onmicrosoft.com -DisplayName Bob -Pa
 New-MsolUser -UserPrincipalName dave@contoso.onmicrosoft.com -DisplayName Dave -Password 'Qz7-Canyon-5' -ForceChangePassword $false -UsageLocation US | Out-Null
 New-MsolUser -UserPrincipalName carol@contoso.onmicrosoft.com -DisplayName Carol -Password 'Qz7-Meadow-3' -ForceChangePassword $false | Out-Null
 New-MsolUser -UserPrincipalName alice@contoso.onmicrosoft.com -DisplayName 'Alice Adams' -Password 'Qz7-Summit-4' -ForceChangePassword $false -UsageLocation US | Out-Null
+New-MsolUser -UserPrincipalName frank@contoso.onmicrosoft.com -DisplayName Frank -Password 'Qz7-Prairie-7' -ForceChangePassword $false | Out-Null
 New-MsolUser -UserPrincipalName erin@contoso.onmicrosoft.com -DisplayName Erin -Password 'Qz7-Glacier-6' -ForceChangePassword $false -UsageLocation US | Out-Null
 Add-MsolRoleMember -RoleName "User Account Administrator" -RoleMemberEmailAddress bob@contoso.onmicrosoft.com
 Add-MsolRoleMember -RoleName "Exchange Administrator" -RoleMemberEmailAddress erin@contoso.onmicrosoft.com
@@ -81,7 +82,7 @@ ADMIN_PASSWORD=$(cat "$WORK/admin.password")
 export ROOM_UPN=confrm7@contoso.onmicrosoft.com ROOM_PASSWORD='pass@word1'
 export LIMITED_UPN=bob@contoso.onmicrosoft.com LIMITED_PASSWORD='Qz7-Harbor-2'
 export NOROLE_UPN=dave@contoso.onmicrosoft.com NOROLE_PASSWORD='Qz7-Canyon-5'
-export NOLOC_UPN=carol@contoso.onmicrosoft.com
+export NOLOC_UPN=carol@contoso.onmicrosoft.com NOLOC2_UPN=frank@contoso.onmicrosoft.com
 
 node "$REPO/tests/node/portal.mjs" provision > "$WORK/node1.out" 2>&1
 rc=$?

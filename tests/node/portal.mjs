@@ -12,7 +12,7 @@
 // Env: PORTAL_URL (https://127.0.0.1:port), PORTAL_SHOTS (folder), ADMIN_UPN,
 // ADMIN_PASSWORD, ROOM_UPN, ROOM_PASSWORD, LIMITED_UPN/LIMITED_PASSWORD (User
 // Administrator with MSOnline access only), NOROLE_UPN/NOROLE_PASSWORD,
-// NOLOC_UPN (a user without a usage location).
+// NOLOC_UPN, NOLOC2_UPN (users without a usage location).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -239,6 +239,40 @@ if (phase === 'provision') {
     ok((await page.getByLabel('Equivalent cmdlet').allTextContents()).some((t) => t.includes('-LicenseOptions (New-MsolLicenseOptions -AccountSkuId contoso:ENTERPRISEPACK -DisabledPlans SHAREPOINTENTERPRISE)')),
       'the plan toggle becomes -LicenseOptions (New-MsolLicenseOptions ...)');
     await shot(page, '10-licenses-assigned');
+  });
+
+  await step('user page: licenses and apps', async () => {
+    const noloc = env('NOLOC_UPN');
+    await page.goto('/portal/users/' + encodeURIComponent(noloc));
+    await page.getByRole('heading', { name: 'Licenses and apps' }).waitFor();
+    const apps = page.getByRole('group', { name: 'Apps of contoso:ENTERPRISEPACK' });
+    ok(await page.getByLabel(/^contoso:ENTERPRISEPACK/).isChecked(), 'the assigned product is ticked');
+    ok(!(await apps.getByLabel('SHAREPOINTENTERPRISE').isChecked()) && (await apps.getByLabel('TEAMS1').isChecked()),
+      'the plan turned off in the Assign pane shows off, the others on');
+    await apps.getByLabel('TEAMS1').uncheck();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Licenses saved.' }).waitFor();
+    const r = await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: noloc });
+    const lic = (r.body.value[0].Licenses || []).find((l) => l.AccountSkuId === 'contoso:ENTERPRISEPACK');
+    const off = (lic ? lic.ServiceStatus : []).filter((x) => x.ProvisioningStatus === 'Disabled').map((x) => x.ServicePlan.ServiceName).sort();
+    ok(JSON.stringify(off) === '["SHAREPOINTENTERPRISE","TEAMS1"]', 'Licenses and apps turned TEAMS1 off and kept SHAREPOINTENTERPRISE off', JSON.stringify(lic));
+    // the usage-location rule on the user page
+    const frank = env('NOLOC2_UPN');
+    await page.goto('/portal/users/' + encodeURIComponent(frank));
+    await page.getByRole('heading', { name: 'Licenses and apps' }).waitFor();
+    await page.getByLabel(/^contoso:MCOSTANDARD/).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'no usage location' }).waitFor();
+    const f = await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: frank });
+    ok(f.body.value[0].Licenses.length === 0, 'the user page asks for a usage location before licensing and changes nothing');
+    await page.getByLabel('Usage location').selectOption('DE');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Licenses saved.' }).waitFor();
+    const g = await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: frank });
+    ok(g.body.value[0].UsageLocation === 'DE' && g.body.value[0].Licenses.length === 1, 'with a usage location the license is assigned', JSON.stringify(g.body.value[0]).slice(0, 300));
+    await shot(page, '10b-user-licenses');
   });
 
   await step('audit log', async () => {
