@@ -56,7 +56,8 @@ typedef enum lang_nkind {
     N_FUNCTION,   /* name; a: N_SCRIPTBLOCK */
     N_PARAMBLOCK, /* kids: N_PARAMDECL */
     N_PARAMDECL,  /* name: variable; a: default value expr or NULL; types[0]: type or none;
-                     flags NF_MANDATORY */
+                     b: N_ARRAY of N_CONST strings of [ValidateSet(...)] or NULL;
+                     flags NF_MANDATORY, NF_PIPE_VALUE, NF_PIPE_PROP */
     N_FLOW,    /* op: 'r' return, 'b' break, 'c' continue, 'x' exit, 't' throw; a: value or NULL */
     N_BINARY,  /* op: lang_op; a, b */
     N_UNARY,   /* op: lang_op; a */
@@ -68,7 +69,9 @@ typedef enum lang_nkind {
     N_PAREN,       /* ( ): a: a statement (pipeline or assignment) */
     N_ARRAY,       /* kids: elements of a , list */
     N_HASH,        /* kids: key, value, key, value... (values are statements) */
-    N_SCRIPTBLOCK, /* a: N_STMTS; b: N_PARAMBLOCK or NULL */
+    N_SCRIPTBLOCK, /* a: N_STMTS; b: N_PARAMBLOCK or NULL; c: named blocks or NULL */
+    N_NAMEDBLOCKS, /* begin/process/end: a: begin, b: process, c: end (N_STMTS or NULL);
+                      the script block's a is then an empty N_STMTS */
     N_MEMBER,      /* a: target; b: name expr; NF_STATIC for :: */
     N_INVOKE,      /* a: target; b: name expr; kids: arguments; NF_STATIC */
     N_INDEX,       /* a: target; b: index */
@@ -150,8 +153,10 @@ enum {
     NF_WILDCARD = 1u << 8,
     NF_REGEX = 1u << 9,
     NF_EXACT = 1u << 10,
-    NF_BAREWORD = 1u << 11, /* N_CONST from an unquoted command-mode word */
-    NF_QUOTED = 1u << 12    /* N_CONST / N_EXPAND from a quoted string */
+    NF_BAREWORD = 1u << 11,   /* N_CONST from an unquoted command-mode word */
+    NF_QUOTED = 1u << 12,     /* N_CONST / N_EXPAND from a quoted string */
+    NF_PIPE_VALUE = 1u << 13, /* N_PARAMDECL: [Parameter(ValueFromPipeline)] */
+    NF_PIPE_PROP = 1u << 14   /* N_PARAMDECL: [Parameter(ValueFromPipelineByPropertyName)] */
 };
 
 typedef struct lang_node lang_node;

@@ -908,57 +908,105 @@ static lang_status cmd_foreach_object(lang_interp *I, lang_cmdctx *ctx)
 
 typedef struct sort_item {
     lang_value *v;
-    lang_value *key;
+    lang_value **keys; /* one per sort key */
     size_t idx;
 } sort_item;
 
-static int sort_cmp(const void *a, const void *b)
+typedef struct sort_spec {
+    size_t nkeys;
+    bool *desc; /* per key */
+} sort_spec;
+
+/* Key by key (each ascending or descending), then input order: a stable sort. */
+static int sort_cmp(const void *a, const void *b, void *ud)
 {
     const sort_item *x = a, *y = b;
-    bool ok;
-    int c = lang_compare(x->key, y->key, true, &ok);
-    if (!ok || c == 0)
-        return x->idx < y->idx ? -1 : x->idx > y->idx;
-    return c;
+    const sort_spec *sp = ud;
+    for (size_t k = 0; k < sp->nkeys; k++) {
+        bool ok;
+        int c = lang_compare(x->keys[k], y->keys[k], true, &ok);
+        if (ok && c)
+            return sp->desc[k] ? -c : c;
+    }
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Sort-Object [-Property] a, {block}, @{Expression=...; Descending=$true} [-Descending] [-Unique]
+ */
 static lang_status cmd_sort_object(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
     items_of(ctx, "InputObject", &items);
-    lang_value *prop = lang_param(ctx, "Property");
-    char *pname = prop && prop->type != LV_BLOCK
-                      ? lang_to_str(lang_array_get(prop, 0) ? lang_array_get(prop, 0) : prop)
-                      : NULL;
+    lang_list props = {0};
+    if (lang_param(ctx, "Property"))
+        lang_list_push_enum(&props, lang_param(ctx, "Property"));
+    bool desc_all = lang_param_switch(ctx, "Descending");
+    bool unique = lang_param_switch(ctx, "Unique");
+    sort_spec sp = {.nkeys = props.n ? props.n : 1};
+    sp.desc = rs_calloc(sp.nkeys, sizeof(bool));
+    lang_value **expr = rs_calloc(sp.nkeys, sizeof(lang_value *)); /* borrowed */
+    for (size_t k = 0; k < props.n; k++) {
+        lang_value *p = props.v[k];
+        sp.desc[k] = desc_all;
+        expr[k] = p;
+        if (p && p->type == LV_HASH) {
+            bool found;
+            lang_value *e = lang_prop_get(p, "Expression", &found);
+            if (!found)
+                e = lang_prop_get(p, "E", &found);
+            expr[k] = e;
+            lang_value *d = lang_prop_get(p, "Descending", &found);
+            if (found)
+                sp.desc[k] = lang_truthy(d);
+            lang_value *asc = lang_prop_get(p, "Ascending", &found);
+            if (found)
+                sp.desc[k] = !lang_truthy(asc);
+        }
+    }
+    if (!props.n)
+        sp.desc[0] = desc_all;
     sort_item *si = rs_calloc(items.n ? items.n : 1, sizeof(sort_item));
     lang_status st = LANG_OK;
     for (size_t i = 0; i < items.n; i++) {
         si[i].v = items.v[i];
         si[i].idx = i;
-        if (prop && prop->type == LV_BLOCK) {
-            lang_list r = {0};
-            st = lang_invoke_block(I, prop, items.v[i], NULL, 0, false, &r);
-            si[i].key = lang_list_collapse(&r);
-        } else {
-            si[i].key = pname ? lang_member(I, items.v[i], pname) : lang_ref(items.v[i]);
+        si[i].keys = rs_calloc(sp.nkeys, sizeof(lang_value *));
+        for (size_t k = 0; k < sp.nkeys && st == LANG_OK; k++) {
+            lang_value *e = props.n ? expr[k] : NULL;
+            if (e && e->type == LV_BLOCK) {
+                lang_list r = {0};
+                st = lang_invoke_block(I, e, items.v[i], NULL, 0, false, &r);
+                si[i].keys[k] = lang_list_collapse(&r);
+            } else if (e) {
+                char *pn = lang_to_str(e);
+                si[i].keys[k] = lang_member(I, items.v[i], pn);
+                free(pn);
+            } else {
+                si[i].keys[k] = lang_ref(items.v[i]);
+            }
         }
     }
-    qsort(si, items.n, sizeof(sort_item), sort_cmp);
-    bool desc = lang_param_switch(ctx, "Descending");
-    bool unique = lang_param_switch(ctx, "Unique");
-    for (size_t k = 0; k < items.n; k++) {
-        size_t i = desc ? items.n - 1 - k : k;
-        if (unique && k > 0) {
-            size_t prev = desc ? i + 1 : i - 1;
-            if (same_value(si[prev].key, si[i].key))
+    if (st == LANG_OK)
+        qsort_r(si, items.n, sizeof(sort_item), sort_cmp, &sp);
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        if (unique && i > 0) {
+            bool same = true;
+            for (size_t k = 0; k < sp.nkeys && same; k++)
+                same = same_value(si[i - 1].keys[k], si[i].keys[k]);
+            if (same)
                 continue;
         }
         lang_list_push(ctx->out, si[i].v);
     }
-    for (size_t i = 0; i < items.n; i++)
-        lang_unref(si[i].key);
+    for (size_t i = 0; i < items.n; i++) {
+        for (size_t k = 0; k < sp.nkeys && si[i].keys; k++)
+            lang_unref(si[i].keys[k]);
+        free(si[i].keys);
+    }
     free(si);
-    free(pname);
+    free(sp.desc);
+    free(expr);
+    lang_list_clear(&props);
     lang_list_clear(&items);
     return st;
 }
@@ -1583,6 +1631,21 @@ static lang_status cmd_start_sleep(lang_interp *I, lang_cmdctx *ctx)
     return LANG_OK;
 }
 
+/* Out-GridView needs a desktop (PowerShell 7 has it on Windows only): refused
+ * with a clear error that says what to use instead; the input is not consumed. */
+static lang_status cmd_out_gridview(lang_interp *I, lang_cmdctx *ctx)
+{
+    return lang_cmd_fail(
+        I, ctx,
+        cmd_error_new(ctx,
+                      "Out-GridView is not available: roomsys is a console shell with no "
+                      "window to show a grid in. Use Format-Table, Out-File or Export-Csv, or "
+                      "a filter (Where-Object) where -PassThru picked rows.",
+                      "OutGridViewNotSupported", "NotImplemented",
+                      "System.PlatformNotSupportedException",
+                      "Microsoft.PowerShell.Commands.OutGridViewCommand"));
+}
+
 /* ---- paths (Test-Path, Join-Path, Split-Path; the file system only) ---- */
 
 /* "~" and "~/x" name the home folder, as in PowerShell. Malloc'd. */
@@ -2167,6 +2230,7 @@ void lang_register_builtins(lang_interp *I)
         {"Start-Sleep", cmd_start_sleep},
         {"Get-Date", cmd_get_date},
         {"New-TimeSpan", cmd_new_timespan},
+        {"Out-GridView", cmd_out_gridview},
         {"Test-Path", cmd_test_path},
         {"Join-Path", cmd_join_path},
         {"Split-Path", cmd_split_path},

@@ -219,31 +219,20 @@ static lang_action pref(lang_interp *I, const char *var)
 
 /* ---- aliases and commands ---- */
 
-static const char *const aliases[][2] = {{"fl", "Format-List"},
-                                         {"ft", "Format-Table"},
-                                         {"select", "Select-Object"},
-                                         {"where", "Where-Object"},
-                                         {"?", "Where-Object"},
-                                         {"%", "ForEach-Object"},
-                                         {"foreach", "ForEach-Object"},
-                                         {"echo", "Write-Output"},
-                                         {"write", "Write-Output"},
-                                         {"sleep", "Start-Sleep"},
-                                         {"gcm", "Get-Command"},
-                                         {"help", "Get-Help"},
-                                         {"man", "Get-Help"},
-                                         {"sort", "Sort-Object"},
-                                         {"measure", "Measure-Object"},
-                                         {"ipmo", "Import-Module"},
-                                         {"ipcsv", "Import-Csv"},
-                                         {"nsn", "New-PSSession"},
-                                         {"ipsn", "Import-PSSession"},
-                                         {"rsn", "Remove-PSSession"},
-                                         {"gsn", "Get-PSSession"},
-                                         {"cls", "Clear-Host"},
-                                         {"clear", "Clear-Host"},
-                                         {"oh", "Out-Host"},
-                                         {NULL, NULL}};
+static const char *const aliases[][2] = {{"fl", "Format-List"},         {"ft", "Format-Table"},
+                                         {"select", "Select-Object"},   {"where", "Where-Object"},
+                                         {"?", "Where-Object"},         {"%", "ForEach-Object"},
+                                         {"foreach", "ForEach-Object"}, {"echo", "Write-Output"},
+                                         {"write", "Write-Output"},     {"sleep", "Start-Sleep"},
+                                         {"gcm", "Get-Command"},        {"help", "Get-Help"},
+                                         {"man", "Get-Help"},           {"sort", "Sort-Object"},
+                                         {"measure", "Measure-Object"}, {"ipmo", "Import-Module"},
+                                         {"ipcsv", "Import-Csv"},       {"nsn", "New-PSSession"},
+                                         {"ipsn", "Import-PSSession"},  {"rsn", "Remove-PSSession"},
+                                         {"gsn", "Get-PSSession"},      {"cls", "Clear-Host"},
+                                         {"clear", "Clear-Host"},       {"oh", "Out-Host"},
+                                         {"ogv", "Out-GridView"},       {"epcsv", "Export-Csv"},
+                                         {"gc", "Get-Content"},         {NULL, NULL}};
 
 const char *lang_alias_target(const char *name)
 {
@@ -1216,9 +1205,93 @@ static bool value_type_default(const char *type)
     return false;
 }
 
+/* [ValidateSet(...)] of a function or script parameter: v must be one of
+ * the values (case-insensitive), as PowerShell checks after conversion. */
+static lang_status validate_set(lang_interp *I, const lang_node *d, lang_value *v,
+                                const char *fname, uint32_t start, uint32_t end)
+{
+    if (!d->b || !d->b->nkids)
+        return LANG_OK;
+    lang_list items = {0};
+    lang_list_push_enum(&items, v);
+    lang_status st = LANG_OK;
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        char *txt = lang_to_str(items.v[i]);
+        bool ok = false;
+        rs_buf set = {0};
+        for (size_t k = 0; k < d->b->nkids; k++) {
+            const char *allowed = d->b->kids[k]->value ? d->b->kids[k]->value->u.str.s : "";
+            ok |= rs_streq_ci(txt, allowed);
+            rs_buf_printf(&set, "%s%s", k ? "," : "", allowed);
+        }
+        if (!ok) {
+            char *msg = rs_asprintf(
+                "Cannot validate argument on parameter '%s'. The argument \"%s\" does not belong "
+                "to the set \"%s\" specified by the ValidateSet attribute. Supply an argument "
+                "that is in the set and then try the command again.",
+                d->name, txt, set.data ? set.data : "");
+            lang_error *e = lang_error_new(msg);
+            free(msg);
+            lang_error_set(&e->command, fname);
+            lang_error_set(&e->activity, fname);
+            lang_error_set(&e->category, "InvalidData");
+            lang_error_set_exception(e, "System.Management.Automation.ParameterBindingException");
+            lang_error_set_fqid(e, "ParameterArgumentValidationError", fname);
+            lang_error_set_position(e, I->prog, start, end);
+            st = lang_throw(I, e);
+        }
+        rs_buf_free(&set);
+        free(txt);
+    }
+    lang_list_clear(&items);
+    return st;
+}
+
+/* Bind the parameters that take pipeline input ([Parameter(ValueFromPipeline)]
+ * / ValueFromPipelineByPropertyName) to one input object, skipping those the
+ * command line bound (bound[], may be NULL). */
+static lang_status bind_pipeline_params(lang_interp *I, const lang_node *params, const bool *bound,
+                                        lang_value *item, const char *fname, uint32_t start,
+                                        uint32_t end)
+{
+    lang_status st = LANG_OK;
+    for (size_t p = 0; params && p < params->nkids && st == LANG_OK; p++) {
+        const lang_node *d = params->kids[p];
+        if ((bound && bound[p]) || !(d->flags & (NF_PIPE_VALUE | NF_PIPE_PROP)))
+            continue;
+        lang_value *v = NULL;
+        bool found = false;
+        if ((d->flags & NF_PIPE_PROP) && item &&
+            (item->type == LV_OBJECT || item->type == LV_HASH)) {
+            v = lang_ref(lang_prop_get(item, d->name, &found));
+        }
+        if (!found && (d->flags & NF_PIPE_VALUE)) {
+            v = lang_ref(item);
+            found = true;
+        }
+        if (!found)
+            continue;
+        if (d->ntypes) {
+            lang_value *cv = NULL;
+            st = lang_cast(I, d, d->types[0], v, &cv);
+            lang_unref(v);
+            v = cv;
+        }
+        if (st == LANG_OK)
+            st = validate_set(I, d, v, fname, start, end);
+        if (st == LANG_OK)
+            lang_var_set(I, d->name, v);
+        lang_unref(v);
+    }
+    return st;
+}
+
+/* bound_out (np entries, may be NULL) receives which parameters the arguments
+ * bound; with `piped` a parameter that takes pipeline input is not reported
+ * missing (the input binds it). */
 static lang_status bind_function_params(lang_interp *I, const lang_node *params, lang_arg *args,
                                         size_t nargs, const char *fname, uint32_t start,
-                                        uint32_t end)
+                                        uint32_t end, bool piped, bool *bound_out)
 {
     size_t np = params ? params->nkids : 0;
     bool *bound = rs_calloc(np ? np : 1, sizeof(bool));
@@ -1273,6 +1346,8 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
                     v = cv;
                 }
                 if (st == LANG_OK)
+                    st = validate_set(I, d, v, fname, args[i].start, args[i].end);
+                if (st == LANG_OK)
                     lang_var_set(I, d->name, v);
                 lang_unref(v);
                 bound[hit] = true;
@@ -1300,6 +1375,8 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
                 v = cv;
             }
             if (st == LANG_OK)
+                st = validate_set(I, d, v, fname, a->start, a->end);
+            if (st == LANG_OK)
                 lang_var_set(I, d->name, v);
             lang_unref(v);
             bound[p] = true;
@@ -1311,7 +1388,7 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
         if (bound[p])
             continue;
         const lang_node *d = params->kids[p];
-        if (d->flags & NF_MANDATORY) {
+        if ((d->flags & NF_MANDATORY) && !(piped && (d->flags & (NF_PIPE_VALUE | NF_PIPE_PROP)))) {
             char *msg = rs_asprintf("Cannot process command because of one or more missing "
                                     "mandatory parameters: %s.",
                                     d->name);
@@ -1340,7 +1417,44 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
     if (st == LANG_OK)
         lang_var_set(I, "args", rest);
     lang_unref(rest);
+    if (bound_out)
+        memcpy(bound_out, bound, np * sizeof(bool));
     free(bound);
+    return st;
+}
+
+/* begin { } process { } end { }: begin once, process once per pipeline
+ * object ($_ and the pipeline parameters bound to it; once without input),
+ * end once. `return` ends only the block it is in. */
+static lang_status run_named_blocks(lang_interp *I, const lang_node *sb, lang_list *input,
+                                    const bool *bound, const char *fname, uint32_t start,
+                                    uint32_t end, lang_list *out)
+{
+    const lang_node *nb = sb->c;
+    lang_status st = LANG_OK;
+    if (nb->a) {
+        st = eval_stmts(I, nb->a, out);
+        if (st == LANG_RETURN)
+            st = LANG_OK;
+    }
+    if (st == LANG_OK && nb->b) {
+        size_t n = input ? input->n : 1;
+        for (size_t i = 0; i < n && st == LANG_OK; i++) {
+            if (input) {
+                lang_var_set(I, "_", input->v[i]);
+                st = bind_pipeline_params(I, sb->b, bound, input->v[i], fname, start, end);
+            }
+            if (st == LANG_OK)
+                st = eval_stmts(I, nb->b, out);
+            if (st == LANG_RETURN)
+                st = LANG_OK;
+        }
+    }
+    if (st == LANG_OK && nb->c) {
+        st = eval_stmts(I, nb->c, out);
+        if (st == LANG_RETURN)
+            st = LANG_OK;
+    }
     return st;
 }
 
@@ -1366,8 +1480,14 @@ static lang_status call_block(lang_interp *I, lang_value *block, const char *nam
         lang_var_set(I, "input", in);
         lang_unref(in);
     }
-    st = bind_function_params(I, sb->kind == N_SCRIPTBLOCK ? sb->b : NULL, args, nargs,
-                              name ? name : "", start, end);
+    const lang_node *params = sb->kind == N_SCRIPTBLOCK ? sb->b : NULL;
+    bool *bound = rs_calloc(params && params->nkids ? params->nkids : 1, sizeof(bool));
+    st = bind_function_params(I, params, args, nargs, name ? name : "", start, end, input != NULL,
+                              bound);
+    /* without a process block, pipeline parameters get the last input object */
+    if (st == LANG_OK && input && input->n && !(sb->kind == N_SCRIPTBLOCK && sb->c))
+        st = bind_pipeline_params(I, params, bound, input->v[input->n - 1], name ? name : "", start,
+                                  end);
     const char *saved_fn = I->fn_name;
     uint32_t saved_fs = I->fn_start, saved_fe = I->fn_end;
     const lang_program *saved_fp = I->fn_prog;
@@ -1378,10 +1498,13 @@ static lang_status call_block(lang_interp *I, lang_value *block, const char *nam
         I->fn_prog = saved_prog;
     }
     I->prog = block->u.blk.prog;
-    if (st == LANG_OK) {
+    if (st == LANG_OK && sb->kind == N_SCRIPTBLOCK && sb->c) {
+        st = run_named_blocks(I, sb, input, bound, name ? name : "", start, end, out);
+    } else if (st == LANG_OK) {
         const lang_node *body = sb->kind == N_SCRIPTBLOCK ? sb->a : sb;
         st = eval_stmts(I, body, out);
     }
+    free(bound);
     I->prog = saved_prog;
     I->fn_name = saved_fn;
     I->fn_start = saved_fs;
@@ -1409,7 +1532,7 @@ lang_status lang_invoke_block(lang_interp *I, lang_value *block, lang_value *dol
         a[i].value = args[i];
     const lang_node *sb = block->u.blk.body;
     lang_status st;
-    if (!new_scope && (sb->kind != N_SCRIPTBLOCK || !sb->b) && nargs == 0) {
+    if (!new_scope && (sb->kind != N_SCRIPTBLOCK || (!sb->b && !sb->c)) && nargs == 0) {
         const lang_program *saved_prog = I->prog;
         I->prog = block->u.blk.prog;
         st = eval_stmts(I, sb->kind == N_SCRIPTBLOCK ? sb->a : sb, out);
@@ -1932,7 +2055,7 @@ static lang_status run_program(lang_interp *I, lang_program *prog)
             }
             k++;
         }
-        st = bind_function_params(I, prog->root->a, args, k, prog->src->name, 0, 0);
+        st = bind_function_params(I, prog->root->a, args, k, prog->src->name, 0, 0, false, NULL);
         args_free(args, k);
         lang_unref(argv);
     }

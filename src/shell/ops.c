@@ -722,14 +722,17 @@ static lang_status format_op(lang_interp *I, const lang_node *at, lang_value *fm
                                   (long long)iv);
             else if (kind == 'F')
                 txt = rs_asprintf("%.*f", prec >= 0 ? prec : 2, x);
-            else if (kind == 'P')
-                txt = rs_asprintf("%.*f %%", prec >= 0 ? prec : 2, x * 100);
-            else if (kind == 'N') {
+            else if (kind == 'P' || kind == 'N' || kind == 'C') {
+                /* en-US as .NET (ICU) has it: 1,234.57  25.60%  $1,234.57  -$1.00 */
+                if (kind == 'P')
+                    x *= 100;
                 char raw[64];
                 snprintf(raw, sizeof raw, "%.*f", prec >= 0 ? prec : 2, fabs(x));
                 rs_buf nb = {0};
-                if (x < 0)
+                if (x < 0 && strspn(raw, "0.") != strlen(raw))
                     rs_buf_putc(&nb, '-');
+                if (kind == 'C')
+                    rs_buf_putc(&nb, '$');
                 char *dot = strchr(raw, '.');
                 size_t intlen = dot ? (size_t)(dot - raw) : strlen(raw);
                 for (size_t k = 0; k < intlen; k++) {
@@ -740,8 +743,22 @@ static lang_status format_op(lang_interp *I, const lang_node *at, lang_value *fm
                 }
                 if (dot)
                     rs_buf_puts(&nb, dot);
+                if (kind == 'P')
+                    rs_buf_putc(&nb, '%');
                 txt = rs_buf_take(&nb);
             }
+        } else if (v && v->type == LV_DATETIME) {
+            /* String.Format uses the culture's ToString(format): "{0:yyyy-MM-dd}", "{0}" */
+            txt = lang_dt_format(v, spec[0] ? spec : NULL);
+            if (!txt) {
+                free(f);
+                rs_buf_free(&out);
+                return op_error(
+                    I, at, "FormatError", "NotSpecified", "System.FormatException",
+                    "Error formatting a string: Input string was not in a correct format..");
+            }
+        } else if (v && v->type == LV_TIMESPAN && (!spec[0] || !strcmp(spec, "c"))) {
+            txt = lang_ts_format(v->u.dt.ticks);
         }
         if (!txt)
             txt = lang_to_str(v);
@@ -1229,6 +1246,17 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
             *res = lang_ref(v);
             return LANG_OK;
         }
+    }
+    if (!strcmp(t, "collections.arraylist") || !strncmp(t, "collections.generic.list[", 25)) {
+        /* a new list holding the items (arrays here accept .Add/.Remove in place) */
+        lang_value *a = lang_array_new();
+        if (v && v->type == LV_ARRAY)
+            for (size_t i = 0; i < v->u.arr.n; i++)
+                lang_array_push(a, v->u.arr.items[i]);
+        else if (v)
+            lang_array_push(a, v);
+        *res = a;
+        return LANG_OK;
     }
     if (!strcmp(t, "actionpreference")) {
         char *s = lang_to_str(v);
@@ -1904,6 +1932,14 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
             free(k);
             return LANG_OK;
         }
+        if (rs_streq_ci(name, "ContainsValue")) {
+            bool hit = false, ok;
+            for (size_t i = 0; i < v->u.obj.n && !hit; i++)
+                hit =
+                    lang_compare(v->u.obj.props[i].value, n ? args[0] : NULL, true, &ok) == 0 && ok;
+            *res = lang_bool(hit);
+            return LANG_OK;
+        }
         if (rs_streq_ci(name, "ContainsKey") || rs_streq_ci(name, "Contains")) {
             char *k = arg_str(args, n, 0);
             bool f;
@@ -2209,6 +2245,11 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
         }
         *res = lang_make_credential(user, pw);
         free(user);
+        return LANG_OK;
+    }
+    if ((!strcmp(t, "collections.arraylist") || !strncmp(t, "collections.generic.list[", 25)) &&
+        rs_streq_ci(name, "new")) {
+        *res = lang_array_new();
         return LANG_OK;
     }
     if ((!strcmp(t, "pscustomobject") || !strcmp(t, "psobject")) && rs_streq_ci(name, "new")) {

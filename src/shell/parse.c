@@ -456,7 +456,45 @@ static lang_node *parse_param_block(parser *P)
                 if (strstr(lower, "mandatory") && !strstr(lower, "mandatory=$false") &&
                     !strstr(lower, "mandatory = $false"))
                     d->flags |= NF_MANDATORY;
+                if (strstr(lower, "valuefrompipelinebypropertyname"))
+                    d->flags |= NF_PIPE_PROP;
+                char *vfp = strstr(lower, "valuefrompipeline");
+                while (vfp && !strncmp(vfp, "valuefrompipelinebypropertyname", 31))
+                    vfp = strstr(vfp + 31, "valuefrompipeline");
+                if (vfp)
+                    d->flags |= NF_PIPE_VALUE;
                 free(lower);
+                free(ty);
+            } else if (rs_prefix_ci(ty, "ValidateSet(")) {
+                /* the allowed values: quoted strings or barewords between the commas */
+                lang_node *set = lang_node_new(N_ARRAY, t->start, end);
+                const char *q = ty + 12;
+                while (*q && *q != ')') {
+                    while (*q == ' ' || *q == ',' || *q == '\t' || *q == '\n' || *q == '\r')
+                        q++;
+                    if (!*q || *q == ')')
+                        break;
+                    const char *v0, *v1;
+                    if (*q == '\'' || *q == '"') {
+                        char quote = *q++;
+                        v0 = q;
+                        while (*q && *q != quote)
+                            q++;
+                        v1 = q;
+                        if (*q)
+                            q++;
+                    } else {
+                        v0 = q;
+                        while (*q && *q != ',' && *q != ')' && *q != ' ')
+                            q++;
+                        v1 = q;
+                    }
+                    lang_node *c = lang_node_new(N_CONST, t->start, end);
+                    c->value = lang_str_n(v0, (size_t)(v1 - v0));
+                    lang_node_add(set, c);
+                }
+                lang_node_free(d->b);
+                d->b = set;
                 free(ty);
             } else if (strchr(ty, '(')) {
                 free(
@@ -519,12 +557,74 @@ static lang_node *parse_scriptblock(parser *P)
     lang_node *sb = lang_node_new(N_SCRIPTBLOCK, start, start);
     skip_separators(P);
     lang_token *t = peek(P, LEX_EXPR);
+    /* [CmdletBinding()] / [OutputType(...)] before param(...) (advanced functions) */
+    while (t->kind == T_LBRACKET) {
+        uint32_t end;
+        char *ty = lang_lex_typename(&P->lx, t->start, &end);
+        bool attr = ty && (rs_prefix_ci(ty, "CmdletBinding") || rs_prefix_ci(ty, "OutputType") ||
+                           rs_prefix_ci(ty, "Alias("));
+        free(ty);
+        if (!attr)
+            break;
+        uint32_t q = lang_lex_skip_blank(&P->lx, end);
+        while (q < P->src->len && (P->src->text[q] == '\n' || P->src->text[q] == '\r'))
+            q = lang_lex_skip_blank(&P->lx, q + 1);
+        if (q + 5 > P->src->len || !rs_prefix_ci(P->src->text + q, "param"))
+            break; /* a cast such as [CmdletBinding()]$x is not an attribute */
+        advance(P);
+        P->pos = end;
+        P->last = end;
+        skip_separators(P);
+        t = peek(P, LEX_EXPR);
+    }
     if (t->kind == T_IDENT && rs_streq_ci(t->text, "param")) {
         sb->b = parse_param_block(P);
         if (!sb->b) {
             lang_node_free(sb);
             return NULL;
         }
+        skip_separators(P);
+        t = peek(P, LEX_EXPR);
+    }
+    /* begin { } process { } end { } */
+    while (!P->failed && t->kind == T_IDENT &&
+           (rs_streq_ci(t->text, "begin") || rs_streq_ci(t->text, "process") ||
+            rs_streq_ci(t->text, "end"))) {
+        uint32_t q = lang_lex_skip_blank(&P->lx, t->end);
+        while (q < P->src->len && (P->src->text[q] == '\n' || P->src->text[q] == '\r'))
+            q = lang_lex_skip_blank(&P->lx, q + 1);
+        if (q >= P->src->len || P->src->text[q] != '{')
+            break;
+        if (!sb->c)
+            sb->c = lang_node_new(N_NAMEDBLOCKS, t->start, t->start);
+        char which = (char)tolower((unsigned char)t->text[0]);
+        advance(P);
+        skip_newlines(P);
+        t = peek(P, LEX_EXPR);
+        uint32_t bstart = t->start;
+        advance(P); /* { */
+        lang_node *body = parse_stmts(P, T_RBRACE);
+        if (P->failed) {
+            lang_node_free(body);
+            lang_node_free(sb);
+            return NULL;
+        }
+        t = peek(P, LEX_EXPR);
+        if (t->kind != T_RBRACE) {
+            lang_node_free(body);
+            lang_node_free(sb);
+            if (at_eof_error(P, t))
+                return perr(P, bstart, "MissingEndCurlyBrace",
+                            "Missing closing '}' in statement block or type definition.");
+            return unexpected(P, t);
+        }
+        advance(P);
+        lang_node **slot = which == 'b' ? &sb->c->a : which == 'p' ? &sb->c->b : &sb->c->c;
+        lang_node_free(*slot);
+        *slot = body;
+        sb->c->end = P->last;
+        skip_separators(P);
+        t = peek(P, LEX_EXPR);
     }
     sb->a = parse_stmts(P, T_RBRACE);
     P->no_comma = saved;
