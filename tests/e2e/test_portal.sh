@@ -106,5 +106,6 @@ for f in 01-signin 03-rooms-add 04-room-wizard 05-room-page 06-users 07-user 08-
 done
 lacks "no password in the daemon log" "$WORK/roomsysd.log" "$ROOM_PASSWORD"
 lacks "no admin password in the daemon log" "$WORK/roomsysd.log" "$ADMIN_PASSWORD"
+lacks "no reset password in the daemon log" "$WORK/roomsysd.log" "Qz7-Newpass-8"
 echo "# screenshots: $SHOTS"
 finish

@@ -272,6 +272,11 @@ if (phase === 'provision') {
     await page.getByRole('status').filter({ hasText: 'Licenses saved.' }).waitFor();
     const g = await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: frank });
     ok(g.body.value[0].UsageLocation === 'DE' && g.body.value[0].Licenses.length === 1, 'with a usage location the license is assigned', JSON.stringify(g.body.value[0]).slice(0, 300));
+    await page.getByLabel('New password').fill('Qz7-Newpass-8');
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password reset.' }).waitFor();
+    ok((await page.getByLabel('Equivalent cmdlet').allTextContents()).some((t) => t === `Set-MsolUserPassword -UserPrincipalName ${frank} -NewPassword '********' -ForceChangePassword $false`),
+      'the password reset shows its cmdlet line, password masked');
     await shot(page, '10b-user-licenses');
   });
 
@@ -280,10 +285,10 @@ if (phase === 'provision') {
     const t = page.getByRole('table', { name: 'Admin audit log' });
     await t.waitFor();
     const text = await t.textContent();
-    for (const c of ['New-Mailbox', 'Set-CalendarProcessing', 'Set-MsolUserLicense', 'Enable-CsMeetingRoom'])
+    for (const c of ['New-Mailbox', 'Set-CalendarProcessing', 'Set-MsolUserLicense', 'Enable-CsMeetingRoom', 'Set-MsolUserPassword', 'Set-Place'])
       ok(text.includes(c), `the audit log lists ${c} run from the portal`);
     ok(text.includes(ADMIN), 'the portal\'s actions are audited under the signed-in admin');
-    ok(!text.includes(ROOM_PW), 'the room password is not in the audit log');
+    ok(!text.includes(ROOM_PW) && !text.includes('Qz7-Newpass-8'), 'no password is in the audit log');
     await shot(page, '11-audit');
   });
 

@@ -83,7 +83,7 @@ function renderLog() {
 }
 
 // ---- the one way to act: a cmdlet through /portal/api/invoke ----
-async function invoke(service, cmdlet, parameters, show) {
+async function invoke(service, cmdlet, parameters, show, quiet) {
   const params = parameters || {};
   const line = cmdLine(cmdlet, params);
   if (show) show.textContent = line;
@@ -106,7 +106,7 @@ async function invoke(service, cmdlet, parameters, show) {
   try { body = await res.json(); } catch (e) { body = {}; }
   const readOnly = /^(Get|Search|Test)-/.test(cmdlet);
   if (res.ok) {
-    if (!readOnly) logCmd(line, true);
+    if (!readOnly && !quiet) logCmd(line, true);
     return { ok: true, status: res.status, line, value: body.value || [], warnings: body['@adminapi.warnings'] || [] };
   }
   const err = body.error || {};
@@ -114,7 +114,7 @@ async function invoke(service, cmdlet, parameters, show) {
   const d = err.details && err.details[0] && err.details[0].message;
   if (d) msg = d.split('|').slice(2).join('|') || d;
   else if (err.innererror && err.innererror.internalexception) msg = err.innererror.internalexception.message;
-  if (!readOnly) logCmd(line, false);
+  if (!readOnly && !quiet) logCmd(line, false);
   return { ok: false, status: res.status, line, error: msg, value: [] };
 }
 
@@ -326,11 +326,12 @@ async function buildWizard(sec, box, u, room, upn, after) {
       if (failed) { it.state.textContent = 'Skipped'; continue; }
       if (done) { it.state.textContent = 'Already done'; it.li.className = 'res-pass'; continue; }
       it.state.textContent = 'Running';
-      let r = await invoke(svc, cmdlet, p);
+      const retry = cmdlet === 'Enable-CsMeetingRoom';
+      let r = await invoke(svc, cmdlet, p, null, retry);
       let waited = 0;
       // a new account reaches Skype for Business after the directory sync's lag:
       // while changes are pending, wait for them (Get-RoomSystemSyncStatus) and retry
-      while (!r.ok && r.status === 404 && cmdlet === 'Enable-CsMeetingRoom' && waited < 300) {
+      while (!r.ok && r.status === 404 && retry && waited < 300) {
         const sync = await invoke('sfb', 'Get-RoomSystemSyncStatus', {});
         const ss = sync.ok && sync.value[0];
         if (!ss || !(ss.PendingChanges > 0 || ss.State !== 'InSync')) break;
@@ -338,8 +339,9 @@ async function buildWizard(sec, box, u, room, upn, after) {
         it.state.textContent = `Waiting for the directory sync to Skype for Business (${ss.PendingChanges} pending, next in ${wait} s)`;
         await new Promise((res) => setTimeout(res, wait * 1000 + 250));
         waited += wait;
-        r = await invoke(svc, cmdlet, p);
+        r = await invoke(svc, cmdlet, p, null, true);
       }
+      if (retry) logCmd(r.line, r.ok);
       if (r.ok) { it.state.textContent = waited ? `Done (after waiting ${waited} s for the directory sync)` : 'Done'; it.li.className = 'res-pass'; }
       else { it.state.textContent = 'Failed: ' + r.error; it.li.className = 'res-fail'; failed = true; }
     }
@@ -563,6 +565,19 @@ async function viewUser(id) {
     setStatus(setSt, 'Saved.', 'ok');
   } }, field('user-location', 'Usage location', loc), field('user-pne', 'Password never expires', pne),
   h('button', { type: 'submit', text: 'Save settings' }));
+  // password reset
+  const npw = h('input', { type: 'password', autocomplete: 'new-password', required: true });
+  const force = h('input', { type: 'checkbox' });
+  const pwSt = status();
+  const pwCmd = cmdBox();
+  const pwForm = h('form', { class: 'grid', 'aria-label': 'Reset password', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const r = await invoke('msol', 'Set-MsolUserPassword', { UserPrincipalName: upn, NewPassword: npw.value, ForceChangePassword: force.checked }, pwCmd);
+    npw.value = '';
+    if (!r.ok) { setStatus(pwSt, r.error, 'error'); return; }
+    setStatus(pwSt, 'Password reset.', 'ok');
+  } }, field('user-newpw', 'New password', npw), field('user-force', 'Require a change at next sign-in', force),
+  h('button', { type: 'submit', text: 'Reset password' }));
   // licenses & apps
   const licSt = status();
   const licCmd = cmdBox();
@@ -611,6 +626,7 @@ async function viewUser(id) {
       ...dd('Sign-in blocked', u.BlockCredential ? 'Yes' : 'No'), ...dd('Roles', (u.Roles || []).join(', ') || 'None'),
       ...dd('Skype for Business', c ? `${c.Enabled ? 'Enabled' : 'Disabled'}; pool ${c.RegistrarPool || '—'}; ${c.SipAddress || 'no SIP address'}` : (cs.status === 404 ? 'Not enabled' : cs.error))),
     h('h2', { text: 'Settings' }), settings, setCmd, setSt,
+    h('h2', { text: 'Password' }), pwForm, pwCmd, pwSt,
     h('h2', { text: 'Licenses and apps' }), licForm, licCmd, licSt);
 }
 
