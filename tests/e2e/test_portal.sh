@@ -61,6 +61,41 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -H 'Origin: https:/
     "$BASE/portal/login")
 check "a sign-in form posted from another origin is refused (403)" test "$code" = 403
 
+# bad input through a real session (curl keeps the cookie): clear errors, nothing changed
+JAR="$WORK/cookies"
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -c "$JAR" \
+    --data-urlencode username=admin@contoso.onmicrosoft.com --data-urlencode "password=$(cat "$WORK/admin.password")" \
+    "$BASE/portal/login")
+check "curl signs in (303)" test "$code" = 303
+contains "the cookie is HttpOnly (curl's jar marks it)" "$JAR" "#HttpOnly_127.0.0.1"
+CSRF=$(curl -s --cacert "$CA" -b "$JAR" "$BASE/portal/api/session" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
+pinv() { # pinv BODY: POST /portal/api/invoke with the session and CSRF token; prints status, body in $WORK/pinv.out
+    curl -s -o "$WORK/pinv.out" -w '%{http_code}' --cacert "$CA" -b "$JAR" -H "X-CSRF-Token: $CSRF" \
+        -H 'Content-Type: application/json' --data-binary "$1" "$BASE/portal/api/invoke"
+}
+code=$(pinv '{"service":"exchange","cmdlet":"Get-Mailbox"')
+check "malformed JSON is 400" test "$code" = 400
+code=$(pinv '{"service":"graph","cmdlet":"Get-Mailbox"}')
+check "an unknown service is 400" test "$code" = 400
+code=$(pinv '{"service":"exchange","cmdlet":"Get-Mailbox","parameters":[1]}')
+check "parameters that are not an object are 400" test "$code" = 400
+code=$(pinv "$(python3 -c 'print("{\"service\":\"exchange\",\"cmdlet\":\"Get-Mailbox\",\"parameters\":{\"Identity\":" + "[" * 40 + "]" * 40 + "}}")')")
+check "deep nesting is 400" test "$code" = 400
+code=$(pinv '{"service":"exchange","cmdlet":"Remove-Everything"}')
+check "an unknown cmdlet is refused (404)" test "$code" = 404
+contains "... as the shell's unknown command" "$WORK/pinv.out" "CommandNotFoundException"
+code=$(pinv '{"service":"msol","cmdlet":"New-Mailbox","parameters":{"Name":"Wrong Service","Room":true}}')
+check "a cmdlet sent to another service is refused (404)" test "$code" = 404
+code=$(pinv '{"service":"exchange","cmdlet":"New-Mailbox","parameters":{"Name":"Bad Room","Room":true,"ResourceCapacity":"lots"}}')
+check "a bad parameter value is 400" test "$code" = 400
+contains "... with the binding error" "$WORK/pinv.out" "ResourceCapacity"
+code=$(pinv '{"service":"exchange","cmdlet":"Get-Mailbox","parameters":{"Identity":"Bad Room"}}')
+check "the refused requests created nothing" test "$code" = 404
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -b "$JAR" -I "$BASE/portal/rooms")
+check "HEAD of a page is answered (200)" test "$code" = 200
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -b "$JAR" -X DELETE "$BASE/portal/api/invoke")
+check "a wrong method is 405" test "$code" = 405
+
 # smart lockout: the portal's sign-in is the token endpoint's (same counter per account and source)
 portal_login() { # portal_login PASSWORD [SOURCE]: prints the HTTP status
     curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" --interface "${2:-127.0.0.1}" \
