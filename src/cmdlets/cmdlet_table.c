@@ -974,6 +974,7 @@ static const struct {
     {"Set-Place", "Set Place", "Identity"},
     {"Export-Csv", "Export-Csv", "Path"},
     {"Set-Content", "Set Content", "Path"},
+    {"Add-Content", "Add Content", "Path"},
     {"Out-File", "Output to File", "FilePath"},
 };
 
