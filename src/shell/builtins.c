@@ -1357,7 +1357,8 @@ static bool write_file(const char *path, const char *text, bool append, char **w
     return ok;
 }
 
-static lang_status cmd_set_content(lang_interp *I, lang_cmdctx *ctx)
+/* Set-Content (replace) and Add-Content (append): one line per value. */
+static lang_status write_content(lang_interp *I, lang_cmdctx *ctx, bool append, const char *klass)
 {
     lang_list items = {0};
     items_of(ctx, "Value", &items);
@@ -1379,8 +1380,8 @@ static lang_status cmd_set_content(lang_interp *I, lang_cmdctx *ctx)
             free(t);
         }
         char *why = NULL;
-        if (!write_file(path, b.data ? b.data : "", false, &why)) {
-            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.SetContentCommand");
+        if (!write_file(path, b.data ? b.data : "", append, &why)) {
+            st = path_error(I, ctx, why, path, klass);
             free(why);
         }
         rs_buf_free(&b);
@@ -1388,6 +1389,325 @@ static lang_status cmd_set_content(lang_interp *I, lang_cmdctx *ctx)
     free(path);
     lang_list_clear(&items);
     return st;
+}
+
+static lang_status cmd_set_content(lang_interp *I, lang_cmdctx *ctx)
+{
+    return write_content(I, ctx, false, "Microsoft.PowerShell.Commands.SetContentCommand");
+}
+
+static lang_status cmd_add_content(lang_interp *I, lang_cmdctx *ctx)
+{
+    return write_content(I, ctx, true, "Microsoft.PowerShell.Commands.AddContentCommand");
+}
+
+/* ---- Get-Random, New-Guid, Get-/Set-Location ---- */
+
+static char *expand_home(const char *p);
+
+static uint64_t random_u64(void)
+{
+    uint64_t r;
+    rs_random(&r, sizeof r);
+    return r;
+}
+
+/* Uniform in [0, n) without modulo bias; n > 0. */
+static uint64_t random_below(uint64_t n)
+{
+    uint64_t lim = UINT64_MAX - UINT64_MAX % n, r;
+    do
+        r = random_u64();
+    while (r >= lim);
+    return r % n;
+}
+
+static lang_status cmd_get_random(lang_interp *I, lang_cmdctx *ctx)
+{
+    static const char *const cls = "Microsoft.PowerShell.Commands.GetRandomCommand";
+    lang_list items = {0};
+    bool from_input = ctx->input || lang_param_has(ctx, "InputObject");
+    if (from_input) {
+        items_of(ctx, "InputObject", &items);
+        bool shuffle = lang_param_switch(ctx, "Shuffle");
+        int64_t count = shuffle ? (int64_t)items.n : param_int(ctx, "Count", 1);
+        /* a partial Fisher-Yates shuffle: `count` distinct objects */
+        for (size_t i = 0; i < items.n && (int64_t)i < count; i++) {
+            size_t j = i + (size_t)random_below(items.n - i);
+            lang_value *t = items.v[i];
+            items.v[i] = items.v[j];
+            items.v[j] = t;
+            lang_list_push(ctx->out, items.v[i]);
+        }
+        lang_list_clear(&items);
+        return LANG_OK;
+    }
+    lang_value *maxv = lang_param(ctx, "Maximum"), *minv = lang_param(ctx, "Minimum");
+    int64_t imax = INT32_MAX, imin = 0;
+    double dmax = 0, dmin = 0;
+    bool dbl = false, isd;
+    int64_t iv;
+    double dv;
+    if (maxv) {
+        if (!lang_to_number(maxv, &iv, &dv, &isd))
+            iv = 0;
+        if (isd) {
+            dbl = true;
+            dmax = dv;
+        } else {
+            imax = iv;
+            dmax = (double)iv;
+        }
+    } else {
+        dmax = (double)imax;
+    }
+    if (minv) {
+        if (!lang_to_number(minv, &iv, &dv, &isd))
+            iv = 0;
+        if (isd) {
+            dbl = true;
+            dmin = dv;
+        } else {
+            imin = iv;
+            dmin = (double)iv;
+        }
+    }
+    if (dbl ? dmin >= dmax : imin >= imax) {
+        char a[40], b[40];
+        if (dbl) {
+            lang_format_double(dmin, a, sizeof a);
+            lang_format_double(dmax, b, sizeof b);
+        } else {
+            snprintf(a, sizeof a, "%lld", (long long)imin);
+            snprintf(b, sizeof b, "%lld", (long long)imax);
+        }
+        char *msg = rs_asprintf("The Minimum value (%s) cannot be greater than or equal to the "
+                                "Maximum value (%s).",
+                                a, b);
+        lang_error *e = cmd_error_new(ctx, msg, "MinGreaterThanOrEqualMax", "InvalidArgument",
+                                      "System.ArgumentException", cls);
+        free(msg);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    if (dbl) {
+        double u = (double)(random_u64() >> 11) / 9007199254740992.0; /* [0, 1) */
+        lang_list_push_take(ctx->out, lang_double(dmin + u * (dmax - dmin)));
+    } else {
+        uint64_t span = (uint64_t)imax - (uint64_t)imin;
+        lang_list_push_take(ctx->out, lang_int(imin + (int64_t)random_below(span)));
+    }
+    return LANG_OK;
+}
+
+static lang_status cmd_new_guid(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    unsigned char b[16];
+    rs_random(b, sizeof b);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    char *g = rs_asprintf("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+                          b[12], b[13], b[14], b[15]);
+    lang_value *o = lang_object_new("System.Guid");
+    lang_prop_set_take(o, "Guid", lang_str_take(g));
+    lang_list_push_take(ctx->out, o);
+    return LANG_OK;
+}
+
+static lang_status cmd_get_location(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    char cwd[4096];
+    lang_value *o = lang_object_new("System.Management.Automation.PathInfo");
+    lang_prop_set_take(o, "Path", lang_str(getcwd(cwd, sizeof cwd) ? cwd : ""));
+    lang_list_push_take(ctx->out, o);
+    return LANG_OK;
+}
+
+static lang_status cmd_set_location(lang_interp *I, lang_cmdctx *ctx)
+{
+    char *path = param_str(ctx, "Path");
+    char *p = expand_home(path ? path : "~");
+    lang_status st = LANG_OK;
+    if (chdir(p) != 0) {
+        char *why =
+            rs_asprintf("Cannot find path '%s' because it does not exist.", path ? path : p);
+        st = path_error(I, ctx, why, path ? path : p,
+                        "Microsoft.PowerShell.Commands.SetLocationCommand");
+        free(why);
+    }
+    free(p);
+    free(path);
+    return st;
+}
+
+/* ---- Start-Transcript / Stop-Transcript ---- */
+
+typedef struct transcript {
+    FILE *f;
+    char *path;
+    lang_host inner; /* the host before the transcript */
+} transcript;
+
+static void tr_out(void *ud, const char *text, size_t n)
+{
+    transcript *t = ud;
+    fwrite(text, 1, n, t->f);
+    fflush(t->f);
+    if (t->inner.out)
+        t->inner.out(t->inner.ud, text, n);
+}
+
+static void tr_err(void *ud, const char *text, size_t n)
+{
+    transcript *t = ud;
+    fwrite(text, 1, n, t->f);
+    fflush(t->f);
+    if (t->inner.err)
+        t->inner.err(t->inner.ud, text, n);
+}
+
+static void tr_host(void *ud, const char *text, size_t n, const char *color)
+{
+    transcript *t = ud;
+    fwrite(text, 1, n, t->f);
+    fflush(t->f);
+    if (t->inner.host)
+        t->inner.host(t->inner.ud, text, n, color);
+    else if (t->inner.out)
+        t->inner.out(t->inner.ud, text, n);
+}
+
+static char *(*const tr_no_read)(void *, const char *, bool) = NULL;
+
+static char *tr_read(void *ud, const char *prompt, bool secret)
+{
+    transcript *t = ud;
+    return t->inner.read_line ? t->inner.read_line(t->inner.ud, prompt, secret) : NULL;
+}
+
+static void transcript_stamp(char *out, size_t outsz)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(out, outsz, "%Y%m%d%H%M%S", &tm);
+}
+
+void lang_transcript_end(lang_interp *I)
+{
+    transcript *t = I ? I->transcript : NULL;
+    if (!t)
+        return;
+    char stamp[32];
+    transcript_stamp(stamp, sizeof stamp);
+    fprintf(t->f,
+            "**********************\nPowerShell transcript end\nEnd time: %s\n"
+            "**********************\n",
+            stamp);
+    fclose(t->f);
+    I->host = t->inner;
+    I->transcript = NULL;
+    free(t->path);
+    free(t);
+}
+
+static lang_status cmd_start_transcript(lang_interp *I, lang_cmdctx *ctx)
+{
+    static const char *const cls = "Microsoft.PowerShell.Commands.StartTranscriptCommand";
+    char *path = param_str(ctx, "Path");
+    char stamp[32];
+    transcript_stamp(stamp, sizeof stamp);
+    if (!path) {
+        char host[256] = "localhost", id[9];
+        gethostname(host, sizeof host - 1);
+        unsigned char r[4];
+        rs_random(r, sizeof r);
+        static const char al[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (int k = 0; k < 8; k++)
+            id[k] = al[r[k / 2] >> (k % 2 ? 4 : 0) & 0x0f];
+        id[8] = '\0';
+        char *dir = param_str(ctx, "OutputDirectory");
+        char *base = expand_home(dir ? dir : "~");
+        path = rs_asprintf("%s/PowerShell_transcript.%s.%s.%s.txt", base, host, id, stamp);
+        free(base);
+        free(dir);
+    } else {
+        char *p = expand_home(path);
+        free(path);
+        path = p;
+    }
+    char *full = full_path(path);
+    free(path);
+    bool append = lang_param_switch(ctx, "Append");
+    if (lang_param_switch(ctx, "NoClobber") && !append && access(full, F_OK) == 0) {
+        char *msg = rs_asprintf("The file '%s' already exists.", full);
+        lang_error *e =
+            cmd_error_new(ctx, msg, "NoClobber", "ResourceExists", "System.IO.IOException", cls);
+        free(msg);
+        free(full);
+        return lang_cmd_fail(I, ctx, e);
+    }
+    FILE *f = fopen(full, append ? "a" : "w");
+    if (!f) {
+        char *why = rs_asprintf("Could not find a part of the path '%s'.", full);
+        lang_status st = path_error(I, ctx, why, full, cls);
+        free(why);
+        free(full);
+        return st;
+    }
+    if (I->transcript) /* PowerShell nests transcripts; roomsys keeps one: the new file */
+        lang_transcript_end(I);
+    if (lang_param_switch(ctx, "UseMinimalHeader"))
+        fprintf(f,
+                "**********************\nPowerShell transcript start\nStart time: %s\n"
+                "**********************\n",
+                stamp);
+    else {
+        char host[256] = "localhost";
+        gethostname(host, sizeof host - 1);
+        const char *user = getenv("USER");
+        fprintf(f,
+                "**********************\nPowerShell transcript start\nStart time: %s\n"
+                "Username: %s\nMachine: %s\nHost Application: roomsys\nProcess ID: %ld\n"
+                "**********************\n",
+                stamp, user ? user : "", host, (long)getpid());
+    }
+    fflush(f);
+    transcript *t = rs_calloc(1, sizeof *t);
+    t->f = f;
+    t->path = full;
+    t->inner = I->host;
+    I->host.ud = t;
+    I->host.out = tr_out;
+    I->host.err = tr_err;
+    I->host.host = tr_host;
+    I->host.read_line = t->inner.read_line ? tr_read : tr_no_read;
+    I->transcript = t;
+    char *msg = rs_asprintf("Transcript started, output file is %s\n", full);
+    lang_host_text(I, msg, NULL);
+    free(msg);
+    return LANG_OK;
+}
+
+static lang_status cmd_stop_transcript(lang_interp *I, lang_cmdctx *ctx)
+{
+    transcript *t = I->transcript;
+    if (!t) {
+        lang_error *e = cmd_error_new(ctx,
+                                      "An error occurred stopping transcription: The host is not "
+                                      "currently transcribing.",
+                                      "InvalidOperation", "InvalidOperation",
+                                      "System.Management.Automation.PSInvalidOperationException",
+                                      "Microsoft.PowerShell.Commands.StopTranscriptCommand");
+        return lang_cmd_fail(I, ctx, e);
+    }
+    char *msg = rs_asprintf("Transcript stopped, output file is %s\n", t->path);
+    lang_transcript_end(I);
+    lang_host_text(I, msg, NULL);
+    free(msg);
+    return LANG_OK;
 }
 
 static lang_status cmd_out_file(lang_interp *I, lang_cmdctx *ctx)
@@ -2231,6 +2551,13 @@ void lang_register_builtins(lang_interp *I)
         {"Get-Date", cmd_get_date},
         {"New-TimeSpan", cmd_new_timespan},
         {"Out-GridView", cmd_out_gridview},
+        {"Add-Content", cmd_add_content},
+        {"Get-Random", cmd_get_random},
+        {"New-Guid", cmd_new_guid},
+        {"Get-Location", cmd_get_location},
+        {"Set-Location", cmd_set_location},
+        {"Start-Transcript", cmd_start_transcript},
+        {"Stop-Transcript", cmd_stop_transcript},
         {"Test-Path", cmd_test_path},
         {"Join-Path", cmd_join_path},
         {"Split-Path", cmd_split_path},

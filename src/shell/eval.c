@@ -2196,6 +2196,7 @@ void lang_interp_free(lang_interp *I)
 {
     if (!I)
         return;
+    lang_transcript_end(I); /* a transcript still open gets its footer, as at PowerShell's exit */
     while (I->scope && I->scope != I->global) {
         lang_scope *p = I->scope->parent;
         scope_free(I->scope);

@@ -137,6 +137,7 @@ struct fmt_state;
 
 struct lang_interp {
     lang_host host;
+    void *transcript; /* Start-Transcript's state (builtins.c), or NULL */
     lang_scope *global;
     lang_scope *scope; /* current */
     lang_cmd *cmds;
@@ -249,6 +250,8 @@ void lang_bound_free(lang_bound *b);
  * become their plain text; credentials and script blocks are refused (NULL
  * and *why set to a static reason). */
 json_t *lang_to_json(const lang_value *v, const char **why);
+/* Close an open Start-Transcript file with its footer and restore the host (NULL-safe). */
+void lang_transcript_end(lang_interp *I);
 /* Same with ConvertTo-Json's forms of DateTime and TimeSpan (PowerShell 7's). */
 json_t *lang_to_json_ps(const lang_value *v, const char **why);
 /* Convert a JSON value to a shell value (new reference); objects become

@@ -453,7 +453,9 @@ static void append_str_d(rs_buf *b, const lang_value *v, int depth)
          * ServiceName (their ToString()), so Format-List shows {contoso:X}. */
         static const char *const to_string_props[][2] = {
             {"Microsoft.Online.Administration.UserLicense", "AccountSkuId"},
-            {"Microsoft.Online.Administration.ServicePlan", "ServiceName"}};
+            {"Microsoft.Online.Administration.ServicePlan", "ServiceName"},
+            {"System.Guid", "Guid"},
+            {"System.Management.Automation.PathInfo", "Path"}};
         for (size_t k = 0; k < sizeof to_string_props / sizeof to_string_props[0]; k++)
             if (!strcmp(v->u.obj.type_name, to_string_props[k][0])) {
                 append_str_d(b, lang_prop_get(v, to_string_props[k][1], NULL), depth + 1);
