@@ -280,6 +280,27 @@ if (phase === 'provision') {
     await shot(page, '10b-user-licenses');
   });
 
+  await step('users: manage product licenses', async () => {
+    const frank = env('NOLOC2_UPN'), dave = env('NOROLE_UPN');
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByRole('table', { name: 'Active users' }).waitFor();
+    await page.getByLabel(`Select ${frank}`).check();
+    await page.getByLabel(`Select ${dave}`).check();
+    await page.getByRole('button', { name: /Manage product licenses \(2 selected\)/ }).click();
+    const form = page.getByRole('form', { name: 'Manage product licenses' });
+    await form.waitFor();
+    await form.getByLabel('Replace existing products').check();
+    await form.getByLabel(/^contoso:STANDARDPACK/).check();
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Licenses updated for 2 users.' }).waitFor();
+    const f = (await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: frank })).body.value[0];
+    const d = (await api(page, 'msol', 'Get-MsolUser', { UserPrincipalName: dave })).body.value[0];
+    const ids = (u) => (u.Licenses || []).map((l) => l.AccountSkuId || l).join(',');
+    ok(ids(f) === 'contoso:STANDARDPACK' && ids(d) === 'contoso:STANDARDPACK', '"Replace existing" left both users with exactly the chosen product', `${ids(f)} / ${ids(d)}`);
+    ok((await page.getByRole('list', { name: 'License changes' }).textContent()).includes('removed contoso:MCOSTANDARD'), 'the pane says what changed per user');
+    await shot(page, '06b-users-manage-licenses');
+  });
+
   await step('audit log', async () => {
     await page.getByRole('link', { name: 'Audit log', exact: true }).click();
     const t = page.getByRole('table', { name: 'Admin audit log' });

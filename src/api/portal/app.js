@@ -509,14 +509,25 @@ async function viewUsers() {
   let all = [];
   let page = 0;
   const per = 20;
+  const picked = new Set(); // selected UPNs, kept across pages and searches
+  const manage = h('section', { class: 'pane', hidden: true, 'aria-labelledby': 'manage-h' });
+  const manageBtn = h('button', { type: 'button', text: 'Manage product licenses', disabled: true,
+    onclick: () => managePane(manage, all.filter((u) => picked.has(u.UserPrincipalName)), async () => {
+      const r = await invoke('msol', 'Get-MsolUser', { All: true });
+      if (r.ok) { all = r.value.sort((a, b) => a.UserPrincipalName.localeCompare(b.UserPrincipalName)); render(); }
+    }) });
   function render() {
     const q = search.value.trim().toLowerCase();
     const rows = all.filter((u) => !q || (u.UserPrincipalName || '').toLowerCase().includes(q) || (u.DisplayName || '').toLowerCase().includes(q));
     const pages = Math.max(1, Math.ceil(rows.length / per));
     if (page >= pages) page = pages - 1;
     setStatus(st, `${rows.length} user${rows.length === 1 ? '' : 's'}.`);
-    list.replaceChildren(table('Active users', ['User principal name', 'Display name', 'Licenses', 'Usage location', 'Password never expires'],
+    manageBtn.disabled = picked.size === 0;
+    manageBtn.textContent = picked.size ? `Manage product licenses (${picked.size} selected)` : 'Manage product licenses';
+    list.replaceChildren(table('Active users', ['Select', 'User principal name', 'Display name', 'Licenses', 'Usage location', 'Password never expires'],
       rows.slice(page * per, page * per + per).map((u) => h('tr', {},
+        h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Select ${u.UserPrincipalName}`, checked: picked.has(u.UserPrincipalName),
+          onchange: (ev) => { if (ev.target.checked) picked.add(u.UserPrincipalName); else picked.delete(u.UserPrincipalName); render(); } })),
         h('td', {}, h('a', { href: '/portal/users/' + enc(u.UserPrincipalName), text: u.UserPrincipalName })),
         h('td', { text: u.DisplayName || '' }), h('td', { text: licenseIds(u).join(', ') }),
         h('td', { text: u.UsageLocation || '' }), h('td', { text: u.PasswordNeverExpires ? 'Yes' : 'No' })))));
@@ -528,11 +539,70 @@ async function viewUsers() {
   m.replaceChildren(h('h1', { text: 'Active users' }),
     h('form', { class: 'inline', role: 'search', onsubmit: (ev) => { ev.preventDefault(); page = 0; render(); } },
       field('user-search', 'Search users', search), h('button', { type: 'submit', text: 'Search' })),
-    shown, st, list, pager);
+    shown, st, h('div', { class: 'toolbar' }, manageBtn), list, pager, manage);
   const r = await invoke('msol', 'Get-MsolUser', { All: true }, shown);
   if (!r.ok) { setStatus(st, r.error, 'error'); return; }
-  all = r.value;
+  all = r.value.sort((a, b) => a.UserPrincipalName.localeCompare(b.UserPrincipalName));
   render();
+}
+
+// Users > Manage product licenses: add to or replace the licenses of the
+// selected users, one Set-MsolUserLicense each (atomic per user).
+async function managePane(pane, users, after) {
+  const skus = await invoke('msol', 'Get-MsolAccountSku', {});
+  const st = status();
+  const shown = cmdBox();
+  const results = h('ul', { 'aria-label': 'License changes' });
+  const add = h('input', { type: 'radio', name: 'manage-mode', value: 'add', checked: true });
+  const replace = h('input', { type: 'radio', name: 'manage-mode', value: 'replace' });
+  const loc = select([['', 'Choose…'], ...COUNTRIES], '');
+  const boxes = (skus.ok ? skus.value : []).map((s, i) => {
+    const b = h('input', { type: 'checkbox', id: `manage-sku-${i}` });
+    return { id: s.AccountSkuId, b, el: h('span', { class: 'check' }, b, h('label', { for: `manage-sku-${i}`, text: `${s.AccountSkuId} (${s.ActiveUnits - s.ConsumedUnits} available)` })) };
+  });
+  pane.hidden = false;
+  pane.replaceChildren(h('h2', { id: 'manage-h', text: `Manage product licenses for ${users.length} user${users.length === 1 ? '' : 's'}` }),
+    h('p', { text: users.map((u) => u.UserPrincipalName).join(', ') }),
+    status(skus.ok ? '' : skus.error, skus.ok ? '' : 'error'),
+    h('form', { 'aria-label': 'Manage product licenses', onsubmit: async (ev) => {
+      ev.preventDefault();
+      const chosen = boxes.filter((x) => x.b.checked).map((x) => x.id);
+      if (!chosen.length && add.checked) { setStatus(st, 'Choose at least one product to add.', 'error'); return; }
+      const missing = users.filter((u) => !u.UsageLocation);
+      if (missing.length && chosen.length && !loc.value) {
+        setStatus(st, `${missing.map((u) => u.UserPrincipalName).join(', ')} ha${missing.length > 1 ? 've' : 's'} no usage location. Choose a usage location first.`, 'error');
+        loc.focus();
+        return;
+      }
+      results.replaceChildren();
+      let bad = 0, changed = 0;
+      for (const u of users) {
+        const held = licenseIds(u);
+        const p = { UserPrincipalName: u.UserPrincipalName };
+        const a = chosen.filter((x) => !held.includes(x));
+        const r = replace.checked ? held.filter((x) => !chosen.includes(x)) : [];
+        if (a.length) p.AddLicenses = a;
+        if (r.length) p.RemoveLicenses = r;
+        if (!a.length && !r.length) { results.append(h('li', { class: 'res-pass', text: `${u.UserPrincipalName}: nothing to change` })); continue; }
+        if (a.length && !u.UsageLocation) {
+          const r0 = await invoke('msol', 'Set-MsolUser', { UserPrincipalName: u.UserPrincipalName, UsageLocation: loc.value });
+          if (!r0.ok) { bad++; results.append(h('li', { class: 'res-fail', text: `${u.UserPrincipalName}: ${r0.error}` })); continue; }
+          u.UsageLocation = loc.value;
+        }
+        const res = await invoke('msol', 'Set-MsolUserLicense', p, shown);
+        if (res.ok) { changed++; results.append(h('li', { class: 'res-pass', text: `${u.UserPrincipalName}: ${[a.length ? 'added ' + a.join(', ') : '', r.length ? 'removed ' + r.join(', ') : ''].filter(Boolean).join('; ')}` })); }
+        else { bad++; results.append(h('li', { class: 'res-fail', text: `${u.UserPrincipalName}: ${res.error}` })); }
+      }
+      setStatus(st, bad ? `${bad} of ${users.length} could not be changed.` : `Licenses updated for ${changed} user${changed === 1 ? '' : 's'}.`, bad ? 'error' : 'ok');
+      await after();
+    } },
+    h('fieldset', {}, h('legend', { text: 'How' }),
+      h('span', { class: 'check' }, add, h('label', { for: (add.id = 'manage-add'), text: 'Add to existing products' })),
+      h('span', { class: 'check' }, replace, h('label', { for: (replace.id = 'manage-replace'), text: 'Replace existing products' }))),
+    h('fieldset', {}, h('legend', { text: 'Products' }), h('div', { class: 'plans' }, boxes.map((x) => x.el))),
+    h('p', {}, field('manage-location', 'Usage location for users without one', loc)),
+    h('button', { type: 'submit', text: 'Save changes' })),
+  shown, st, results);
 }
 
 async function viewUser(id) {
