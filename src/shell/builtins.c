@@ -1202,6 +1202,49 @@ static size_t csv_record(const char **p, char delim, char ***fields)
     return n;
 }
 
+/* CSV text -> PSCustomObjects (strings) pushed onto out; the first record
+ * names the columns unless header (a string or strings) does; #TYPE lines
+ * are skipped. */
+static void csv_parse(const char *text, char delim, lang_value *hv, lang_list *out)
+{
+    const char *p = text;
+    char **hdr = NULL;
+    size_t nh = 0;
+    if (hv) {
+        lang_list hl = {0};
+        lang_list_push_enum(&hl, hv);
+        nh = hl.n;
+        hdr = rs_malloc((nh ? nh : 1) * sizeof(char *));
+        for (size_t k = 0; k < nh; k++)
+            hdr[k] = lang_to_str(hl.v[k]);
+        lang_list_clear(&hl);
+    } else {
+        while (*p == '#') /* #TYPE line */
+            while (*p && *p++ != '\n')
+                ;
+        if (*p)
+            nh = csv_record(&p, delim, &hdr);
+    }
+    while (*p) {
+        if (*p == '\n' || *p == '\r') {
+            p++;
+            continue;
+        }
+        char **f;
+        size_t nf = csv_record(&p, delim, &f);
+        lang_value *o = lang_object_new(NULL);
+        for (size_t k = 0; k < nh; k++)
+            lang_prop_set_take(o, hdr[k], k < nf ? lang_str(f[k]) : NULL);
+        for (size_t k = 0; k < nf; k++)
+            free(f[k]);
+        free(f);
+        lang_list_push_take(out, o);
+    }
+    for (size_t k = 0; k < nh; k++)
+        free(hdr[k]);
+    free(hdr);
+}
+
 static lang_status cmd_import_csv(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list paths = {0};
@@ -1220,43 +1263,7 @@ static lang_status cmd_import_csv(lang_interp *I, lang_cmdctx *ctx)
             free(path);
             continue;
         }
-        const char *p = text;
-        char **hdr = NULL;
-        size_t nh = 0;
-        lang_value *hv = lang_param(ctx, "Header");
-        if (hv) {
-            lang_list hl = {0};
-            lang_list_push_enum(&hl, hv);
-            nh = hl.n;
-            hdr = rs_malloc((nh ? nh : 1) * sizeof(char *));
-            for (size_t k = 0; k < nh; k++)
-                hdr[k] = lang_to_str(hl.v[k]);
-            lang_list_clear(&hl);
-        } else {
-            while (*p == '#') /* #TYPE line */
-                while (*p && *p++ != '\n')
-                    ;
-            if (*p)
-                nh = csv_record(&p, delim, &hdr);
-        }
-        while (*p) {
-            if (*p == '\n' || *p == '\r') {
-                p++;
-                continue;
-            }
-            char **f;
-            size_t nf = csv_record(&p, delim, &f);
-            lang_value *o = lang_object_new(NULL);
-            for (size_t k = 0; k < nh; k++)
-                lang_prop_set_take(o, hdr[k], k < nf ? lang_str(f[k]) : NULL);
-            for (size_t k = 0; k < nf; k++)
-                free(f[k]);
-            free(f);
-            lang_list_push_take(ctx->out, o);
-        }
-        for (size_t k = 0; k < nh; k++)
-            free(hdr[k]);
-        free(hdr);
+        csv_parse(text, delim, lang_param(ctx, "Header"), ctx->out);
         free(text);
         free(path);
     }
@@ -1273,6 +1280,82 @@ static void csv_field(rs_buf *b, const char *s)
         rs_buf_putc(b, *s);
     }
     rs_buf_putc(b, '"');
+}
+
+/* CSV text of the objects in items (PowerShell 7: every field quoted, the
+ * first object's properties are the columns, no #TYPE line). */
+static void csv_text(rs_buf *b, lang_list *items, char delim, bool header)
+{
+    lang_value *first = NULL;
+    for (size_t i = 0; i < items->n && !first; i++)
+        if (items->v[i] && (items->v[i]->type == LV_OBJECT || items->v[i]->type == LV_HASH))
+            first = items->v[i];
+    if (!first)
+        return;
+    if (header) {
+        for (size_t k = 0; k < first->u.obj.n; k++) {
+            if (k)
+                rs_buf_putc(b, delim);
+            csv_field(b, first->u.obj.props[k].name);
+        }
+        rs_buf_putc(b, '\n');
+    }
+    for (size_t i = 0; i < items->n; i++) {
+        lang_value *o = items->v[i];
+        if (!o || (o->type != LV_OBJECT && o->type != LV_HASH))
+            continue;
+        for (size_t k = 0; k < first->u.obj.n; k++) {
+            if (k)
+                rs_buf_putc(b, delim);
+            lang_value *v = lang_prop_get(o, first->u.obj.props[k].name, NULL);
+            char *t = v && v->type == LV_ARRAY ? rs_strdup("System.Object[]") : lang_to_str(v);
+            csv_field(b, t);
+            free(t);
+        }
+        rs_buf_putc(b, '\n');
+    }
+}
+
+static lang_status cmd_convertto_csv(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *d = param_str(ctx, "Delimiter");
+    char delim = d && *d ? d[0] : ',';
+    free(d);
+    rs_buf b = {0};
+    csv_text(&b, &items, delim, !lang_param_switch(ctx, "NoHeader"));
+    for (char *line = b.data; line && *line;) {
+        char *nl = strchr(line, '\n');
+        lang_list_push_take(ctx->out, lang_str_n(line, nl ? (size_t)(nl - line) : strlen(line)));
+        line = nl ? nl + 1 : line + strlen(line);
+    }
+    rs_buf_free(&b);
+    lang_list_clear(&items);
+    return LANG_OK;
+}
+
+static lang_status cmd_convertfrom_csv(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *d = param_str(ctx, "Delimiter");
+    char delim = d && *d ? d[0] : ',';
+    free(d);
+    rs_buf b = {0};
+    for (size_t i = 0; i < items.n; i++) {
+        char *t = lang_to_str(items.v[i]);
+        rs_buf_puts(&b, t);
+        rs_buf_putc(&b, '\n');
+        free(t);
+    }
+    if (b.data)
+        csv_parse(b.data, delim, lang_param(ctx, "Header"), ctx->out);
+    rs_buf_free(&b);
+    lang_list_clear(&items);
+    return LANG_OK;
 }
 
 static lang_status cmd_export_csv(lang_interp *I, lang_cmdctx *ctx)
@@ -1304,34 +1387,7 @@ static lang_status cmd_export_csv(lang_interp *I, lang_cmdctx *ctx)
         return st;
     }
     rs_buf b = {0};
-    lang_value *first = NULL;
-    for (size_t i = 0; i < items.n && !first; i++)
-        if (items.v[i] && (items.v[i]->type == LV_OBJECT || items.v[i]->type == LV_HASH))
-            first = items.v[i];
-    if (first) {
-        if (!append || ftell(f) == 0) {
-            for (size_t k = 0; k < first->u.obj.n; k++) {
-                if (k)
-                    rs_buf_putc(&b, delim);
-                csv_field(&b, first->u.obj.props[k].name);
-            }
-            rs_buf_putc(&b, '\n');
-        }
-        for (size_t i = 0; i < items.n; i++) {
-            lang_value *o = items.v[i];
-            if (!o || (o->type != LV_OBJECT && o->type != LV_HASH))
-                continue;
-            for (size_t k = 0; k < first->u.obj.n; k++) {
-                if (k)
-                    rs_buf_putc(&b, delim);
-                lang_value *v = lang_prop_get(o, first->u.obj.props[k].name, NULL);
-                char *s = v && v->type == LV_ARRAY ? rs_strdup("System.Object[]") : lang_to_str(v);
-                csv_field(&b, s);
-                free(s);
-            }
-            rs_buf_putc(&b, '\n');
-        }
-    }
+    csv_text(&b, &items, delim, !append || ftell(f) == 0);
     if (b.data)
         fputs(b.data, f);
     fclose(f);
@@ -2552,6 +2608,8 @@ void lang_register_builtins(lang_interp *I)
         {"New-TimeSpan", cmd_new_timespan},
         {"Out-GridView", cmd_out_gridview},
         {"Add-Content", cmd_add_content},
+        {"ConvertTo-Csv", cmd_convertto_csv},
+        {"ConvertFrom-Csv", cmd_convertfrom_csv},
         {"Get-Random", cmd_get_random},
         {"New-Guid", cmd_new_guid},
         {"Get-Location", cmd_get_location},

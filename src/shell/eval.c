@@ -2089,14 +2089,17 @@ int lang_run_script(lang_interp *I, const char *name, const char *text, size_t l
         return lang_exit_status(I);
     }
     if (name) {
-        lang_value *path = lang_str(name);
+        /* PowerShell's $PSCommandPath / $PSScriptRoot are absolute */
+        char *abs = realpath(name, NULL);
+        lang_value *path = lang_str(abs ? abs : name);
         lang_set_global(I, "PSCommandPath", path);
         lang_unref(path);
-        char *dir = rs_strdup(name);
+        char *dir = rs_strdup(abs ? abs : name);
+        free(abs);
         char *slash = strrchr(dir, '/');
         if (slash)
             *slash = '\0';
-        lang_value *root = lang_str(slash ? dir : ".");
+        lang_value *root = lang_str(slash ? (slash == dir ? "/" : dir) : ".");
         lang_set_global(I, "PSScriptRoot", root);
         lang_unref(root);
         free(dir);

@@ -1,5 +1,6 @@
 # Start-/Stop-Transcript (the file gets host, output, warnings and errors between
-# its header and footer), Add-Content, Get-Random, New-Guid, Get-/Set-Location.
+# its header and footer), Add-Content, Get-Random, New-Guid, Get-/Set-Location,
+# ConvertTo-Csv, ConvertFrom-Csv.
 Start-Transcript -Path "$env:TESTDIR/run.log"
 Write-Host "host line"
 'output line'
@@ -25,3 +26,10 @@ Set-Location $env:TESTDIR
 "$(Get-Location)" -eq $env:TESTDIR
 Test-Path log.txt
 Set-Location /no/such/dir
+# ConvertTo-Csv / ConvertFrom-Csv (PowerShell 7: every field quoted, no #TYPE line)
+$r = Import-Csv (Join-Path $PSScriptRoot rooms.csv)
+$r | Select-Object Name, Capacity -First 2 | ConvertTo-Csv -NoTypeInformation
+$r | Select-Object Name -First 1 | ConvertTo-Csv -NoHeader
+("a;b", "1;2", "3;4" | ConvertFrom-Csv -Delimiter ";").b -join ","
+("x,y" | ConvertFrom-Csv -Header A, B).B
+($r | ConvertTo-Csv | ConvertFrom-Csv | Where-Object Building -eq North).Name -join ','
