@@ -164,11 +164,9 @@ typedef struct sip_msg {
     int status_code;
     sip_str reason;
 
-    sip_header hdrs[SIP_MAX_HEADERS];
-    int nhdrs;
+    int nhdrs; /* hdrs[0..nhdrs) */
 
-    sip_via vias[SIP_MAX_VIAS];
-    int nvias;
+    int nvias;   /* vias[0..nvias) */
     int via_err; /* a Via header failed to parse */
 
     sip_nameaddr from, to;
@@ -179,7 +177,6 @@ typedef struct sip_msg {
     sip_str cseq_method;
     int has_cseq;
 
-    sip_contact contacts[SIP_MAX_CONTACTS];
     int ncontacts;     /* kept in contacts[] */
     int contact_total; /* all contacts seen (may exceed SIP_MAX_CONTACTS) */
     int contact_star;  /* "Contact: *" */
@@ -189,8 +186,7 @@ typedef struct sip_msg {
     int64_t content_length; /* -1 absent */
     int max_forwards;       /* -1 absent or out of range */
 
-    sip_auth auth[SIP_MAX_AUTH];
-    int nauth;
+    int nauth; /* auth[0..nauth) */
 
     sip_str body;
 
@@ -199,6 +195,13 @@ typedef struct sip_msg {
     size_t len;
     char *arena;
     size_t arena_used, arena_cap;
+
+    /* The arrays come last: sip_msg_parse zeroes only what precedes hdrs
+     * (about 1 KiB, not 12), and fills each element it counts in full. */
+    sip_header hdrs[SIP_MAX_HEADERS];
+    sip_via vias[SIP_MAX_VIAS];
+    sip_contact contacts[SIP_MAX_CONTACTS];
+    sip_auth auth[SIP_MAX_AUTH];
 } sip_msg;
 
 /* Parse one message from buf[0..len). Never returns NULL: check kind and

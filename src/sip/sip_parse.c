@@ -231,6 +231,7 @@ static void parse_contact(sip_msg *m, sip_str v)
     const char *p = v.s, *e = v.s + v.len;
     for (;;) {
         sip_contact tmp, *c = m->ncontacts < SIP_MAX_CONTACTS ? &m->contacts[m->ncontacts] : &tmp;
+        memset(c, 0, sizeof *c);
         if (sip__parse_nameaddr(&p, e, &c->na) < 0) {
             fail(m, 400, "Bad Contact");
             return;
@@ -760,7 +761,8 @@ static void parse_start_line(sip_msg *m, const char *s, const char *e)
 sip_msg *sip_msg_parse(const char *buf, size_t len, unsigned flags)
 {
     sip__ctype_init();
-    sip_msg *m = rs_calloc(1, sizeof *m);
+    sip_msg *m = rs_malloc(sizeof *m);
+    memset(m, 0, offsetof(sip_msg, hdrs)); /* the arrays are filled as counted */
     m->expires = -1;
     m->content_length = -1;
     m->max_forwards = -1;
@@ -823,6 +825,7 @@ sip_msg *sip_msg_parse(const char *buf, size_t len, unsigned flags)
             continue;
         }
         sip_header *h = &m->hdrs[m->nhdrs++];
+        memset(h, 0, sizeof *h);
         h->name.s = n;
         h->name.len = (size_t)(ne - n);
         h->value = trim(c + 1, hend);

@@ -9,8 +9,11 @@
 #include <string.h>
 
 /* 2^18 chains: about one entry each at 10,000 answers/s kept 32 s within
- * the default budget, so a lookup touches one or two cache lines. */
-enum { TXC_BUCKETS = 1 << 18 };
+ * the default budget, so a lookup touches one or two cache lines. The cache
+ * is split into TXC_SHARDS shards by hash, each with its own lock, FIFO and
+ * share of the byte budget, so receive threads rarely wait for each other;
+ * chain i belongs to shard i % TXC_SHARDS. */
+enum { TXC_BUCKETS = 1 << 18, TXC_SHARDS = 64 };
 
 /* One allocation per entry: the struct, then the key, then the response. */
 typedef struct txc_ent {
@@ -36,13 +39,22 @@ typedef struct txc_claim {
     char key[];
 } txc_claim;
 
-struct sip__txc {
+typedef struct txc_shard {
     pthread_mutex_t mu;
     txc_claim *claims; /* at most one per thread calling sip_receive() */
-    txc_ent **buckets;
     txc_ent *head, *tail;
     size_t bytes, max_bytes;
+} txc_shard;
+
+struct sip__txc {
+    txc_ent **buckets; /* chain i is guarded by shards[i % TXC_SHARDS].mu */
+    txc_shard shards[TXC_SHARDS];
 };
+
+static txc_shard *shard_of(sip__txc *t, uint64_t h)
+{
+    return &t->shards[h % TXC_SHARDS];
+}
 
 static uint64_t hash_bytes(const char *s, size_t n)
 {
@@ -62,9 +74,11 @@ static size_t ent_size(const txc_ent *e)
 sip__txc *sip__txc_new(size_t max_bytes)
 {
     sip__txc *t = rs_calloc(1, sizeof *t);
-    pthread_mutex_init(&t->mu, NULL);
     t->buckets = rs_calloc(TXC_BUCKETS, sizeof *t->buckets);
-    t->max_bytes = max_bytes;
+    for (int i = 0; i < TXC_SHARDS; i++) {
+        pthread_mutex_init(&t->shards[i].mu, NULL);
+        t->shards[i].max_bytes = max_bytes / TXC_SHARDS;
+    }
     return t;
 }
 
@@ -77,37 +91,40 @@ void sip__txc_free(sip__txc *t)
 {
     if (!t)
         return;
-    txc_ent *e = t->head;
-    while (e) {
-        txc_ent *n = e->fnext;
-        ent_free(e);
-        e = n;
+    for (int i = 0; i < TXC_SHARDS; i++) {
+        txc_shard *sh = &t->shards[i];
+        txc_ent *e = sh->head;
+        while (e) {
+            txc_ent *n = e->fnext;
+            ent_free(e);
+            e = n;
+        }
+        while (sh->claims) {
+            txc_claim *n = sh->claims->next;
+            free(sh->claims);
+            sh->claims = n;
+        }
+        pthread_mutex_destroy(&sh->mu);
     }
-    while (t->claims) {
-        txc_claim *n = t->claims->next;
-        free(t->claims);
-        t->claims = n;
-    }
-    pthread_mutex_destroy(&t->mu);
     free(t->buckets);
     free(t);
 }
 
-/* Remove the oldest entry (lock held). */
-static void pop_head(sip__txc *t)
+/* Remove the shard's oldest entry (its lock held). */
+static void pop_head(txc_shard *sh)
 {
-    txc_ent *e = t->head;
-    t->head = e->fnext;
-    if (!t->head)
-        t->tail = NULL;
+    txc_ent *e = sh->head;
+    sh->head = e->fnext;
+    if (!sh->head)
+        sh->tail = NULL;
     *e->hprev = e->hnext;
     if (e->hnext)
         e->hnext->hprev = e->hprev;
-    t->bytes -= ent_size(e);
+    sh->bytes -= ent_size(e);
     ent_free(e);
 }
 
-/* Copy a cached answer into out (lock held); 1 on a hit. */
+/* Copy a cached answer into out (the shard's lock held); 1 on a hit. */
 static int get_locked(sip__txc *t, uint64_t h, const char *key, size_t keylen, int64_t now,
                       sip_reply *out)
 {
@@ -130,9 +147,10 @@ static int get_locked(sip__txc *t, uint64_t h, const char *key, size_t keylen, i
 int sip__txc_get(sip__txc *t, const char *key, size_t keylen, int64_t now, sip_reply *out)
 {
     uint64_t h = hash_bytes(key, keylen);
-    pthread_mutex_lock(&t->mu);
+    txc_shard *sh = shard_of(t, h);
+    pthread_mutex_lock(&sh->mu);
     int hit = get_locked(t, h, key, keylen, now, out);
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&sh->mu);
     return hit;
 }
 
@@ -144,22 +162,23 @@ int sip__txc_claim(sip__txc *t, const char *key, size_t keylen, int64_t now, sip
     mine->keylen = keylen;
     memcpy(mine->key, key, keylen);
     int r = 0;
-    pthread_mutex_lock(&t->mu);
+    txc_shard *sh = shard_of(t, h);
+    pthread_mutex_lock(&sh->mu);
     if (get_locked(t, h, key, keylen, now, out)) {
         r = 1;
     } else {
-        for (txc_claim *k = t->claims; k; k = k->next)
+        for (txc_claim *k = sh->claims; k; k = k->next)
             if (k->hash == h && k->keylen == keylen && memcmp(k->key, key, keylen) == 0) {
                 r = -1;
                 break;
             }
         if (r == 0) {
-            mine->next = t->claims;
-            t->claims = mine;
+            mine->next = sh->claims;
+            sh->claims = mine;
             mine = NULL;
         }
     }
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&sh->mu);
     free(mine);
     return r;
 }
@@ -168,8 +187,9 @@ void sip__txc_release(sip__txc *t, const char *key, size_t keylen)
 {
     uint64_t h = hash_bytes(key, keylen);
     txc_claim *gone = NULL;
-    pthread_mutex_lock(&t->mu);
-    for (txc_claim **pp = &t->claims; *pp; pp = &(*pp)->next) {
+    txc_shard *sh = shard_of(t, h);
+    pthread_mutex_lock(&sh->mu);
+    for (txc_claim **pp = &sh->claims; *pp; pp = &(*pp)->next) {
         txc_claim *k = *pp;
         if (k->hash == h && k->keylen == keylen && memcmp(k->key, key, keylen) == 0) {
             *pp = k->next;
@@ -177,7 +197,7 @@ void sip__txc_release(sip__txc *t, const char *key, size_t keylen)
             break;
         }
     }
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&sh->mu);
     free(gone);
 }
 
@@ -199,28 +219,32 @@ void sip__txc_put(sip__txc *t, const char *key, size_t keylen, int64_t expires_a
     memcpy(e->dst_ip, r->dst_ip, sizeof e->dst_ip);
     e->dst_port = r->dst_port;
     e->status = r->status;
-    pthread_mutex_lock(&t->mu);
+    txc_shard *sh = shard_of(t, e->hash);
+    pthread_mutex_lock(&sh->mu);
     txc_ent **b = &t->buckets[e->hash % TXC_BUCKETS];
     e->hnext = *b;
     if (*b)
         (*b)->hprev = &e->hnext;
     e->hprev = b;
     *b = e;
-    if (t->tail)
-        t->tail->fnext = e;
+    if (sh->tail)
+        sh->tail->fnext = e;
     else
-        t->head = e;
-    t->tail = e;
-    t->bytes += ent_size(e);
-    while (t->bytes > t->max_bytes && t->head)
-        pop_head(t);
-    pthread_mutex_unlock(&t->mu);
+        sh->head = e;
+    sh->tail = e;
+    sh->bytes += ent_size(e);
+    while (sh->bytes > sh->max_bytes && sh->head != e) /* the newest always stays */
+        pop_head(sh);
+    pthread_mutex_unlock(&sh->mu);
 }
 
 void sip__txc_sweep(sip__txc *t, int64_t now)
 {
-    pthread_mutex_lock(&t->mu);
-    while (t->head && t->head->expires_at <= now)
-        pop_head(t);
-    pthread_mutex_unlock(&t->mu);
+    for (int i = 0; i < TXC_SHARDS; i++) {
+        txc_shard *sh = &t->shards[i];
+        pthread_mutex_lock(&sh->mu);
+        while (sh->head && sh->head->expires_at <= now)
+            pop_head(sh);
+        pthread_mutex_unlock(&sh->mu);
+    }
 }
