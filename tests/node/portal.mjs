@@ -310,6 +310,11 @@ if (phase === 'provision') {
       ok(text.includes(c), `the audit log lists ${c} run from the portal`);
     ok(text.includes(ADMIN), 'the portal\'s actions are audited under the signed-in admin');
     ok(!text.includes(ROOM_PW) && !text.includes('Qz7-Newpass-8'), 'no password is in the audit log');
+    await page.getByLabel('Cmdlets', { exact: true }).fill('Set-Place');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: /^1 entry\.$/ }).waitFor();
+    const rows = await t.getByRole('row').allTextContents();
+    ok(rows.length === 2 && rows[1].includes('Set-Place') && rows[1].includes('-Building North'), 'the audit log filters by cmdlet and shows the parameters', rows.join('\n'));
     await shot(page, '11-audit');
   });
 
@@ -372,6 +377,13 @@ if (phase === 'provision') {
   const { ctx, page } = await newPage();
   await step('registered', async () => {
     await signIn(page, ADMIN, ADMIN_PW);
+    await page.getByLabel('Search rooms').fill('Conf Room 7');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: /^1 room mailbox\.$/ }).waitFor();
+    await page.getByLabel('Search rooms').fill('no such room');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('status').filter({ hasText: /^0 room mailboxes\.$/ }).waitFor();
+    ok(true, 'the rooms search finds the room by name and nothing for another');
     await page.goto('/portal/rooms/' + encodeURIComponent(ROOM));
     await page.getByRole('table', { name: 'Readiness checklist' }).waitFor();
     const reg = await rowResult(page, 'Registered').textContent();
