@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <glob.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1011,13 +1012,16 @@ static lang_status cmd_sort_object(lang_interp *I, lang_cmdctx *ctx)
     return st;
 }
 
+/* Measure-Object: PowerShell 7's GenericMeasureInfo (Count, Average, Sum,
+ * Maximum, Minimum, StandardDeviation, Property); the statistics not asked
+ * for are $null. -AllStats asks for all of them. */
 static lang_status cmd_measure_object(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
     items_of(ctx, "InputObject", &items);
     char *pname = param_str(ctx, "Property");
-    double sum = 0, mx = 0, mn = 0;
-    size_t count = 0;
+    double sum = 0, sumsq = 0, mx = 0, mn = 0;
+    size_t count = 0, nnum = 0;
     bool any = false;
     for (size_t i = 0; i < items.n; i++) {
         if (!items.v[i])
@@ -1030,6 +1034,8 @@ static lang_status cmd_measure_object(lang_interp *I, lang_cmdctx *ctx)
         if (v && lang_to_number(v, &iv, &dv, &isd)) {
             double x = isd ? dv : (double)iv;
             sum += x;
+            sumsq += x * x;
+            nnum++;
             if (!any || x > mx)
                 mx = x;
             if (!any || x < mn)
@@ -1038,16 +1044,24 @@ static lang_status cmd_measure_object(lang_interp *I, lang_cmdctx *ctx)
         }
         lang_unref(v);
     }
+    bool all = lang_param_switch(ctx, "AllStats");
+    bool want_avg = all || lang_param_switch(ctx, "Average");
+    bool want_sum = all || lang_param_switch(ctx, "Sum");
+    bool want_max = all || lang_param_switch(ctx, "Maximum");
+    bool want_min = all || lang_param_switch(ctx, "Minimum");
+    bool want_sd = all || lang_param_switch(ctx, "StandardDeviation");
     lang_value *o = lang_object_new("Microsoft.PowerShell.Commands.GenericMeasureInfo");
     lang_prop_set_take(o, "Count", lang_int((int64_t)count));
-    bool want_avg = lang_param_switch(ctx, "Average"), want_sum = lang_param_switch(ctx, "Sum");
-    bool want_max = lang_param_switch(ctx, "Maximum"), want_min = lang_param_switch(ctx, "Minimum");
     lang_prop_set_take(o, "Average", want_avg && count ? lang_double(sum / (double)count) : NULL);
     lang_prop_set_take(o, "Sum",
                        want_sum ? (sum == (int64_t)sum ? lang_int((int64_t)sum) : lang_double(sum))
                                 : NULL);
     lang_prop_set_take(o, "Maximum", want_max && any ? lang_double(mx) : NULL);
     lang_prop_set_take(o, "Minimum", want_min && any ? lang_double(mn) : NULL);
+    /* the sample standard deviation, as PowerShell computes it */
+    double var = nnum > 1 ? (sumsq - sum * sum / (double)nnum) / (double)(nnum - 1) : 0;
+    lang_prop_set_take(o, "StandardDeviation",
+                       want_sd && nnum ? lang_double(var > 0 ? sqrt(var) : 0) : NULL);
     lang_prop_set_take(o, "Property", pname ? lang_str(pname) : NULL);
     lang_list_push_take(ctx->out, o);
     free(pname);

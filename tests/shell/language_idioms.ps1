@@ -18,5 +18,7 @@ $rooms = Import-Csv rooms.csv
 $rooms | Sort-Object Building, @{ Expression = { [int]$_.Capacity }; Descending = $true } |
     ForEach-Object { "$($_.Building) $($_.Capacity)" }
 $rooms | Select-Object Name, @{ N = 'Seats'; E = { [int]$_.Capacity * 2 } } -First 2
+2, 4, 4, 4, 5, 5, 7, 9 | Measure-Object -AllStats | Format-List
+($rooms | Measure-Object -Property Capacity -Sum -StandardDeviation).StandardDeviation
 $rooms | Out-GridView -Title Rooms
 'after'
