@@ -1464,6 +1464,63 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+/* ---- System.Diagnostics.Stopwatch ---- */
+
+typedef struct stopwatch {
+    int64_t acc_ns;   /* time measured before the last Start */
+    int64_t start_ns; /* monotonic time of the last Start */
+    bool running;
+} stopwatch;
+
+static void sw_free(void *p)
+{
+    free(p);
+}
+
+static const lang_native_type sw_native = {"stopwatch", sw_free};
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static lang_value *stopwatch_new(bool start)
+{
+    lang_value *o = lang_object_new("System.Diagnostics.Stopwatch");
+    stopwatch *w = rs_calloc(1, sizeof *w);
+    if (start) {
+        w->running = true;
+        w->start_ns = mono_ns();
+    }
+    lang_object_set_native(o, &sw_native, w);
+    return o;
+}
+
+static int64_t sw_elapsed_ns(const stopwatch *w)
+{
+    return w->acc_ns + (w->running ? mono_ns() - w->start_ns : 0);
+}
+
+/* Elapsed (TimeSpan), ElapsedMilliseconds, ElapsedTicks (ns: Frequency is 1e9 on
+ * Linux), IsRunning; NULL with *found false for anything else. */
+static lang_value *stopwatch_member(const stopwatch *w, const char *name, bool *found)
+{
+    *found = true;
+    int64_t ns = sw_elapsed_ns(w);
+    if (rs_streq_ci(name, "Elapsed"))
+        return lang_timespan(ns / 100);
+    if (rs_streq_ci(name, "ElapsedMilliseconds"))
+        return lang_int(ns / 1000000);
+    if (rs_streq_ci(name, "ElapsedTicks"))
+        return lang_int(ns);
+    if (rs_streq_ci(name, "IsRunning"))
+        return lang_bool(w->running);
+    *found = false;
+    return NULL;
+}
+
 lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
 {
     (void)I;
@@ -1488,6 +1545,12 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
         return NULL;
     }
     case LV_OBJECT: {
+        const stopwatch *w = lang_object_native(v, &sw_native);
+        if (w) {
+            lang_value *m = stopwatch_member(w, name, &found);
+            if (found)
+                return m;
+        }
         lang_value *r = lang_prop_get(v, name, &found);
         if (found)
             return lang_ref(r);
@@ -2040,7 +2103,25 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
             return LANG_OK;
         }
         break;
-    case LV_OBJECT:
+    case LV_OBJECT: {
+        stopwatch *w = lang_object_native(v, &sw_native);
+        if (w && (rs_streq_ci(name, "Start") || rs_streq_ci(name, "Stop") ||
+                  rs_streq_ci(name, "Reset") || rs_streq_ci(name, "Restart"))) {
+            int64_t now = mono_ns();
+            if (rs_streq_ci(name, "Stop") && w->running) {
+                w->acc_ns += now - w->start_ns;
+                w->running = false;
+            } else if (rs_streq_ci(name, "Start") && !w->running) {
+                w->start_ns = now;
+                w->running = true;
+            } else if (rs_streq_ci(name, "Reset") || rs_streq_ci(name, "Restart")) {
+                w->acc_ns = 0;
+                w->running = rs_streq_ci(name, "Restart");
+                w->start_ns = now;
+            }
+            return LANG_OK;
+        }
+    }
         if (rs_streq_ci(name, "GetNetworkCredential") && lang_is_type(v, "pscredential")) {
             lang_value *pw = lang_prop_get(v, "Password", NULL);
             lang_value *nc = lang_object_new("System.Net.NetworkCredential");
@@ -2245,6 +2326,11 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
         }
         *res = lang_make_credential(user, pw);
         free(user);
+        return LANG_OK;
+    }
+    if (!strcmp(t, "diagnostics.stopwatch") &&
+        (rs_streq_ci(name, "StartNew") || rs_streq_ci(name, "new"))) {
+        *res = stopwatch_new(rs_streq_ci(name, "StartNew"));
         return LANG_OK;
     }
     if ((!strcmp(t, "collections.arraylist") || !strncmp(t, "collections.generic.list[", 25)) &&

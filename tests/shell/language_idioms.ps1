@@ -20,5 +20,11 @@ $rooms | Sort-Object Building, @{ Expression = { [int]$_.Capacity }; Descending 
 $rooms | Select-Object Name, @{ N = 'Seats'; E = { [int]$_.Capacity * 2 } } -First 2
 2, 4, 4, 4, 5, 5, 7, 9 | Measure-Object -AllStats | Format-List
 ($rooms | Measure-Object -Property Capacity -Sum -StandardDeviation).StandardDeviation
+$sw = [System.Diagnostics.Stopwatch]::StartNew()
+$sw.IsRunning
+$sw.Stop()
+$frozen = $sw.Elapsed.Ticks
+"$($sw.IsRunning) $($sw.Elapsed.Ticks -eq $frozen) $($sw.ElapsedMilliseconds -ge 0) $($sw.Elapsed.GetType().Name)"
+$sw.Restart(); $sw.IsRunning
 $rooms | Out-GridView -Title Rooms
 'after'
