@@ -143,6 +143,9 @@ static void login_page(api_resp *r, int status, const char *msg, const char *upn
         if (!strncmp(m, "{{message}}", 11)) {
             html_escape(&b, msg ? msg : "");
             s = m + 11;
+        } else if (!strncmp(m, "{{kind}}", 8)) {
+            rs_buf_puts(&b, status < 400 ? "info" : "error");
+            s = m + 8;
         } else if (!strncmp(m, "{{upn}}", 7)) {
             html_escape(&b, upn ? upn : "");
             s = m + 7;
