@@ -12,6 +12,7 @@
 #include "directory.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 
 #include "../base/rs_log.h"
 #include "../base/rs_util.h"
+
+#define SWEEP_EVERY 256u /* grants between two sweeps of expired tokens */
 
 void rs_grant_clear(rs_grant *g)
 {
@@ -475,6 +478,43 @@ static rs_status grant_client(store_t *st, const dir_settings *ds, const rs_gran
     return rc;
 }
 
+typedef struct sweep_ctx {
+    json_t *ids;
+    int64_t now;
+} sweep_ctx;
+
+static int collect_expired(void *ud, const char *id, json_t *doc)
+{
+    sweep_ctx *c = ud;
+    if (json_integer_value(json_object_get(doc, "ExpiresMs")) <= c->now)
+        json_array_append_new(c->ids, json_string(id));
+    return 0;
+}
+
+int dir_oauth_sweep(store_t *st, int64_t now_ms)
+{
+    static const char *const kinds[] = {"session", "refresh"};
+    int n = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        sweep_ctx c = {.ids = json_array(), .now = now_ms};
+        /* ids first, deletions after: no change while the store iterates */
+        if (store_each(st, "", kinds[k], collect_expired, &c, NULL) == RS_OK &&
+            json_array_size(c.ids) && store_begin(st, NULL) == RS_OK) {
+            size_t i;
+            json_t *v;
+            json_array_foreach(c.ids, i, v)
+            {
+                if (store_del(st, "", kinds[k], json_string_value(v), NULL) == RS_OK)
+                    n++;
+            }
+            if (store_commit(st, NULL) != RS_OK)
+                n = 0;
+        }
+        json_decref(c.ids);
+    }
+    return n;
+}
+
 rs_status dir_oauth_grant(store_t *st, const dir_settings *ds, dir_lockout *lo,
                           const rs_grant_req *rq, int refresh_lifetime_s, rs_grant *out,
                           rs_err *err)
@@ -492,9 +532,20 @@ rs_status dir_oauth_grant(store_t *st, const dir_settings *ds, dir_lockout *lo,
                      "AADSTS70003: The app requested an unsupported grant type "
                      "'%.64s'.",
                      rq->grant ? rq->grant : "");
-    if (rc != RS_OK)
+    if (rc != RS_OK) {
         rs_grant_clear(out);
-    return rc;
+        return rc;
+    }
+    /* Tokens nobody presents again (refresh tokens never redeemed, access
+     * tokens never checked after expiry) would stay forever: every
+     * SWEEP_EVERY grants, expired ones are deleted. */
+    static atomic_uint grants;
+    if (atomic_fetch_add(&grants, 1) % SWEEP_EVERY == SWEEP_EVERY - 1) {
+        int n = dir_oauth_sweep(st, rs_time_now_ms());
+        if (n)
+            rs_log(RS_LOG_DEBUG, NULL, "removed %d expired token(s)", n);
+    }
+    return RS_OK;
 }
 
 rs_status dir_token_issue(store_t *st, const dir_settings *ds, dir_lockout *lo, const char *src_ip,

@@ -133,6 +133,9 @@ rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_
 rs_status dir_oauth_grant(store_t *st, const dir_settings *ds, dir_lockout *lo,
                           const rs_grant_req *rq, int refresh_lifetime_s, rs_grant *out,
                           rs_err *err);
+/* Delete expired access and refresh tokens (dir_oauth_grant does it every few
+ * hundred grants). Returns how many. */
+int dir_oauth_sweep(store_t *st, int64_t now_ms);
 /* The service a scope names (exchange, sfb, msol, graph; static) or NULL. */
 const char *dir_scope_service(const char *scope);
 /* Is `word` one of the space-separated scopes (case-insensitive)? */

@@ -174,6 +174,17 @@ static void test_refresh_rotation(void **state)
     rs_grant_clear(&g3);
     rs_grant_clear(&g4);
 
+    /* expired tokens are swept; live ones stay */
+    rs_grant live;
+    assert_int_equal(grant(&pw, &live, &e, 600), RS_OK);
+    assert_int_equal(grant(&pw, &g4, &e, 0), RS_OK);
+    assert_true(stored_as_hash("refresh", g4.refresh_token));
+    assert_true(dir_oauth_sweep(st, rs_time_now_ms() + 1) >= 1);
+    assert_false(stored_as_hash("refresh", g4.refresh_token));
+    assert_true(stored_as_hash("session", g4.access_token));
+    assert_true(stored_as_hash("refresh", live.refresh_token));
+    rs_grant_clear(&live);
+    rs_grant_clear(&g4);
     /* expired (lifetime 0: expires at once) */
     assert_int_equal(grant(&pw, &g4, &e, 0), RS_OK);
     rt.refresh_token = g4.refresh_token;
