@@ -293,6 +293,21 @@ static char *token_body(oauth_state *s, const api_req *q, const rs_grant *g, con
     return body;
 }
 
+/* RFC 6749 scope characters (plus the space between scopes), at most 1 KiB;
+ * NULL is fine. */
+static bool scope_chars_ok(const char *s)
+{
+    if (!s)
+        return true;
+    size_t n = 0;
+    for (; s[n]; n++) {
+        unsigned char c = (unsigned char)s[n];
+        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+            return false;
+    }
+    return n <= 1024;
+}
+
 static bool form_content_type(const api_req *q)
 {
     const char *ct = api_form_get_ci(q->headers, "Content-Type");
@@ -358,6 +373,18 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
     }
     const char *scope = api_form_get(&f, "scope");
     const char *client_id = api_form_get(&f, "client_id");
+    if (!scope_chars_ok(scope)) { /* RFC 6749 section 3.3: printable ASCII, no '"' or '\\' */
+        aad_error(q, r, 400, "invalid_scope", 70011,
+                  "The provided value for the input parameter 'scope' is not valid. Scopes are "
+                  "printable ASCII words separated by spaces.");
+        goto done;
+    }
+    if (client_id && (strlen(client_id) > 256 || !scope_chars_ok(client_id))) {
+        aad_error(q, r, 400, "invalid_request", 900144,
+                  "The request body must contain the following parameter: 'client_id' (a "
+                  "printable ASCII application id).");
+        goto done;
+    }
     const char *ci = api_form_get(&f, "client_info");
     rs_grant_req rq = {
         .grant = grant,

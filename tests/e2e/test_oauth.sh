@@ -58,6 +58,8 @@ code=$("${C[@]}" "$B/$T/oauth2/v2.0/authorize?client_id=x&response_type=code")
 check "authorize: a clear AAD error naming the supported grants" bash -c "test $code = 400 && grep -q 'client_credentials grant' '$WORK/body'"
 code=$("${C[@]}" "$B/$T/oauth2/v2.0/token")
 check "GET on the token endpoint: 405" test "$code" = 405
+code=$(form $T grant_type=password "username=admin@$T" "password=$(cat "$WORK/admin.password")" "scope=$(printf 'https://graph.microsoft.com/.default\xff')")
+check "a scope outside printable ASCII: invalid_scope, no token" test "$code:$(jqb .error):$(jqb .access_token)" = "400:invalid_scope:null"
 code=$(form $T grant_type=authorization_code code=x)
 check "an unsupported grant: AADSTS70003 (as before)" test "$code:$(jqb .error)" = "400:unsupported_grant_type"
 
