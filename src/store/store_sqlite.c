@@ -14,6 +14,7 @@
 #include "../base/rs_log.h"
 #include "../base/rs_metrics.h"
 #include "../base/rs_util.h"
+#include "store_doccache.h"
 
 static const char *const migrations[] = {
     /* 1 */
@@ -45,6 +46,7 @@ struct store {
     int depth;            /* nesting of begin/commit by the lock owner */
     int dirty;            /* the open transaction wrote something */
     _Atomic uint64_t gen; /* store_generation(): bumped after every commit that wrote */
+    store_doccache *docs; /* parsed documents (roomsys.db only; store_doccache.h) */
     struct {
         const char *sql;
         sqlite3_stmt *s;
@@ -140,6 +142,8 @@ static rs_status open_db(const char *path, int durable, store_t **out, rs_err *e
         }
         rs_log(RS_LOG_INFO, NULL, "store: applied migration %d", v + 1);
     }
+    if (durable)
+        st->docs = store_doccache_new(2048);
     *out = st;
     return RS_OK;
 fail:
@@ -164,6 +168,7 @@ void store_close(store_t *st)
     for (int i = 0; i < st->ncache; i++)
         sqlite3_finalize(st->cache[i].s);
     sqlite3_close_v2(st->db);
+    store_doccache_free(st->docs);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -287,22 +292,43 @@ rs_status store_get(store_t *st, const char *tenant, const char *kind, const cha
                     rs_err *err)
 {
     *out = NULL;
+    /* Under the lock, the generation is exact: every write holds the lock and
+     * bumps it before releasing, or marks our own open transaction dirty (then
+     * the cache is not used: it does not know what we wrote). */
+    pthread_mutex_lock(&st->lock);
+    uint64_t gen = store_generation(st);
+    int cacheable = st->docs && !st->dirty;
+    if (cacheable && (*out = store_doccache_get(st->docs, gen, tenant, kind, id))) {
+        pthread_mutex_unlock(&st->lock);
+        return RS_OK;
+    }
     sqlite3_stmt *s = prep(st, "SELECT doc FROM objects WHERE tenant=? AND kind=? AND id=?", err);
-    if (!s)
+    if (!s) {
+        pthread_mutex_unlock(&st->lock);
         return RS_ESTORE;
+    }
     bind_texts(s, 3, (const char *[]){tenant, kind, id});
     rs_status rc = RS_ENOTFOUND;
     int r = sqlite3_step(s);
     if (r == SQLITE_ROW) {
         *out = parse_doc((const char *)sqlite3_column_text(s, 0));
         rc = *out ? RS_OK : rs_errf(err, RS_ESTORE, "corrupt document %s/%s", kind, id);
+        if (*out && cacheable)
+            store_doccache_put(st->docs, gen, tenant, kind, id, *out,
+                               (size_t)sqlite3_column_bytes(s, 0));
     } else if (r != SQLITE_DONE) {
         rc = db_err(st, err, "get");
     } else {
         rs_errf(err, RS_ENOTFOUND, "%s '%s' not found", kind, id);
     }
     done(st, s);
+    pthread_mutex_unlock(&st->lock);
     return rc;
+}
+
+store_doccache *store_doccache_of(struct store *st)
+{
+    return st->docs;
 }
 
 /* Run a write statement and release it; every write goes through here. */
