@@ -180,6 +180,9 @@ if [ "$have_msal" = 1 ]; then
     check "acquireTokenSilent without force: served from msal's cache" test "$(jq -r .silentFromCache "$WORK/ropc.json")" = true
     msal silent "$B" $T 11111111-2222-4333-8444-555555555555 "$WORK/msal-cache.json" > "$WORK/silent1.json"
     check "a later msal run refreshes from its saved cache" test "$(jq -r .ok "$WORK/silent1.json")" = true
+    msal ropc "$B" organizations 11111111-2222-4333-8444-555555555555 confrm1@$T 'Qz7-Renewed-9' "$WORK/msal-org.json" > "$WORK/ropc_org.json"
+    check "msal with the /organizations authority: the tenant comes from the user name" test "$(jq -r 'select(.ok) | .homeAccountId' "$WORK/ropc_org.json")" = "$ROOM_OID.$TID"
+    check "... and refreshes there" test "$(jq -r .refreshed "$WORK/ropc_org.json")" = true
     rs block <<'PS'
 $cred = Get-Credential admin@contoso.onmicrosoft.com
 Connect-MsolService -Credential $cred
