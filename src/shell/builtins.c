@@ -1989,7 +1989,7 @@ static lang_status cmd_convertfrom_json(lang_interp *I, lang_cmdctx *ctx)
         free(msg);
         return lang_cmd_error(I, ctx, e);
     }
-    lang_value *v = lang_from_json(j, NULL);
+    lang_value *v = lang_from_json_ps(j);
     json_decref(j);
     lang_list_push_enum(ctx->out, v);
     lang_unref(v);

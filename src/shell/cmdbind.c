@@ -552,7 +552,33 @@ static bool is_date_annotation(json_t *obj, const char *key)
     return t && (!strcmp(t, "#DateTimeOffset") || !strcmp(t, "#DateTime"));
 }
 
-static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
+/* ConvertFrom-Json (PowerShell 7, Json.NET's date handling): a string that is
+ * an ISO 8601 date and time becomes a DateTime — Utc with "Z", Local with an
+ * offset (converted), Unspecified without a zone. NULL when it is not one. */
+static lang_value *json_date(const char *s, size_t n)
+{
+    if (n < 19 || n > 40 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':')
+        return NULL;
+    for (int k = 0; k < 19; k++)
+        if (k != 4 && k != 7 && k != 10 && k != 13 && k != 16 && !isdigit((unsigned char)s[k]))
+            return NULL;
+    int64_t ticks;
+    int kind;
+    if (!lang_dt_parse(s, &ticks, &kind))
+        return NULL;
+    lang_value *d = lang_datetime(ticks, kind);
+    if (s[n - 1] == 'Z') {
+        lang_value *u = lang_dt_to_utc(d);
+        lang_unref(d);
+        return u;
+    }
+    return d;
+}
+
+static lang_value *from_json_depth(json_t *j, const char *type_name, int depth, bool ps_dates);
+
+static lang_value *from_json_depth(json_t *j, const char *type_name, int depth, bool ps_dates)
 {
     if (!j || depth > 64)
         return NULL;
@@ -567,13 +593,16 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
         return lang_int(json_integer_value(j));
     case JSON_REAL:
         return lang_double(json_real_value(j));
-    case JSON_STRING:
-        return lang_str_n(json_string_value(j), json_string_length(j));
+    case JSON_STRING: {
+        lang_value *d = ps_dates ? json_date(json_string_value(j), json_string_length(j)) : NULL;
+        return d ? d : lang_str_n(json_string_value(j), json_string_length(j));
+    }
     case JSON_ARRAY: {
         lang_value *a = lang_array_new();
         size_t i;
         json_t *e;
-        json_array_foreach(j, i, e) lang_array_push_take(a, from_json_depth(e, NULL, depth + 1));
+        json_array_foreach(j, i, e)
+            lang_array_push_take(a, from_json_depth(e, NULL, depth + 1, ps_dates));
         return a;
     }
     case JSON_OBJECT: {
@@ -582,6 +611,10 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
         json_t *e;
         json_object_foreach(j, k, e)
         {
+            if (ps_dates) { /* ConvertFrom-Json: user JSON, every key is a property */
+                lang_prop_set_take(o, k, from_json_depth(e, NULL, depth + 1, true));
+                continue;
+            }
             if (strchr(k, '@'))
                 continue; /* OData annotations */
             if (json_is_string(e) && is_date_annotation(j, k)) {
@@ -600,11 +633,12 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
                 size_t i;
                 json_t *x;
                 json_array_foreach(e, i, x) lang_array_push_take(
-                    a, from_json_depth(x, json_is_object(x) ? nt : NULL, depth + 1));
+                    a, from_json_depth(x, json_is_object(x) ? nt : NULL, depth + 1, ps_dates));
                 lang_prop_set_take(o, k, a);
                 continue;
             }
-            lang_prop_set_take(o, k, from_json_depth(e, json_is_object(e) ? nt : NULL, depth + 1));
+            lang_prop_set_take(
+                o, k, from_json_depth(e, json_is_object(e) ? nt : NULL, depth + 1, ps_dates));
         }
         return o;
     }
@@ -614,7 +648,12 @@ static lang_value *from_json_depth(json_t *j, const char *type_name, int depth)
 
 lang_value *lang_from_json(json_t *j, const char *type_name)
 {
-    return from_json_depth(j, type_name, 0);
+    return from_json_depth(j, type_name, 0, false);
+}
+
+lang_value *lang_from_json_ps(json_t *j)
+{
+    return from_json_depth(j, NULL, 0, true);
 }
 
 /* ---- running a server cmdlet ---- */

@@ -258,6 +258,9 @@ json_t *lang_to_json_ps(const lang_value *v, const char **why);
  * PSCustomObjects of type type_name (NULL: hashtable-like PSCustomObject);
  * keys containing '@' are annotations, used for DateTime display. */
 lang_value *lang_from_json(json_t *j, const char *type_name);
+/* ConvertFrom-Json's conversion (PowerShell 7): every key is a property (no
+ * annotations), and ISO 8601 date-time strings become DateTime values. */
+lang_value *lang_from_json_ps(json_t *j);
 /* ShouldProcess for ctx's cmdlet (target borrowed, may be NULL). For a cmdlet
  * that changes something (CF_CHANGES): -WhatIf (or $WhatIfPreference) writes
  * PowerShell's "What if: Performing the operation ..." line and sets *go false;

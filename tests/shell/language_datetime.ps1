@@ -58,3 +58,8 @@ $Error[0].FullyQualifiedErrorId
 [datetime]::DaysInMonth(2024, 2)
 [datetime]::IsLeapYear(2100)
 $d.AddDays(1) -gt $d
+# ConvertFrom-Json turns ISO 8601 date-times into DateTime (PowerShell 7):
+# Z -> Utc, an offset -> Local, none -> Unspecified; other strings stay text
+$o = '{"when":"2026-11-29T11:30:05Z","local":"2026-11-29T11:30:05.5+02:00","plain":"2026-11-29T11:30:05","text":"2026-11-29","@odata.context":"kept","n":[{"d":"2024-01-02T03:04:05"}]}' | ConvertFrom-Json
+"$($o.when.Kind) $($o.when.Hour) $($o.local.Kind) $($o.local.ToUniversalTime().ToString('HH:mm:ss.f')) $($o.plain.Kind) $($o.text.GetType().Name) $($o.'@odata.context') $($o.n[0].d.Year)"
+($d | ConvertTo-Json | ConvertFrom-Json) -eq $d
