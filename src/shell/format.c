@@ -8,6 +8,7 @@
 #include "cmdlet_table.h"
 #include "datetime.h"
 #include "interp.h"
+#include "ops.h"
 #include "rs_util.h"
 
 #define ENUM_LIMIT 4
@@ -685,17 +686,24 @@ static void push_items(fmt_state *f, lang_value **items, size_t n);
 
 void fmt_push(fmt_state *f, lang_value **items, size_t n)
 {
-    bool spans = false;
-    for (size_t i = 0; i < n && !spans; i++)
-        spans = items[i] && items[i]->type == LV_TIMESPAN;
-    if (!spans) {
+    /* values shown through a snapshot of their properties: TimeSpans, Stopwatches */
+    bool conv_any = false;
+    for (size_t i = 0; i < n && !conv_any; i++) {
+        lang_value *snap = lang_dynamic_snapshot(items[i]);
+        conv_any = (items[i] && items[i]->type == LV_TIMESPAN) || snap;
+        lang_unref(snap);
+    }
+    if (!conv_any) {
         push_items(f, items, n);
         return;
     }
     lang_value **conv = rs_calloc(n, sizeof *conv);
-    for (size_t i = 0; i < n; i++)
-        conv[i] = items[i] && items[i]->type == LV_TIMESPAN ? timespan_object(items[i])
-                                                            : lang_ref(items[i]);
+    for (size_t i = 0; i < n; i++) {
+        lang_value *snap = lang_dynamic_snapshot(items[i]);
+        conv[i] = snap                                        ? snap
+                  : items[i] && items[i]->type == LV_TIMESPAN ? timespan_object(items[i])
+                                                              : lang_ref(items[i]);
+    }
     push_items(f, conv, n);
     for (size_t i = 0; i < n; i++)
         lang_unref(conv[i]);

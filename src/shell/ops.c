@@ -1521,6 +1521,21 @@ static lang_value *stopwatch_member(const stopwatch *w, const char *name, bool *
     return NULL;
 }
 
+lang_value *lang_dynamic_snapshot(const lang_value *v)
+{
+    const stopwatch *w = v && v->type == LV_OBJECT ? lang_object_native(v, &sw_native) : NULL;
+    if (!w)
+        return NULL;
+    lang_value *o = lang_object_new("System.Diagnostics.Stopwatch");
+    static const char *const props[] = {"IsRunning", "Elapsed", "ElapsedMilliseconds",
+                                        "ElapsedTicks"};
+    for (size_t k = 0; k < sizeof props / sizeof props[0]; k++) {
+        bool found;
+        lang_prop_set_take(o, props[k], stopwatch_member(w, props[k], &found));
+    }
+    return o;
+}
+
 lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
 {
     (void)I;

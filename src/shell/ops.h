@@ -39,4 +39,8 @@ lang_value *lang_make_credential(const char *user, lang_value *password);
 /* Is v of the type named `type` (-is)? */
 bool lang_is_type(const lang_value *v, const char *type);
 
+/* For display: a snapshot object of the properties of a value whose members
+ * are computed when read (a Stopwatch), or NULL for any other value. */
+lang_value *lang_dynamic_snapshot(const lang_value *v);
+
 #endif
