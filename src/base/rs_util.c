@@ -423,6 +423,47 @@ void rs_hmac_sha256(const void *key, size_t keylen, const void *data, size_t n,
     gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, keylen, data, n, out);
 }
 
+struct rs_hmac {
+    gnutls_hmac_hd_t keyed; /* key absorbed, no data: copied for each message */
+    unsigned char key[64];  /* for the fallback when a copy cannot be made */
+    size_t keylen;
+};
+
+rs_hmac *rs_hmac_new(const void *key, size_t keylen)
+{
+    if (keylen > sizeof((rs_hmac *)0)->key)
+        return NULL;
+    rs_hmac *h = rs_calloc(1, sizeof *h);
+    memcpy(h->key, key, keylen);
+    h->keylen = keylen;
+    if (gnutls_hmac_init(&h->keyed, GNUTLS_MAC_SHA256, key, keylen) < 0) {
+        rs_hmac_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void rs_hmac_sign(const rs_hmac *h, const void *data, size_t n, unsigned char out[32])
+{
+    gnutls_hmac_hd_t c = gnutls_hmac_copy(h->keyed);
+    if (!c) {
+        rs_hmac_sha256(h->key, h->keylen, data, n, out);
+        return;
+    }
+    gnutls_hmac(c, data, n);
+    gnutls_hmac_deinit(c, out);
+}
+
+void rs_hmac_free(rs_hmac *h)
+{
+    if (!h)
+        return;
+    if (h->keyed)
+        gnutls_hmac_deinit(h->keyed, NULL);
+    rs_wipe(h->key, sizeof h->key);
+    free(h);
+}
+
 bool rs_ct_equal(const void *a, const void *b, size_t n)
 {
     const volatile unsigned char *x = a, *y = b;

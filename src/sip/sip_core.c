@@ -128,6 +128,12 @@ rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_o
         rs_sha256(o->secret, o->secret_len, c->secret);
     else
         rs_random(c->secret, sizeof c->secret);
+    c->nonce_key = rs_hmac_new(c->secret, sizeof c->secret);
+    if (!c->nonce_key) {
+        sip_core_free(c);
+        return rs_errf(err, RS_EINTERNAL, "sip: cannot set up the nonce HMAC key");
+    }
+    memcpy(&c->tag_seed, c->secret + 24, sizeof c->tag_seed);
     if (o->log_key && o->log_key_len)
         rs_sha256(o->log_key, o->log_key_len, c->log_key);
     else
@@ -176,6 +182,7 @@ void sip_core_free(sip_core *c)
     sip__loc_free(c->loc);
     sip__txc_free(c->txc);
     sip__rate_free(c->rate);
+    rs_hmac_free(c->nonce_key);
     rs_wipe(c->secret, sizeof c->secret);
     rs_wipe(c->log_key, sizeof c->log_key);
     free(c);
@@ -258,25 +265,24 @@ static void put_top_via(rs_buf *b, const sip_via *v, const sip_recv_info *ri)
     rs_buf_puts(b, "\r\n");
 }
 
-/* A To tag derived from the request so retransmissions get the same one. */
+/* A To tag derived from the request so retransmissions get the same one:
+ * 64-bit FNV-1a over Call-ID, From tag and top branch, seeded per process. A
+ * tag only has to be unique (RFC 3261 section 19.3), nothing trusts it, so it
+ * needs no MAC; every response carries one. */
 static void make_tag(const sip_core *c, const sip_msg *m, char out[17])
 {
-    unsigned char mac[32];
     sip_str br = m->nvias ? m->vias[0].branch : (sip_str){NULL, 0};
-    size_t need = m->call_id.len + m->from.tag.len + br.len + 3, o = 0;
-    char stack[512];
-    char *k = need <= sizeof stack ? stack : rs_malloc(need);
     const sip_str parts[3] = {m->call_id, m->from.tag, br};
+    uint64_t h = 14695981039346656037ULL ^ c->tag_seed;
     for (int i = 0; i < 3; i++) {
-        if (parts[i].len)
-            memcpy(k + o, parts[i].s, parts[i].len);
-        o += parts[i].len;
-        k[o++] = '\n';
+        for (size_t k = 0; k < parts[i].len; k++)
+            h = (h ^ (unsigned char)parts[i].s[k]) * 1099511628211ULL;
+        h = (h ^ '\n') * 1099511628211ULL;
     }
-    rs_hmac_sha256(c->secret, sizeof c->secret, k, o, mac);
-    if (k != stack)
-        free(k);
-    rs_hex(mac, 8, out);
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(h >> (56 - 8 * i));
+    rs_hex(b, 8, out);
 }
 
 void sip__resp_begin(sip_core *c, const sip_msg *m, const sip_recv_info *ri, int code,

@@ -104,7 +104,7 @@ static void nonce_mac(const sip_core *c, const unsigned char *head, sip_str ruri
     b[o++] = '\0';
     memcpy(b + o, src_ip, ipl);
     o += ipl;
-    rs_hmac_sha256(c->secret, sizeof c->secret, b, o, mac);
+    rs_hmac_sign(c->nonce_key, b, o, mac);
     if (b != stack)
         free(b);
 }

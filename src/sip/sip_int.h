@@ -125,6 +125,8 @@ struct sip_core {
     sip_provider prov;
 
     unsigned char secret[32];
+    rs_hmac *nonce_key; /* HMAC keyed with secret: signs and checks nonces */
+    uint64_t tag_seed;  /* from secret: To tags (not a secret's job, see make_tag) */
     unsigned char log_key[32];
     sip_digest_alg algs[2];
     int nalgs;

@@ -543,27 +543,35 @@ static void parse_tokens(sip_msg *m, sip_str v, int allow_empty)
     }
 }
 
+#define HDR(name, compact, id)                                                                     \
+    {                                                                                              \
+        name, sizeof name - 1, compact, id                                                         \
+    }
 static const struct {
     const char *name;
+    size_t len;
     char compact;
     sip_hdr_id id;
 } hdr_names[] = {
-    {"Via", 'v', SIP_HDR_VIA},
-    {"From", 'f', SIP_HDR_FROM},
-    {"To", 't', SIP_HDR_TO},
-    {"Call-ID", 'i', SIP_HDR_CALL_ID},
-    {"CSeq", 0, SIP_HDR_CSEQ},
-    {"Contact", 'm', SIP_HDR_CONTACT},
-    {"Expires", 0, SIP_HDR_EXPIRES},
-    {"Content-Length", 'l', SIP_HDR_CONTENT_LENGTH},
-    {"Authorization", 0, SIP_HDR_AUTHORIZATION},
-    {"Require", 0, SIP_HDR_REQUIRE},
-    {"Proxy-Require", 0, SIP_HDR_PROXY_REQUIRE},
-    {"Supported", 'k', SIP_HDR_SUPPORTED},
-    {"Max-Forwards", 0, SIP_HDR_MAX_FORWARDS},
-    {"Content-Type", 'c', SIP_HDR_CONTENT_TYPE},
+    HDR("Via", 'v', SIP_HDR_VIA),
+    HDR("From", 'f', SIP_HDR_FROM),
+    HDR("To", 't', SIP_HDR_TO),
+    HDR("Call-ID", 'i', SIP_HDR_CALL_ID),
+    HDR("CSeq", 0, SIP_HDR_CSEQ),
+    HDR("Contact", 'm', SIP_HDR_CONTACT),
+    HDR("Expires", 0, SIP_HDR_EXPIRES),
+    HDR("Content-Length", 'l', SIP_HDR_CONTENT_LENGTH),
+    HDR("Authorization", 0, SIP_HDR_AUTHORIZATION),
+    HDR("Require", 0, SIP_HDR_REQUIRE),
+    HDR("Proxy-Require", 0, SIP_HDR_PROXY_REQUIRE),
+    HDR("Supported", 'k', SIP_HDR_SUPPORTED),
+    HDR("Max-Forwards", 0, SIP_HDR_MAX_FORWARDS),
+    HDR("Content-Type", 'c', SIP_HDR_CONTENT_TYPE),
 };
+#undef HDR
 
+/* Every header line goes through here: compare lengths and first letters
+ * before the case-insensitive comparison. */
 static sip_hdr_id header_id(sip_str name)
 {
     if (name.len == 1) {
@@ -573,8 +581,10 @@ static sip_hdr_id header_id(sip_str name)
                 return hdr_names[i].id;
         return SIP_HDR_OTHER;
     }
+    char first = (char)(name.s[0] | 0x20);
     for (size_t i = 0; i < sizeof hdr_names / sizeof *hdr_names; i++)
-        if (sip__str_ieq(name, hdr_names[i].name))
+        if (hdr_names[i].len == name.len && (hdr_names[i].name[0] | 0x20) == first &&
+            sip__str_ieq(name, hdr_names[i].name))
             return hdr_names[i].id;
     return SIP_HDR_OTHER;
 }
