@@ -325,13 +325,13 @@ typedef struct racer {
 static void *race(void *arg)
 {
     racer *r = arg;
-    while (!atomic_load(r->stop)) {
+    do { /* at least one lookup, however late the thread starts */
         sfb_signin s;
         if (signin_cache_lookup(r->c, AOR, AOR, REALM, rs_time_now_ms(), &s) != RS_OK || !s.known ||
             strlen(s.ha1_md5) != 32 || (s.refusal && strcmp(s.refusal, "not_enabled") != 0))
             r->bad++;
         r->lookups++;
-    }
+    } while (!atomic_load(r->stop));
     return NULL;
 }
 
