@@ -48,7 +48,9 @@ WORKERS=${WORKERS:-$CORES}
 HTTP_THREADS=${HTTP_THREADS:-2}
 NGINX_WORKERS=${NGINX_WORKERS:-$((HTTP_THREADS + WORKERS))}
 BUILD=${BUILD:-$ROOT/build-bench-api}
-for tool in wrk nginx curl jq python3 openssl; do
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)} # /usr/sbin is not on every PATH
+[ -x "$NGINX" ] || { echo "nginx is missing (scripts/deps.sh installs it)" >&2; exit 1; }
+for tool in wrk curl jq python3 openssl; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 done
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/roomsys-apibench.XXXXXX")
@@ -264,7 +266,7 @@ http {
     }
 }
 NGX
-nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
+"$NGINX" -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/stdout.log" 2>&1 &
 NGINX_PID=$!
 N=https://127.0.0.1:$NGINX_PORT
 for _ in $(seq 1 100); do
@@ -366,7 +368,7 @@ run_wrk "${KINDS[0]%%|*}" "roomsysd, token cache off" "$B" "${KINDS[0]}"
 python3 "$ROOT/bench/api/summarize.py" --results "$WORK/results.jsonl" \
     --conns "$CONNS" --duration "$DURATION" --cores "$CORES" --workers "$WORKERS" \
     --http-threads "$HTTP_THREADS" --nginx-workers "$NGINX_WORKERS" \
-    --tls "$TLS_VERSION $TLS_CIPHER ${TLS_GROUP:-}" --nginx "$(nginx -v 2>&1 | sed 's/^nginx version: //')" \
+    --tls "$TLS_VERSION $TLS_CIPHER ${TLS_GROUP:-}" --nginx "$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')" \
     --wrk "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)" \
     --version "$("$ROOMSYSD" --version 2>/dev/null | head -1) ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null))" \
     --log-level "${LOG_LEVEL:-info}" \
