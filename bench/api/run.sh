@@ -365,6 +365,8 @@ write_conf 0
 start_daemon
 run_wrk "${KINDS[0]%%|*}" "roomsysd, token cache off" "$B" "${KINDS[0]}"
 
+DOCS_ARGS=()
+[ "$WRITE_DOCS" = 1 ] && DOCS_ARGS=(--docs "$ROOT/docs/benchmarks.md")
 python3 "$ROOT/bench/api/summarize.py" --results "$WORK/results.jsonl" \
     --conns "$CONNS" --duration "$DURATION" --cores "$CORES" --workers "$WORKERS" \
     --http-threads "$HTTP_THREADS" --nginx-workers "$NGINX_WORKERS" \
@@ -374,4 +376,4 @@ python3 "$ROOT/bench/api/summarize.py" --results "$WORK/results.jsonl" \
     --log-level "${LOG_LEVEL:-info}" \
     --command "bench/api/run.sh$([ "$QUICK" = 1 ] && echo ' --quick')" \
     "${NOTES[@]/#/--note=}" \
-    $([ "$WRITE_DOCS" = 1 ] && echo --docs "$ROOT/docs/benchmarks.md")
+    "${DOCS_ARGS[@]}"
