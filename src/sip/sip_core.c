@@ -118,6 +118,13 @@ rs_status sip_core_new(const sip_settings *s, const sip_provider *p, const sip_o
         c->pools[i].fqdn = dup_lower(s->pools[i].fqdn);
         c->pools[i].address = dup_address(s->pools[i].address);
         rs_lower(c->pools[i].address);
+        /* a Request-URI may name any of the pool's addresses */
+        c->pools[i].addrs = rs_calloc(SIP__MAX_ADDRS, sizeof *c->pools[i].addrs);
+        c->pools[i].naddrs = sip__split_addresses(c->pools[i].address, c->pools[i].addrs);
+        if (c->pools[i].naddrs == 0) { /* not a list of literals: keep it as one name */
+            snprintf(c->pools[i].addrs[0], sizeof c->pools[i].addrs[0], "%s", c->pools[i].address);
+            c->pools[i].naddrs = 1;
+        }
         c->pools[i].backup = s->pools[i].backup_fqdn && *s->pools[i].backup_fqdn
                                  ? dup_lower(s->pools[i].backup_fqdn)
                                  : NULL;
@@ -174,6 +181,7 @@ void sip_core_free(sip_core *c)
     for (int i = 0; i < c->npools; i++) {
         free(c->pools[i].fqdn);
         free(c->pools[i].address);
+        free(c->pools[i].addrs);
         free(c->pools[i].backup);
     }
     free(c->pools);

@@ -111,8 +111,10 @@ typedef struct sip__pool_st {
 
 typedef struct sip__pool {
     char *fqdn;
-    char *address; /* without brackets */
-    char *backup;  /* NULL when none */
+    char *address;     /* the configured list, lower case (one or more addresses) */
+    char (*addrs)[46]; /* each listen address, without brackets */
+    int naddrs;
+    char *backup; /* NULL when none */
     int udp_port;
     int tcp_port; /* stream ports the server bound (0: none); set before traffic */
     int tls_port;

@@ -28,9 +28,10 @@ static int ruri_is_ours(sip_core *c, const sip_msg *m, const sip_recv_info *ri)
     for (int i = 0; i < c->npools; i++) {
         if (strcmp(host, c->pools[i].fqdn) == 0)
             return 1;
-        if (strcmp(host, c->pools[i].address) == 0 &&
-            (u->port < 0 || u->port == c->pools[i].udp_port || u->port == ri->local_port))
-            return 1;
+        for (int a = 0; a < c->pools[i].naddrs; a++)
+            if (strcmp(host, c->pools[i].addrs[a]) == 0 &&
+                (u->port < 0 || u->port == c->pools[i].udp_port || u->port == ri->local_port))
+                return 1;
     }
     if (u->host_ipv6)
         return 0;

@@ -127,7 +127,7 @@ static const sip_pool_listen t_pools[] = {
      .address = "127.0.0.1",
      .udp_port = 5060,
      .backup_fqdn = "pool01b.contoso.com"},
-    {.fqdn = "pool02.contoso.com", .address = "127.0.0.2", .udp_port = 5060},
+    {.fqdn = "pool02.contoso.com", .address = "127.0.0.2, [2001:db8::2]", .udp_port = 5060},
 };
 
 static T_UNUSED sip_core *t_core_opts(const char *algorithms, int nonce_lifetime)

@@ -206,6 +206,9 @@ static void test_request_uri(void **state)
         {"sip:127.0.0.3:5060", 403},
         {"sip:contoso.onmicrosoft.com:5060", 401},
         {"sip:[::1]:5060", 403},
+        {"sip:[2001:db8::2]:5060", 401}, /* a pool's second address */
+        {"sip:[2001:DB8::2]", 401},
+        {"sip:[2001:db8::3]:5060", 403},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         t_ua u;
