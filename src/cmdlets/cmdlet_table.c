@@ -668,6 +668,9 @@ static const cmdlet_param_t get_place_params[] = {
 };
 static const char *const place_view[] = {"Identity", "Capacity", "Building", "Floor", NULL};
 
+/* Distribution groups and room lists. */
+#include "cmdlet_params_groups.inc"
+
 /* Shell-local parameter arrays. */
 #include "cmdlet_params_local.inc"
 
@@ -887,6 +890,8 @@ const cmdlet_def_t cmdlet_table[] = {
         "Microsoft.Exchange.Management.RecipientTasks.Place", place_view,
         "Get-Place -Type Room | Format-List Identity,Building,Floor,Capacity"),
 
+#include "cmdlet_table_groups.inc"
+
 #include "cmdlet_table_local.inc"
 };
 
@@ -977,6 +982,10 @@ static const struct {
     {"Remove-MsolServicePrincipalCredential", "Remove Service Principal Credential",
      "AppPrincipalId"},
     {"Set-Place", "Set Place", "Identity"},
+    {"New-DistributionGroup", "Create Distribution Group", "Name"},
+    {"Remove-DistributionGroup", "Remove Distribution Group", "Identity"},
+    {"Add-DistributionGroupMember", "Add Distribution Group Member", "Identity"},
+    {"Remove-DistributionGroupMember", "Remove Distribution Group Member", "Identity"},
     {"Export-Csv", "Export-Csv", "Path"},
     {"Set-Content", "Set Content", "Path"},
     {"Add-Content", "Add Content", "Path"},

@@ -51,6 +51,7 @@ extern const handler_entry role_handlers[];     /* msol: roles and access rights
 extern const handler_entry calendar_handlers[]; /* exchange: calendar processing */
 extern const handler_entry app_handlers[];      /* msol: service principals (handlers_apps.c) */
 extern const handler_entry place_handlers[];    /* exchange: Set-Place, Get-Place */
+extern const handler_entry group_handlers[];    /* exchange: distribution groups, room lists */
 
 /* Only a Global Administrator changes an account that holds an admin role
  * (directory.md section 8); RS_OK or ACCESS_DENIED naming both users. */

@@ -56,13 +56,10 @@ static const handler_entry *find_handler(const char *service, const char *name)
     static const struct {
         const char *service;
         const handler_entry *table;
-    } tabs[] = {{"exchange", exchange_handlers},
-                {"exchange", calendar_handlers},
-                {"exchange", place_handlers},
-                {"msol", msol_handlers},
-                {"msol", role_handlers},
-                {"msol", app_handlers},
-                {"sfb", sfb_handlers}};
+    } tabs[] = {{"exchange", exchange_handlers}, {"exchange", calendar_handlers},
+                {"exchange", place_handlers},    {"exchange", group_handlers},
+                {"msol", msol_handlers},         {"msol", role_handlers},
+                {"msol", app_handlers},          {"sfb", sfb_handlers}};
     for (size_t t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
         if (strcmp(service, tabs[t].service))
             continue;

@@ -43,4 +43,27 @@ json_t *exo_calproc_defaults(void);
 json_t *exo_mailbox_view(json_t *mbx, json_t *user);
 json_t *exo_calproc_view(json_t *mbx);
 
+/* Distribution groups (dgroup.c; kind "dgroup"): room lists are the groups
+ * whose RecipientTypeDetails is RoomList. Resolve by GUID, SMTP address,
+ * alias, name or display name (E1 when not found). *out: new reference. */
+rs_status exo_dgroup_resolve(store_t *st, const char *tenant_id, const char *identity,
+                             const char *dc, json_t **out, rs_err *err);
+/* A new group document (not stored), no members. Strings borrowed. */
+json_t *exo_dgroup_new(const char *name, const char *alias, const char *display_name,
+                       const char *smtp, bool room_list);
+bool exo_dgroup_is_room_list(json_t *g);
+/* Store a new group: its name, alias and address must be free among groups
+ * and mailboxes (E12). */
+rs_status exo_dgroup_create(store_t *st, const char *tenant_id, json_t *g, rs_err *err);
+/* Store a changed group (members; names unchanged). */
+rs_status exo_dgroup_save(store_t *st, const char *tenant_id, json_t *g, rs_err *err);
+rs_status exo_dgroup_delete(store_t *st, const char *tenant_id, json_t *g, rs_err *err);
+rs_status exo_dgroup_each(store_t *st, const char *tenant_id, store_each_cb cb, void *ud,
+                          rs_err *err);
+/* The member mailboxes that still exist, in the group's order (members are
+ * held by ExchangeGuid; a removed mailbox is skipped). New reference. */
+json_t *exo_dgroup_members(store_t *st, const char *tenant_id, json_t *g);
+/* Get-DistributionGroup's object. New reference. */
+json_t *exo_dgroup_view(json_t *g);
+
 #endif

@@ -27,6 +27,7 @@ Set-MsolUser -UserPrincipalName confrm1@fabrikam.onmicrosoft.com -UsageLocation 
 Set-MsolUserLicense -UserPrincipalName confrm1@fabrikam.onmicrosoft.com -AddLicenses fabrikam:MCOSTANDARD
 Enable-CsMeetingRoom -Identity confrm1@fabrikam.onmicrosoft.com -SipAddressType EmailAddress
 New-MsolServicePrincipal -DisplayName 'Fabrikam App' -AppPrincipalId 7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b | Out-Null
+New-DistributionGroup -Name 'Fab List' -RoomList -PrimarySmtpAddress fablist@fabrikam.onmicrosoft.com -Members confrm1@fabrikam.onmicrosoft.com | Out-Null
 PS
 check "fabrikam's confrm1 (same name) is provisioned" test "$RS_RC" -eq 0
 
@@ -39,8 +40,9 @@ $pw = ConvertTo-SecureString 'Qz7-Isolated-1' -AsPlainText -Force
 $ga = (Get-MsolRole -RoleName 'Company Administrator').ObjectId
 $ics = "BEGIN:VCALENDAR`r`nMETHOD:REQUEST`r`nBEGIN:VEVENT`r`nUID:iso`r`nDTSTART:20270104T100000Z`r`nDTEND:20270104T110000Z`r`nEND:VEVENT`r`nEND:VCALENDAR`r`n"
 # one case per server cmdlet that names an object: $u is the other tenant's room
-# (or a ghost that exists nowhere), $a its admin (or a ghost admin)
-function Cases($u, $a, $s) {
+# (or a ghost that exists nowhere), $a its admin (or a ghost admin), $l its room list
+New-DistributionGroup -Name 'Iso Own' -RoomList | Out-Null
+function Cases($u, $a, $s, $l) {
     [ordered]@{
         'New-Mailbox'               = @{ Name = 'Iso'; MicrosoftOnlineServicesID = $u; Room = $true; EnableRoomMailboxAccount = $true; RoomMailboxPassword = $pw }
         'Set-Mailbox'               = @{ Identity = $u; ResourceCapacity = 3 }
@@ -57,6 +59,12 @@ function Cases($u, $a, $s) {
         'Get-MailboxCalendarConfiguration' = @{ Identity = $u }
         'Set-Place'                 = @{ Identity = $u; Capacity = 3; Building = 'Iso' }
         'Get-Place'                 = @{ Identity = $u }
+        'New-DistributionGroup'     = @{ Name = 'Iso'; RoomList = $true; PrimarySmtpAddress = $l }
+        'Get-DistributionGroup'     = @{ Identity = $l }
+        'Remove-DistributionGroup'  = @{ Identity = $l; Confirm = $false }
+        'Add-DistributionGroupMember' = @{ Identity = 'Iso Own'; Member = $u }
+        'Remove-DistributionGroupMember' = @{ Identity = $l; Member = $u; Confirm = $false }
+        'Get-DistributionGroupMember' = @{ Identity = $l }
         'New-MsolUser'              = @{ UserPrincipalName = $u; DisplayName = 'Iso' }
         'Get-MsolUser'              = @{ UserPrincipalName = $u }
         'Set-MsolUser'              = @{ UserPrincipalName = $u; BlockCredential = $true }
@@ -87,11 +95,11 @@ function Cases($u, $a, $s) {
 $lists = @('Get-Mailbox', 'Get-CalendarProcessing', 'Get-MsolUser', 'Get-CsOnlineUser', 'Get-CsMeetingRoom',
            'Get-CsTenant', 'Get-MsolAccountSku', 'Get-MsolRole', 'Search-AdminAuditLog', 'Test-RoomSystemAccount',
            'Get-MsolPasswordPolicy', 'Get-CsRegistrarStatus', 'Get-RoomSystemSyncStatus', 'Get-Place',
-           'Get-MsolServicePrincipal')
+           'Get-MsolServicePrincipal', 'Get-DistributionGroup')
 $fabApp = '7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b'
 $ghostApp = '7e1f0a2b-0000-4000-8000-00000000dead'
-$real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com' $fabApp
-$ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com' $ghostApp
+$real = Cases 'confrm1@fabrikam.onmicrosoft.com' 'admin@fabrikam.onmicrosoft.com' $fabApp 'fablist@fabrikam.onmicrosoft.com'
+$ghost = Cases 'ghost1@fabrikam.onmicrosoft.com' 'ghost2@fabrikam.onmicrosoft.com' $ghostApp 'ghost3@fabrikam.onmicrosoft.com'
 $server = (Get-Command | Where-Object { $_.Source -ne 'Microsoft.PowerShell.Utility' -and $_.Name -ne 'Cases' }).Name
 foreach ($name in $server) {
     if (-not $real.Contains($name) -and -not ($lists -contains $name) -and $name -ne 'Get-MsolRoleMember' -and $name -ne 'New-MsolServicePrincipal') { "NO CASE: $name" }
@@ -108,8 +116,8 @@ foreach ($name in $real.Keys) {
     $q = $ghost[$name]
     $o1 = & $name @p -ErrorAction SilentlyContinue -ErrorVariable e1 | Out-String
     $o2 = & $name @q -ErrorAction SilentlyContinue -ErrorVariable e2 | Out-String
-    $m1 = "$($e1[0])".Replace('confrm1@', 'X@').Replace('admin@', 'Y@').Replace($fabApp, 'Z')
-    $m2 = "$($e2[0])".Replace('ghost1@', 'X@').Replace('ghost2@', 'Y@').Replace($ghostApp, 'Z')
+    $m1 = "$($e1[0])".Replace('confrm1@', 'X@').Replace('admin@', 'Y@').Replace($fabApp, 'Z').Replace('fablist@', 'W@')
+    $m2 = "$($e2[0])".Replace('ghost1@', 'X@').Replace('ghost2@', 'Y@').Replace($ghostApp, 'Z').Replace('ghost3@', 'W@')
     if ($e1.Count -eq 0) { "LEAK (no error): $name $o1" }
     elseif ($m1 -ne $m2) { "LEAK (answer differs): $name | $m1 | $m2" }
     else { "same: $name" }
@@ -124,7 +132,7 @@ PS
 lacks "every server cmdlet has an isolation case" "$WORK/cross.out" "NO CASE:"
 lacks "no cmdlet reaches the other tenant" "$WORK/cross.out" "LEAK"
 contains "... the cases ran" "$WORK/cross.out" "same: Move-CsMeetingRoom"
-check "... 39 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 39
+check "... 45 refusals identical to a missing object's" test "$(grep -c '^same: ' "$WORK/cross.out")" -eq 45
 contains "New-MsolServicePrincipal with the other tenant's AppPrincipalId registers this tenant's own app" "$WORK/cross.out" "own app: New-MsolServicePrincipal"
 contains "... the lists ran" "$WORK/cross.out" "clean: Get-MsolRoleMember"
 
@@ -142,6 +150,7 @@ $u = Get-MsolUser -UserPrincipalName confrm1@fabrikam.onmicrosoft.com
 "audit: " + (Search-AdminAuditLog -UserIds admin@contoso.onmicrosoft.com).Count
 $apps = Get-MsolServicePrincipal
 "apps: " + $apps.Count + " " + $apps.DisplayName + " " + (Get-MsolServicePrincipalCredential -AppPrincipalId 7e1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b).Count
+"list: " + ((Get-DistributionGroupMember -Identity fablist@fabrikam.onmicrosoft.com).Name -join ',') + " " + (Get-DistributionGroup).Count
 PS
 contains "fabrikam's mailbox and calendar are unchanged" "$WORK/fab_after.out" "mbx:  AutoAccept"
 contains "fabrikam's user is unchanged" "$WORK/fab_after.out" "user: False True"
@@ -149,6 +158,7 @@ contains "fabrikam's room keeps its pool" "$WORK/fab_after.out" "room: sippool2.
 contains "fabrikam's admin keeps its role" "$WORK/fab_after.out" "admin roles: Company Administrator"
 contains "fabrikam's password policy is unchanged" "$WORK/fab_after.out" "policy: 90"
 contains "contoso's attempts are not in fabrikam's audit log" "$WORK/fab_after.out" "audit: 0"
+contains "fabrikam's room list is unchanged (its room still in it, contoso's list not listed)" "$WORK/fab_after.out" "list: Conf Room 1 1"
 contains "fabrikam's app is unchanged (one credential, contoso's app not listed)" "$WORK/fab_after.out" "apps: 1 Fabrikam App 1"
 
 # SIP: each room signs in to its own address only
