@@ -26,6 +26,11 @@ lacks() {
 }
 finish() {
     stop_daemon
+    # under ASan/UBSan a report in the daemon's log fails the test (leaks too:
+    # LeakSanitizer reports when the daemon exits)
+    if [ -f "$WORK/roomsysd.log" ] && grep -qE "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$WORK/roomsysd.log"; then
+        not_ok "the daemon ran clean under the sanitizers" "$(grep -m3 -A12 -E "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" "$WORK/roomsysd.log")"
+    fi
     echo "$PASSED passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
     exit $?
