@@ -1,9 +1,9 @@
 /* graph_places.c - Graph places (admin-api.md section 2.3):
  * /places/microsoft.graph.room, /places/microsoft.graph.roomlist and
  * /places/{roomlist}/microsoft.graph.roomlist/rooms. Rooms are room mailboxes
- * with their Set-Place metadata, read with Get-Place. roomsys has no room
- * lists (distribution groups of type RoomList) yet: the room-list collection
- * is honestly empty and a named room list is not found. */
+ * with their Set-Place metadata, read with Get-Place; room lists are the
+ * distribution groups of type RoomList (Get-DistributionGroup), their rooms
+ * the members (Get-DistributionGroupMember) that are rooms. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +75,11 @@ static char *qenc(const char *s)
     return out;
 }
 
-static void list_rooms(gctx *g)
+/* Answer one page of `items` (borrowed; full Graph objects of `type`, e.g.
+ * "room") with $filter over `props`, $skip, $top, $select and $count, as the
+ * collection at `path` ("places/microsoft.graph.room" ...). */
+static void page_out(gctx *g, json_t *items, const char *const *props, const char *type,
+                     const char *path)
 {
     int top;
     if (!g_top(g, PLACES_TOP_DEFAULT, PLACES_TOP_MAX, &top))
@@ -99,52 +103,46 @@ static void list_rooms(gctx *g)
     rs_err e;
     rs_err_clear(&e);
     if (flt) {
-        rs_status rc = gf_parse(flt, room_filter_props, "Room", &f, &e);
+        rs_status rc = gf_parse(flt, props, type, &f, &e);
         if (rc) {
             g_error(g, 400, rc == RS_EINVAL ? "Request_UnsupportedQuery" : "Request_BadRequest",
                     "%s", e.msg);
             return;
         }
     }
-    json_t *val = NULL, *page = json_array();
-    if (g_invoke(g, "exchange", "Get-Place", json_pack("{s:s}", "Type", "Room"), &val, &e)) {
-        g_fail(g, &e, NULL);
-        goto out;
-    }
+    char *otype = rs_asprintf("microsoft.graph.%s", type);
+    char *atype = rs_asprintf("#%s", otype);
+    json_t *page = json_array();
     long matched = 0;
     bool more = false;
     size_t i;
-    json_t *p;
-    json_array_foreach(val, i, p)
+    json_t *r;
+    json_array_foreach(items, i, r)
     {
-        json_t *r = room_of(p);
-        if (!f || gf_eval(f, r)) {
-            if (matched >= skip && matched < skip + top) {
-                json_t *proj = g_project(g, r, sel, NULL, "microsoft.graph.room");
-                if (!proj) {
-                    json_decref(r);
-                    goto out;
-                }
-                if (sel && *sel) /* Graph keeps the type annotation with $select */
-                    json_object_set_new(proj, "@odata.type", json_string("#microsoft.graph.room"));
-                json_array_append_new(page, proj);
-            } else if (matched >= skip + top) {
-                more = true;
-            }
-            matched++;
+        if (f && !gf_eval(f, r))
+            continue;
+        if (matched >= skip && matched < skip + top) {
+            json_t *proj = g_project(g, r, sel, NULL, otype);
+            if (!proj)
+                goto out;
+            if (sel && *sel) /* Graph keeps the type annotation with $select */
+                json_object_set_new(proj, "@odata.type", json_string(atype));
+            json_array_append_new(page, proj);
+        } else if (matched >= skip + top) {
+            more = true;
         }
-        json_decref(r);
+        matched++;
     }
-    char *ctx = g_url(g, "$metadata#places/microsoft.graph.room");
+    char *ctx = g_url(g, "$metadata#%s", path);
     json_t *out = json_pack("{s:s}", "@odata.context", ctx);
     free(ctx);
     if (cnt && rs_streq_ci(cnt, "true"))
         json_object_set_new(out, "@odata.count", json_integer(matched));
     if (more) {
         char *ef = flt ? qenc(flt) : NULL, *es = sel ? qenc(sel) : NULL;
-        char *next = g_url(g, "places/microsoft.graph.room?$top=%d&$skip=%ld%s%s%s%s%s", top,
-                           skip + top, ef ? "&$filter=" : "", ef ? ef : "", es ? "&$select=" : "",
-                           es ? es : "", cnt && rs_streq_ci(cnt, "true") ? "&$count=true" : "");
+        char *next = g_url(g, "%s?$top=%d&$skip=%ld%s%s%s%s%s", path, top, skip + top,
+                           ef ? "&$filter=" : "", ef ? ef : "", es ? "&$select=" : "", es ? es : "",
+                           cnt && rs_streq_ci(cnt, "true") ? "&$count=true" : "");
         json_object_set_new(out, "@odata.nextLink", json_string(next));
         free(next);
         free(ef);
@@ -153,9 +151,142 @@ static void list_rooms(gctx *g)
     json_object_set(out, "value", page);
     g_json(g, 200, out);
 out:
+    free(otype);
+    free(atype);
     gf_free(f);
-    json_decref(val);
     json_decref(page);
+}
+
+/* The rooms (Get-Place -Type Room), only those whose address is a key of
+ * `only` (borrowed) when not NULL; as Graph rooms. New reference or NULL
+ * after answering. */
+static json_t *rooms_of(gctx *g, json_t *only)
+{
+    json_t *val = NULL;
+    rs_err e;
+    rs_err_clear(&e);
+    if (g_invoke(g, "exchange", "Get-Place", json_pack("{s:s}", "Type", "Room"), &val, &e)) {
+        g_fail(g, &e, NULL);
+        return NULL;
+    }
+    json_t *rooms = json_array();
+    size_t i;
+    json_t *p;
+    json_array_foreach(val, i, p)
+    {
+        const char *a = json_string_value(json_object_get(p, "PrimarySmtpAddress"));
+        char *addr = rs_lower_dup(a ? a : "");
+        if (!only || json_object_get(only, addr))
+            json_array_append_new(rooms, room_of(p));
+        free(addr);
+    }
+    json_decref(val);
+    return rooms;
+}
+
+static void list_rooms(gctx *g)
+{
+    json_t *rooms = rooms_of(g, NULL);
+    if (rooms)
+        page_out(g, rooms, room_filter_props, "room", "places/microsoft.graph.room");
+    json_decref(rooms);
+}
+
+static const char *const roomlist_filter_props[] = {"id", "emailAddress", "displayName", "phone",
+                                                    NULL};
+
+/* Graph's roomList from Get-DistributionGroup's object (borrowed). New
+ * reference. roomsys keeps no address, coordinates or phone for a list. */
+static json_t *roomlist_of(json_t *d)
+{
+#define P(k) or_null(json_object_get(d, k))
+    return json_pack("{s:s,s:O,s:O,s:O,s:{s:n,s:n,s:n,s:n,s:n},s:n,s:n}", "@odata.type",
+                     "#microsoft.graph.roomList", "id", P("ExternalDirectoryObjectId"),
+                     "displayName", P("DisplayName"), "emailAddress", P("PrimarySmtpAddress"),
+                     "address", "street", "city", "state", "postalCode", "countryOrRegion",
+                     "geoCoordinates", "phone");
+#undef P
+}
+
+static void list_roomlists(gctx *g)
+{
+    json_t *val = NULL;
+    rs_err e;
+    rs_err_clear(&e);
+    if (g_invoke(g, "exchange", "Get-DistributionGroup",
+                 json_pack("{s:s}", "RecipientTypeDetails", "RoomList"), &val, &e)) {
+        g_fail(g, &e, NULL);
+        return;
+    }
+    json_t *lists = json_array();
+    size_t i;
+    json_t *d;
+    json_array_foreach(val, i, d) json_array_append_new(lists, roomlist_of(d));
+    page_out(g, lists, roomlist_filter_props, "roomList", "places/microsoft.graph.roomList");
+    json_decref(lists);
+    json_decref(val);
+}
+
+static void not_found(gctx *g, const char *id)
+{
+    g_error(g, 404, "Request_ResourceNotFound",
+            "Resource '%s' does not exist or one of its queried reference-property objects "
+            "are not present.",
+            id);
+}
+
+/* /places/{roomlist}/microsoft.graph.roomlist/rooms: the list is named by its
+ * email address or id. */
+static void list_roomlist_rooms(gctx *g, const char *id)
+{
+    json_t *val = NULL, *mem = NULL, *only = NULL, *rooms = NULL;
+    rs_err e;
+    rs_err_clear(&e);
+    if (g_invoke(g, "exchange", "Get-DistributionGroup",
+                 json_pack("{s:s,s:s}", "Identity", id, "RecipientTypeDetails", "RoomList"), &val,
+                 &e)) {
+        if (e.code == RS_ENOTFOUND)
+            not_found(g, id);
+        else
+            g_fail(g, &e, id);
+        return;
+    }
+    json_t *d = json_array_get(val, 0);
+    if (!rs_streq_ci(json_string_value(json_object_get(d, "PrimarySmtpAddress")), id) &&
+        !rs_streq_ci(json_string_value(json_object_get(d, "ExternalDirectoryObjectId")), id)) {
+        not_found(g, id);
+        goto out;
+    }
+    if (g_invoke(g, "exchange", "Get-DistributionGroupMember",
+                 json_pack("{s:O}", "Identity", json_object_get(d, "Guid")), &mem, &e)) {
+        g_fail(g, &e, id);
+        goto out;
+    }
+    only = json_object();
+    size_t i;
+    json_t *m;
+    json_array_foreach(mem, i, m)
+    {
+        const char *a = json_string_value(json_object_get(m, "PrimarySmtpAddress"));
+        if (a) {
+            char *l = rs_lower_dup(a);
+            json_object_set_new(only, l, json_true());
+            free(l);
+        }
+    }
+    rooms = rooms_of(g, only);
+    if (rooms) {
+        char *enc = qenc(id);
+        char *path = rs_asprintf("places/%s/microsoft.graph.roomList/rooms", enc);
+        page_out(g, rooms, room_filter_props, "room", path);
+        free(path);
+        free(enc);
+    }
+out:
+    json_decref(rooms);
+    json_decref(only);
+    json_decref(mem);
+    json_decref(val);
 }
 
 void graph_places(gctx *g)
@@ -167,17 +298,10 @@ void graph_places(gctx *g)
     if (g->nseg == 2 && rs_streq_ci(g->seg[1], "microsoft.graph.room")) {
         list_rooms(g);
     } else if (g->nseg == 2 && rs_streq_ci(g->seg[1], "microsoft.graph.roomlist")) {
-        /* no RoomList distribution groups in roomsys: an empty collection, as a
-         * tenant without room lists answers */
-        char *ctx = g_url(g, "$metadata#places/microsoft.graph.roomList");
-        g_json(g, 200, json_pack("{s:s,s:[]}", "@odata.context", ctx, "value"));
-        free(ctx);
+        list_roomlists(g);
     } else if (g->nseg == 4 && rs_streq_ci(g->seg[2], "microsoft.graph.roomlist") &&
                rs_streq_ci(g->seg[3], "rooms")) {
-        g_error(g, 404, "Request_ResourceNotFound",
-                "Resource '%s' does not exist or one of its queried reference-property objects "
-                "are not present.",
-                g->seg[1]);
+        list_roomlist_rooms(g, g->seg[1]);
     } else {
         g_error(g, 400, "BadRequest", "Resource not found for the segment '%s'.",
                 g->seg[g->nseg > 1 ? 1 : 0]);

@@ -3,6 +3,7 @@
  * Graph's /places serves). Documents of kind "dgroup" named with Exchange's
  * output property names; unique keys smtp:, alias: and name: of their own
  * kind, and a new group may not take a mailbox's name, alias or address.
+ * A group is also found by its ExternalDirectoryObjectId (Graph's id).
  * Members are held by the member mailbox's ExchangeGuid: a removed mailbox
  * leaves a stale id that every reader skips (exo_dgroup_members). */
 #include "exchange.h"
@@ -26,7 +27,7 @@ static rs_status by_key(store_t *st, const char *tid, const char *kind, const ch
 
 typedef struct scan_ctx {
     const char *identity;
-    json_t *found;
+    json_t *found, *by_oid; /* display-name match(es); ExternalDirectoryObjectId match */
     int matches;
 } scan_ctx;
 
@@ -34,6 +35,11 @@ static int scan_display(void *ud, const char *id, json_t *doc)
 {
     (void)id;
     scan_ctx *c = ud;
+    if (rs_streq_ci(json_string_value(json_object_get(doc, "ExternalDirectoryObjectId")),
+                    c->identity)) {
+        c->by_oid = json_incref(doc);
+        return 1;
+    }
     if (rs_streq_ci(json_string_value(json_object_get(doc, "DisplayName")), c->identity)) {
         if (!c->found)
             c->found = json_incref(doc);
@@ -63,8 +69,14 @@ rs_status exo_dgroup_resolve(store_t *st, const char *tenant_id, const char *ide
         free(id);
     }
     if (rc == RS_ENOTFOUND) {
-        scan_ctx c = {identity, NULL, 0};
+        scan_ctx c = {identity, NULL, NULL, 0};
         rc = store_each(st, tenant_id, "dgroup", scan_display, &c, err);
+        if (rc == RS_OK && c.by_oid) {
+            json_decref(c.found);
+            *out = c.by_oid;
+            return RS_OK;
+        }
+        json_decref(c.by_oid);
         if (rc == RS_OK && c.matches > 1) {
             json_decref(c.found);
             return rs_raise(err, RS_E_EXO_AMBIGUOUS, identity);

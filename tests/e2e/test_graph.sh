@@ -23,6 +23,9 @@ New-Mailbox -Name gr2 -DisplayName "Graph Room 2" -MicrosoftOnlineServicesID gr2
 New-Mailbox -Name gr3 -DisplayName "Graph Room 3" -MicrosoftOnlineServicesID gr3@contoso.onmicrosoft.com -Room | Out-Null
 Set-Place -Identity gr1 -Building "Building 40" -Floor 2 -FloorLabel Second -Capacity 12 -IsWheelChairAccessible $true -AudioDeviceName PolyCom -VideoDeviceName "Cam 4K" -DisplayDeviceName "InFocus WXGA Projector" -City Redmond -Street "1 Microsoft Way" -State WA -PostalCode 98052 -CountryOrRegion us -Phone "+1 425 555 0100" -Label "40/2.12" -Tags view,whiteboard
 Set-Place -Identity gr2 -Building "Building 40" -Floor 3 -Capacity 4
+New-DistributionGroup -Name "Building 40" -RoomList -PrimarySmtpAddress bldg40@contoso.onmicrosoft.com -Members gr1,gr2 | Out-Null
+New-DistributionGroup -Name "Empty List" -RoomList | Out-Null
+New-DistributionGroup -Name Staff -Members gr3 | Out-Null
 "place: " + (Get-Place -Identity gr1).Building + " " + (Get-Place -Identity gr1).Floor + " " + (Get-Mailbox gr1).ResourceCapacity
 New-MsolUser -UserPrincipalName eve@contoso.onmicrosoft.com -DisplayName Eve -Password 'Qz7-Kite!pass' | Out-Null
 Add-MsolRoleMember -RoleName "Exchange Administrator" -RoleMemberEmailAddress eve@contoso.onmicrosoft.com
@@ -80,6 +83,16 @@ contains "Graph answers carry OData-Version and request-id" "$WORK/hdr" "OData-V
 check "... subscribedSkus items in Graph's shape" jq -e '.value[0] | has("accountName") and has("accountId") and has("prepaidUnits") and has("servicePlans") and has("subscriptionIds") and has("skuPartNumber") and has("consumedUnits")' "$WORK/body"
 code=$("${C[@]}" -H "Authorization: Bearer $GT" "$B/v1.0/places/microsoft.graph.roomlist/microsoft.graph.roomlist/rooms")
 check "rooms of a room list that does not exist: 404" test "$code" = 404
+check "... in Graph's envelope" jq -e '.error.code == "Request_ResourceNotFound"' "$WORK/body"
+code=$("${C[@]}" -H "Authorization: Bearer $GT" "$B/v1.0/places/staff@$T/microsoft.graph.roomlist/rooms")
+check "a plain distribution group is not a room list: 404" test "$code" = 404
+code=$("${C[@]}" -H "Authorization: Bearer $GT" "$B/v1.0/places/microsoft.graph.roomlist")
+check "room lists: 200" test "$code" = 200
+check "... the RoomList groups only, in the roomList shape" jq -e '[.value[].displayName] == ["Building 40", "Empty List"] or [.value[].displayName] == ["Empty List", "Building 40"]' "$WORK/body"
+check "... with id, emailAddress, address, geoCoordinates and phone" jq -e '.value[] | select(.emailAddress == "bldg40@contoso.onmicrosoft.com") | (."@odata.type" == "#microsoft.graph.roomList") and (.id | test("^[0-9a-f-]{36}$")) and has("address") and has("geoCoordinates") and has("phone")' "$WORK/body"
+code=$("${C[@]}" -H "Authorization: Bearer $ET" "$B/v1.0/places/bldg40@$T/microsoft.graph.roomlist/rooms")
+check "an Exchange Administrator reads a list's rooms" test "$code" = 200
+check "... its member rooms in the room shape" jq -e '([.value[].emailAddress] | sort) == ["gr1@contoso.onmicrosoft.com", "gr2@contoso.onmicrosoft.com"] and (.value[0]."@odata.type" == "#microsoft.graph.room")' "$WORK/body"
 
 # bad input of every kind: a 4xx in Graph's envelope, never a crash
 bad=0 n=0

@@ -204,7 +204,29 @@ const allRooms = [];
 await new PageIterator(g, topRooms, (r) => { allRooms.push(r.emailAddress); return true; }).iterate();
 check('rooms page with $top/$skip nextLinks', allRooms.length === rooms.value.length && rooms.value.length === 3, allRooms);
 const lists = await g.api('/places/microsoft.graph.roomlist').get();
-check('no room lists: an empty collection', Array.isArray(lists.value) && lists.value.length === 0, lists);
+const bl = lists.value.find((l) => l.emailAddress === `bldg40@${dom}`);
+check('room lists: the RoomList groups (not a plain distribution group)',
+  lists.value.length === 2 && lists.value.some((l) => l.displayName === 'Empty List'), lists.value);
+check('a room list in Graph\'s roomList shape',
+  bl && bl['@odata.type'] === '#microsoft.graph.roomList' && bl.displayName === 'Building 40' &&
+  /^[0-9a-f-]{36}$/.test(bl.id) && 'address' in bl && 'geoCoordinates' in bl && 'phone' in bl, bl);
+const inList = await g.api(`/places/bldg40@${dom}/microsoft.graph.roomlist/rooms`).get();
+const byMail = Object.fromEntries(inList.value.map((r) => [r.emailAddress, r]));
+check('a room list\'s rooms with the Set-Place capacity, building and floor',
+  inList.value.length === 2 && byMail[`gr1@${dom}`].capacity === 12 && byMail[`gr1@${dom}`].floorNumber === 2 &&
+  byMail[`gr2@${dom}`].capacity === 4 && byMail[`gr2@${dom}`].floorNumber === 3 &&
+  byMail[`gr2@${dom}`].building === 'Building 40' && byMail[`gr1@${dom}`]['@odata.type'] === '#microsoft.graph.room',
+  inList.value);
+const bigInList = await g.api(`/places/bldg40@${dom}/microsoft.graph.roomlist/rooms`).filter('capacity ge 10').get();
+check('$filter on a room list\'s rooms', bigInList.value.length === 1 && bigInList.value[0].emailAddress === `gr1@${dom}`,
+  bigInList.value);
+const byId = await g.api(`/places/${bl.id}/microsoft.graph.roomlist/rooms`).get();
+check('a room list named by its id', byId.value.length === 2, byId);
+const empty = await g.api(`/places/emptylist@${dom}/microsoft.graph.roomlist/rooms`).get();
+check('an empty room list has no rooms', Array.isArray(empty.value) && empty.value.length === 0, empty);
+e = await failure(g.api(`/places/nolist@${dom}/microsoft.graph.roomlist/rooms`).get());
+check('an unknown room list is 404 Request_ResourceNotFound',
+  e && e.statusCode === 404 && e.code === 'Request_ResourceNotFound', e);
 
 // ---- calendars ----
 const at = (h) => ({ dateTime: `${day}T${String(h).padStart(2, '0')}:00:00`, timeZone: 'UTC' });
