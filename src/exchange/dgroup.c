@@ -121,6 +121,8 @@ static rs_status claim(store_t *st, const char *tid, const char *prefix, const c
 {
     char *owner = NULL;
     rs_status rc = by_key(st, tid, "mailbox", prefix, value, &owner);
+    if (rc == RS_ENOTFOUND && !strcmp(prefix, "smtp")) /* a mailbox's sign-in address */
+        rc = by_key(st, tid, "mailbox", "upn", value, &owner);
     if (rc == RS_OK) {
         json_t *other = NULL;
         store_get(st, tid, "mailbox", owner, &other, NULL);

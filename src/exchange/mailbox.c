@@ -124,15 +124,34 @@ rs_status exo_check_alias(const char *alias, rs_err *err)
     return RS_OK;
 }
 
-/* Claim key prefix:value for mailbox id; on conflict raise E12 naming the owner. */
+/* Claim key prefix:value for mailbox id; on conflict (with another mailbox
+ * or a distribution group, dgroup.c) raise E12 naming the owner. */
 static rs_status claim(store_t *st, const char *tid, const char *prefix, const char *value,
                        const char *id, const char *smtp, rs_err *err)
 {
     if (!value)
         return RS_OK;
-    char *key = rs_asprintf("%s:%s", prefix, value), *owner = NULL;
+    char *key = rs_asprintf("%s:%s", !strcmp(prefix, "upn") ? "smtp" : prefix, value);
+    char *owner = NULL;
     rs_lower(key);
-    rs_status rc = store_key_set(st, tid, "mailbox", key, id, &owner, err);
+    rs_status rc = store_key_get(st, tid, "dgroup", key, &owner, NULL);
+    free(key);
+    if (rc == RS_OK) {
+        json_t *other = NULL;
+        store_get(st, tid, "dgroup", owner, &other, NULL);
+        const char *oname = json_string_value(json_object_get(other, "Name"));
+        rc = !strcmp(prefix, "name")
+                 ? rs_raise(err, RS_E_EXO_NAME_IN_USE, value)
+                 : rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
+        json_decref(other);
+        free(owner);
+        return rc;
+    }
+    free(owner);
+    owner = NULL;
+    key = rs_asprintf("%s:%s", prefix, value);
+    rs_lower(key);
+    rc = store_key_set(st, tid, "mailbox", key, id, &owner, err);
     free(key);
     if (rc == RS_ECONFLICT) {
         json_t *other = NULL;

@@ -61,6 +61,8 @@ New-DistributionGroup -Name 'Building 3' -RoomList -PrimarySmtpAddress b3@fabrik
 New-DistributionGroup -Name 'Building 4' -RoomList -Members confrm1,proj1
 Get-DistributionGroup -Identity 'Staff' -RecipientTypeDetails RoomList
 Get-DistributionGroupMember -Identity 'Building 9'
+New-Mailbox -Name 'Room B1' -MicrosoftOnlineServicesID building1@contoso.onmicrosoft.com -Room
+New-Mailbox -Name 'Staff' -MicrosoftOnlineServicesID staffroom@contoso.onmicrosoft.com -Room
 "count=\$(@(Get-DistributionGroup).Count)"
 PS
 contains "a member already in the group: MemberAlreadyExistsException's text" "$WORK/errors.err" \
@@ -81,6 +83,9 @@ contains "an address outside the tenant's domains is refused" "$WORK/errors.err"
 contains "-RecipientTypeDetails RoomList does not find a plain group" "$WORK/errors.err" \
     "The operation couldn't be performed because object 'Staff' couldn't be found on"
 contains "no group was created by the failures" "$WORK/errors.out" "count=2"
+contains "a new mailbox may not take a group's address" "$WORK/errors.err" \
+    'The proxy address "SMTP:building1@contoso.onmicrosoft.com" is already being used by the proxy addresses or LegacyExchangeDN of "Building 1".'
+contains "... nor a group's name" "$WORK/errors.err" 'The name "Staff" is already being used.'
 
 before=$(groups)
 script whatif '' <<PS
