@@ -138,4 +138,51 @@ contains "Remove-DistributionGroup removes the list" "$WORK/remove.err" \
 contains "... the other group stays" "$WORK/remove.out" "left=Staff"
 contains "... and its rooms stay" "$WORK/remove.out" "room=Conf Room 3"
 
+# a pipeline: every room into a new list, and the lists' members through Identity
+script pipe '' <<PS
+$CONNECT
+New-DistributionGroup -Name 'Building 2' -RoomList | Out-Null
+Get-Mailbox -RecipientTypeDetails RoomMailbox | ForEach-Object { Add-DistributionGroupMember -Identity 'Building 2' -Member \$_.PrimarySmtpAddress }
+"piped=\$((Get-DistributionGroup -RecipientTypeDetails RoomList | Get-DistributionGroupMember | Sort-Object Name).Name -join ',')"
+PS
+check "the pipeline ran without errors" test "$RS_RC" -eq 0 -a ! -s "$WORK/pipe.err"
+contains "... every room mailbox (not the equipment) joined through the pipeline" "$WORK/pipe.out" "piped=Conf Room 1,Conf Room 2,Conf Room 3"
+
+# roles: a Global Reader lists room lists and members but changes nothing;
+# a User Account Administrator has no Exchange role
+script roles_setup '' <<PS
+\$cred = Get-Credential admin@contoso.onmicrosoft.com
+Connect-MsolService -Credential \$cred
+New-MsolUser -UserPrincipalName gina@contoso.onmicrosoft.com -DisplayName Gina -Password 'Qz7-Reader-1' -ForceChangePassword \$false | Out-Null
+Add-MsolRoleMember -RoleName 'Global Reader' -RoleMemberEmailAddress gina@contoso.onmicrosoft.com
+Set-RoomSystemAdminAccess -Identity gina@contoso.onmicrosoft.com -Exchange \$true
+New-MsolUser -UserPrincipalName bob@contoso.onmicrosoft.com -DisplayName Bob -Password 'Qz7-Harbor-2' -ForceChangePassword \$false | Out-Null
+Add-MsolRoleMember -RoleName 'User Account Administrator' -RoleMemberEmailAddress bob@contoso.onmicrosoft.com
+Set-RoomSystemAdminAccess -Identity bob@contoso.onmicrosoft.com -Exchange \$true
+PS
+check "a Global Reader and a User Account Administrator are set up" test "$RS_RC" -eq 0
+printf 'Qz7-Reader-1\n' > "$WORK/gina.pw"
+printf 'Qz7-Harbor-2\n' > "$WORK/bob.pw"
+ROOMSYS_USER=gina@contoso.onmicrosoft.com ROOMSYS_PASSWORD_FILE="$WORK/gina.pw" script gina '' <<'PS'
+Connect-ExchangeOnline -Credential (Get-Credential gina@contoso.onmicrosoft.com)
+"reader=$((Get-DistributionGroupMember -Identity 'Building 2' | Sort-Object Name).Name -join ',')"
+Add-DistributionGroupMember -Identity 'Building 2' -Member 'Conf Room 2'
+New-DistributionGroup -Name 'Reader List' -RoomList
+Remove-DistributionGroup -Identity 'Building 2' -Confirm:$false
+PS
+contains "a Global Reader reads a room list's members" "$WORK/gina.out" "reader=Conf Room 1,Conf Room 2,Conf Room 3"
+contains "... and may not change room lists" "$WORK/gina.err" "allow running \"Add-DistributionGroupMember\""
+contains "... nor create them" "$WORK/gina.err" "allow running \"New-DistributionGroup\""
+contains "... nor remove them" "$WORK/gina.err" "allow running \"Remove-DistributionGroup\""
+ROOMSYS_USER=bob@contoso.onmicrosoft.com ROOMSYS_PASSWORD_FILE="$WORK/bob.pw" script bob '' <<'PS'
+Connect-ExchangeOnline -Credential (Get-Credential bob@contoso.onmicrosoft.com)
+Get-DistributionGroup
+PS
+contains "a User Account Administrator may not read them" "$WORK/bob.err" "allow running \"Get-DistributionGroup\""
+script roles_after '' <<PS
+$CONNECT
+"after=\$((Get-DistributionGroupMember -Identity 'Building 2' | Sort-Object Name).Name -join ',') \$(@(Get-DistributionGroup).Count)"
+PS
+contains "the refused calls changed nothing" "$WORK/roles_after.out" "after=Conf Room 1,Conf Room 2,Conf Room 3 2"
+
 finish
