@@ -19,8 +19,8 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 echo "== fuzz targets, 20 s each (clang + libFuzzer)"
 if command -v clang >/dev/null 2>&1; then
     CC=clang cmake -S . -B build-fuzz -DRS_WERROR=ON -DCMAKE_BUILD_TYPE=Debug -DRS_FUZZ=ON >/dev/null
-    cmake --build build-fuzz -j"$(nproc)" --target fuzz_sip_parse fuzz_shell_parse fuzz_ical_parse
-    for t in sip_parse shell_parse ical_parse; do
+    cmake --build build-fuzz -j"$(nproc)" --target fuzz_sip_parse fuzz_shell_parse fuzz_ical_parse fuzz_api_parse
+    for t in sip_parse shell_parse ical_parse api_parse; do
         dict="$ROOT/tests/fuzz/${t%_parse}.dict"
         new=$(mktemp -d) # new inputs go here; the committed corpus is only read
         seeds="" # the shell's seeds are its transcripts and examples, as they are
