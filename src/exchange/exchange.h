@@ -45,7 +45,8 @@ json_t *exo_calproc_view(json_t *mbx);
 
 /* Distribution groups (dgroup.c; kind "dgroup"): room lists are the groups
  * whose RecipientTypeDetails is RoomList. Resolve by GUID, SMTP address,
- * alias, name, ExternalDirectoryObjectId or display name (E1 when not found). *out: new reference. */
+ * alias, name, ExternalDirectoryObjectId or display name (E1 when not found). *out: new reference.
+ */
 rs_status exo_dgroup_resolve(store_t *st, const char *tenant_id, const char *identity,
                              const char *dc, json_t **out, rs_err *err);
 /* A new group document (not stored), no members. Strings borrowed. */
