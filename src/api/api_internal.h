@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "rs_err.h"
 
@@ -214,6 +215,21 @@ void api_workq_shutdown(api_workq *q);
 void api_workq_destroy(api_workq *q);
 
 /* ---- TLS material (tls.c) ---- */
+
+/* Small files holding keys and certificates (tls.c; also jwt.c's signing key). */
+
+/* Read a whole regular file of at most 1 MiB into a NUL-terminated malloc'd
+ * string (caller wipes and frees). A missing file is RS_ENOTFOUND; with
+ * nofollow a symbolic link is refused. */
+rs_status api_file_read(const char *path, bool nofollow, char **out, rs_err *err);
+
+/* Write data to path atomically: <path>.tmp created with `mode` (no link
+ * followed), written, fsync'd, renamed over path. */
+rs_status api_file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                                rs_err *err);
+
+/* fsync a directory so a rename in it survives a crash (best effort). */
+void api_dir_sync(const char *dir);
 
 /* api_tls_ensure (api.h) with extra subject alternative names used only when a
  * certificate is generated: each entry an IPv4/IPv6 literal or a DNS name

@@ -1,8 +1,8 @@
 /* jwt.c - the OIDC signing key and RS256 JWTs (see jwt.h). */
 #include "jwt.h"
+#include "api_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "rs_log.h"
 #include "rs_util.h"
@@ -133,78 +132,6 @@ char *api_jwk_pem(const api_jwk *k)
     return pem;
 }
 
-static rs_status read_small(const char *path, char **out, rs_err *err)
-{
-    *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return errno == ENOENT ? RS_ENOTFOUND
-                               : rs_errf(err, RS_EIO, "cannot open %s: %s", path, strerror(errno));
-    char *buf = rs_malloc(16384);
-    size_t len = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf + len, 16383 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            rs_wipe(buf, 16384);
-            free(buf);
-            return rs_errf(err, RS_EIO, "cannot read %s: %s", path, strerror(e));
-        }
-        if (n == 0 || len + (size_t)n >= 16383)
-            break;
-        len += (size_t)n;
-    }
-    close(fd);
-    buf[len] = '\0';
-    *out = buf;
-    return RS_OK;
-}
-
-static rs_status write_private(const char *dir, const char *path, const char *data, rs_err *err)
-{
-    char *tmp = rs_asprintf("%s.tmp", path);
-    unlink(tmp);
-    rs_status st = RS_OK;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) {
-        st = rs_errf(err, RS_EIO, "cannot create %s: %s", tmp, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    size_t len = strlen(data), off = 0;
-    if (fchmod(fd, 0600) != 0)
-        st = rs_errf(err, RS_EIO, "cannot chmod %s: %s", tmp, strerror(errno));
-    while (st == RS_OK && off < len) {
-        ssize_t n = write(fd, data + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            st = rs_errf(err, RS_EIO, "cannot write %s: %s", tmp, strerror(errno));
-        else
-            off += (size_t)n;
-    }
-    if (st == RS_OK && fsync(fd) != 0)
-        st = rs_errf(err, RS_EIO, "cannot sync %s: %s", tmp, strerror(errno));
-    if (close(fd) != 0 && st == RS_OK)
-        st = rs_errf(err, RS_EIO, "cannot close %s: %s", tmp, strerror(errno));
-    if (st == RS_OK && rename(tmp, path) != 0)
-        st = rs_errf(err, RS_EIO, "cannot rename %s: %s", tmp, strerror(errno));
-    if (st != RS_OK)
-        unlink(tmp);
-    free(tmp);
-    if (st == RS_OK) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-    }
-    return st;
-}
-
 rs_status api_jwk_load_or_create(const char *dir, api_jwk **out, rs_err *err)
 {
     *out = NULL;
@@ -212,7 +139,7 @@ rs_status api_jwk_load_or_create(const char *dir, api_jwk **out, rs_err *err)
         return rs_errf(err, RS_EIO, "cannot create %s: %s", dir, strerror(errno));
     char *path = rs_asprintf("%s/%s", dir, API_JWK_FILE);
     char *pem = NULL;
-    rs_status st = read_small(path, &pem, err);
+    rs_status st = api_file_read(path, true, &pem, err);
     if (st == RS_OK) {
         struct stat sb;
         if (stat(path, &sb) == 0 && (sb.st_mode & 077)) {
@@ -231,7 +158,9 @@ rs_status api_jwk_load_or_create(const char *dir, api_jwk **out, rs_err *err)
         if (st == RS_OK && !newpem)
             st = rs_errf(err, RS_EINTERNAL, "cannot export the OIDC signing key");
         if (st == RS_OK)
-            st = write_private(dir, path, newpem, err);
+            st = api_file_write_atomic(path, newpem, strlen(newpem), 0600, err);
+        if (st == RS_OK)
+            api_dir_sync(dir);
         if (newpem) {
             rs_wipe(newpem, strlen(newpem));
             free(newpem);

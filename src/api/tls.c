@@ -23,11 +23,10 @@
 #define RENEW_BEFORE_S (30 * 86400)
 #define BACKDATE_S     300
 
-/* Read a whole (small) file into a NUL-terminated malloc'd string. */
-static rs_status read_small_file(const char *path, char **out, rs_err *err)
+rs_status api_file_read(const char *path, bool nofollow, char **out, rs_err *err)
 {
     *out = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0)
         return rs_errf(err, errno == ENOENT ? RS_ENOTFOUND : RS_EIO, "cannot open %s: %s", path,
                        strerror(errno));
@@ -69,9 +68,8 @@ static rs_status read_small_file(const char *path, char **out, rs_err *err)
     return RS_OK;
 }
 
-/* Write data to path atomically: <path>.tmp with `mode`, fsync, rename. */
-static rs_status write_atomic(const char *path, const char *data, size_t len, mode_t mode,
-                              rs_err *err)
+rs_status api_file_write_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                                rs_err *err)
 {
     char *tmp = rs_asprintf("%s.tmp", path);
     unlink(tmp);
@@ -106,7 +104,7 @@ static rs_status write_atomic(const char *path, const char *data, size_t len, mo
     return st;
 }
 
-static void fsync_dir(const char *dir)
+void api_dir_sync(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
@@ -352,8 +350,8 @@ static bool load_existing(const char *cert_path, const char *key_path, char **ce
     rs_err e;
     rs_err_clear(&e);
     *cert_pem = *key_pem = NULL;
-    if (read_small_file(cert_path, cert_pem, &e) != RS_OK ||
-        read_small_file(key_path, key_pem, &e) != RS_OK) {
+    if (api_file_read(cert_path, false, cert_pem, &e) != RS_OK ||
+        api_file_read(key_path, false, key_pem, &e) != RS_OK) {
         snprintf(why, whysz, "%s", e.msg);
         goto bad;
     }
@@ -395,9 +393,9 @@ rs_status api_tls_ensure_ex(const char *state_dir, const char *cert_file, const 
     if ((cert_file && *cert_file) != (key_file && *key_file))
         return rs_errf(err, RS_EINVAL, "tls_cert_file and tls_key_file must be set together");
     if (cert_file && *cert_file) {
-        if ((st = read_small_file(cert_file, &cert_pem, err)) != RS_OK)
+        if ((st = api_file_read(cert_file, false, &cert_pem, err)) != RS_OK)
             return st;
-        if ((st = read_small_file(key_file, &key_pem, err)) != RS_OK) {
+        if ((st = api_file_read(key_file, false, &key_pem, err)) != RS_OK) {
             free(cert_pem);
             return st;
         }
@@ -434,13 +432,13 @@ rs_status api_tls_ensure_ex(const char *state_dir, const char *cert_file, const 
     if ((st = generate(extra_names, &cert_pem, &key_pem, err)) != RS_OK)
         goto out;
     /* The key first: a present cert.pem then always has its key.pem. */
-    if ((st = write_atomic(key_path, key_pem, strlen(key_pem), 0600, err)) != RS_OK ||
-        (st = write_atomic(cert_path, cert_pem, strlen(cert_pem), 0644, err)) != RS_OK) {
+    if ((st = api_file_write_atomic(key_path, key_pem, strlen(key_pem), 0600, err)) != RS_OK ||
+        (st = api_file_write_atomic(cert_path, cert_pem, strlen(cert_pem), 0644, err)) != RS_OK) {
         free(cert_pem);
         free_key(key_pem);
         goto out;
     }
-    fsync_dir(dir);
+    api_dir_sync(dir);
     rs_log(RS_LOG_INFO, NULL,
            "created a self-signed TLS certificate %s (trust it with curl --cacert "
            "or NODE_EXTRA_CA_CERTS)",
