@@ -25,70 +25,11 @@ static rs_status by_key(store_t *st, const char *tid, const char *kind, const ch
     return rc;
 }
 
-typedef struct scan_ctx {
-    const char *identity;
-    json_t *found, *by_oid; /* display-name match(es); ExternalDirectoryObjectId match */
-    int matches;
-} scan_ctx;
-
-static int scan_display(void *ud, const char *id, json_t *doc)
-{
-    (void)id;
-    scan_ctx *c = ud;
-    if (rs_streq_ci(json_string_value(json_object_get(doc, "ExternalDirectoryObjectId")),
-                    c->identity)) {
-        c->by_oid = json_incref(doc);
-        return 1;
-    }
-    if (rs_streq_ci(json_string_value(json_object_get(doc, "DisplayName")), c->identity)) {
-        if (!c->found)
-            c->found = json_incref(doc);
-        c->matches++;
-    }
-    return 0;
-}
-
 rs_status exo_dgroup_resolve(store_t *st, const char *tenant_id, const char *identity,
                              const char *dc, json_t **out, rs_err *err)
 {
-    *out = NULL;
-    if (!identity || !*identity)
-        return rs_raise(err, RS_E_EXO_NOT_FOUND, "", dc);
-    rs_status rc = RS_ENOTFOUND;
-    if (rs_is_guid(identity)) {
-        char *lower = rs_lower_dup(identity);
-        rc = store_get(st, tenant_id, "dgroup", lower, out, NULL);
-        free(lower);
-    }
-    static const char *const order[] = {"smtp", "alias", "name"};
-    for (size_t i = 0; rc == RS_ENOTFOUND && i < 3; i++) {
-        char *id = NULL;
-        rc = by_key(st, tenant_id, "dgroup", order[i], identity, &id);
-        if (rc == RS_OK)
-            rc = store_get(st, tenant_id, "dgroup", id, out, NULL);
-        free(id);
-    }
-    if (rc == RS_ENOTFOUND) {
-        scan_ctx c = {identity, NULL, NULL, 0};
-        rc = store_each(st, tenant_id, "dgroup", scan_display, &c, err);
-        if (rc == RS_OK && c.by_oid) {
-            json_decref(c.found);
-            *out = c.by_oid;
-            return RS_OK;
-        }
-        json_decref(c.by_oid);
-        if (rc == RS_OK && c.matches > 1) {
-            json_decref(c.found);
-            return rs_raise(err, RS_E_EXO_AMBIGUOUS, identity);
-        }
-        if (rc == RS_OK && c.found)
-            *out = c.found;
-        else if (rc == RS_OK)
-            rc = RS_ENOTFOUND;
-    }
-    if (rc == RS_ENOTFOUND)
-        return rs_raise(err, RS_E_EXO_NOT_FOUND, identity, dc);
-    return rc;
+    static const char *const keys[] = {"smtp", "alias", "name", NULL};
+    return exo_recipient_resolve(st, tenant_id, "dgroup", keys, 1, identity, dc, out, err);
 }
 
 json_t *exo_dgroup_new(const char *name, const char *alias, const char *display_name,

@@ -12,6 +12,16 @@
 #include "../base/rs_err.h"
 #include "../store/store.h"
 
+/* Resolve an Exchange identity to a recipient document of `kind` ("mailbox",
+ * "dgroup") in the tenant: its GUID, then each unique key prefix in `keys`
+ * (NULL-terminated, e.g. "smtp", "alias", "name"), then a scan by display
+ * name (several: RS_E_EXO_AMBIGUOUS) and, with by_oid, ExternalDirectoryObjectId.
+ * Not found: Exchange's ManagementObjectNotFound naming dc. *out: new
+ * reference on RS_OK. Strings borrowed. */
+rs_status exo_recipient_resolve(store_t *st, const char *tenant_id, const char *kind,
+                                const char *const *keys, int by_oid, const char *identity,
+                                const char *dc, json_t **out, rs_err *err);
+
 /* Resolve an Exchange identity (GUID, SMTP address/UPN, alias, name, display
  * name; case-insensitive) in the tenant. Not found: E1 with `identity` and
  * `dc` in the text. Several display-name matches: the ambiguous error.

@@ -11,28 +11,37 @@
 
 #define G(o, k) (json_object_get((o), (k)) ? json_object_get((o), (k)) : json_null())
 
-static rs_status by_key(store_t *st, const char *tid, const char *prefix, const char *value,
-                        json_t **out)
+static rs_status by_key(store_t *st, const char *tid, const char *kind, const char *prefix,
+                        const char *value, json_t **out)
 {
     char *key = rs_asprintf("%s:%s", prefix, value), *id = NULL;
     rs_lower(key);
-    rs_status rc = store_key_get(st, tid, "mailbox", key, &id, NULL);
+    rs_status rc = store_key_get(st, tid, kind, key, &id, NULL);
     free(key);
     if (rc == RS_OK)
-        rc = store_get(st, tid, "mailbox", id, out, NULL);
+        rc = store_get(st, tid, kind, id, out, NULL);
     free(id);
     return rc;
 }
 
 typedef struct scan_ctx {
     const char *identity;
-    json_t *found;
+    int by_oid;    /* also match ExternalDirectoryObjectId */
+    json_t *found; /* first display-name match */
+    json_t *oid;   /* the ExternalDirectoryObjectId match */
     int matches;
 } scan_ctx;
 
 static int scan_display(void *ud, const char *id, json_t *doc)
 {
+    (void)id;
     scan_ctx *c = ud;
+    if (c->by_oid &&
+        rs_streq_ci(json_string_value(json_object_get(doc, "ExternalDirectoryObjectId")),
+                    c->identity)) {
+        c->oid = json_incref(doc);
+        return 1;
+    }
     if (rs_streq_ci(json_string_value(json_object_get(doc, "DisplayName")), c->identity)) {
         if (!c->found)
             c->found = json_incref(doc);
@@ -41,8 +50,9 @@ static int scan_display(void *ud, const char *id, json_t *doc)
     return 0;
 }
 
-rs_status exo_mailbox_resolve(store_t *st, const char *tenant_id, const char *identity,
-                              const char *dc, json_t **out, rs_err *err)
+rs_status exo_recipient_resolve(store_t *st, const char *tenant_id, const char *kind,
+                                const char *const *keys, int by_oid, const char *identity,
+                                const char *dc, json_t **out, rs_err *err)
 {
     *out = NULL;
     if (!identity || !*identity)
@@ -50,15 +60,19 @@ rs_status exo_mailbox_resolve(store_t *st, const char *tenant_id, const char *id
     rs_status rc = RS_ENOTFOUND;
     if (rs_is_guid(identity)) {
         char *lower = rs_lower_dup(identity);
-        rc = store_get(st, tenant_id, "mailbox", lower, out, NULL);
+        rc = store_get(st, tenant_id, kind, lower, out, NULL);
         free(lower);
     }
-    static const char *const order[] = {"smtp", "upn", "alias", "name"};
-    for (size_t i = 0; rc == RS_ENOTFOUND && i < 4; i++)
-        rc = by_key(st, tenant_id, order[i], identity, out);
+    for (size_t i = 0; rc == RS_ENOTFOUND && keys[i]; i++)
+        rc = by_key(st, tenant_id, kind, keys[i], identity, out);
     if (rc == RS_ENOTFOUND) {
-        scan_ctx c = {identity, NULL, 0};
-        rc = store_each(st, tenant_id, "mailbox", scan_display, &c, err);
+        scan_ctx c = {.identity = identity, .by_oid = by_oid};
+        rc = store_each(st, tenant_id, kind, scan_display, &c, err);
+        if (rc == RS_OK && c.oid) {
+            json_decref(c.found);
+            *out = c.oid;
+            return RS_OK;
+        }
         if (rc == RS_OK && c.matches > 1) {
             json_decref(c.found);
             return rs_raise(err, RS_E_EXO_AMBIGUOUS, identity);
@@ -71,6 +85,13 @@ rs_status exo_mailbox_resolve(store_t *st, const char *tenant_id, const char *id
     if (rc == RS_ENOTFOUND)
         return rs_raise(err, RS_E_EXO_NOT_FOUND, identity, dc);
     return rc;
+}
+
+rs_status exo_mailbox_resolve(store_t *st, const char *tenant_id, const char *identity,
+                              const char *dc, json_t **out, rs_err *err)
+{
+    static const char *const keys[] = {"smtp", "upn", "alias", "name", NULL};
+    return exo_recipient_resolve(st, tenant_id, "mailbox", keys, 0, identity, dc, out, err);
 }
 
 json_t *exo_room_new(const char *name, const char *alias, const char *display_name,
