@@ -11,6 +11,14 @@
 #include "graph_int.h"
 #include "rs_util.h"
 
+/* Graph's assignedPlans[].service: MSOnline's service type, but Exchange is
+ * spelled "exchange" there. */
+static const char *graph_plan_service(const char *plan)
+{
+    const char *s = dir_plan_service(plan);
+    return strcmp(s, "Exchange") == 0 ? "exchange" : s;
+}
+
 #define USERS_TOP_DEFAULT 100
 #define USERS_TOP_MAX     999
 
@@ -46,22 +54,6 @@ static json_t *sku_of_asid(const char *asid)
 {
     const char *colon = asid ? strrchr(asid, ':') : NULL;
     return dir_sku_find(colon ? colon + 1 : asid ? asid : "");
-}
-
-/* Graph's service name for a plan (assignedPlans[].service). */
-static const char *plan_service(const char *plan)
-{
-    if (rs_prefix_ci(plan, "MCO"))
-        return "MicrosoftCommunicationsOnline";
-    if (rs_prefix_ci(plan, "EXCHANGE"))
-        return "exchange";
-    if (rs_prefix_ci(plan, "SHAREPOINT"))
-        return "SharePoint";
-    if (rs_prefix_ci(plan, "TEAMS"))
-        return "TeamspaceAPI";
-    if (rs_prefix_ci(plan, "OFFICE"))
-        return "MicrosoftOffice";
-    return plan;
 }
 
 /* Get-MsolUser's Licenses entry: an AccountSkuId string, or an object
@@ -159,8 +151,8 @@ static json_t *user_full(json_t *m)
             json_array_foreach(disabled, k, d) off |= rs_streq_ci(json_string_value(d), name);
             json_array_append_new(plans, json_pack("{s:n,s:s,s:s,s:s?}", "assignedDateTime",
                                                    "capabilityStatus", off ? "Deleted" : "Enabled",
-                                                   "service", plan_service(name), "servicePlanId",
-                                                   plan_id(name)));
+                                                   "service", graph_plan_service(name),
+                                                   "servicePlanId", plan_id(name)));
         }
         json_decref(disabled);
     }

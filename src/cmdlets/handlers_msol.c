@@ -7,22 +7,6 @@
 #include "bind.h"
 #include "handlers.h"
 
-/* MSOnline's ServiceType of a service plan, from its name. */
-static const char *service_type(const char *plan)
-{
-    if (rs_prefix_ci(plan, "EXCHANGE"))
-        return "Exchange";
-    if (rs_prefix_ci(plan, "MCO"))
-        return "MicrosoftCommunicationsOnline";
-    if (rs_prefix_ci(plan, "SHAREPOINT"))
-        return "SharePoint";
-    if (rs_prefix_ci(plan, "TEAMS"))
-        return "TeamspaceAPI";
-    if (rs_prefix_ci(plan, "OFFICE"))
-        return "MicrosoftOffice";
-    return plan;
-}
-
 /* One stored license as MSOnline's UserLicense: {AccountSku:{AccountName,
  * SkuPartNumber}, AccountSkuId, GroupsAssigningLicense:[], ServiceStatus:
  * [{ServicePlan:{ServiceName, ServicePlanId, ServiceType, TargetClass},
@@ -44,12 +28,13 @@ static json_t *user_license_view(json_t *l)
         json_array_foreach(json_object_get(l, "DisabledPlans"), j, d) disabled |=
             rs_streq_ci(json_string_value(d), name);
         json_t *id = json_object_get(plan_ids, name);
-        json_array_append_new(
-            status, json_pack("{s:{s:s,s:O,s:s,s:s},s:s,s:s}", "ServicePlan", "ServiceName", name,
-                              "ServicePlanId", id ? id : json_null(), "ServiceType",
-                              service_type(name), "TargetClass", "User", "ServicePlan@data.type",
-                              "Microsoft.Online.Administration.ServicePlan", "ProvisioningStatus",
-                              disabled ? "Disabled" : "Success"));
+        json_array_append_new(status,
+                              json_pack("{s:{s:s,s:O,s:s,s:s},s:s,s:s}", "ServicePlan",
+                                        "ServiceName", name, "ServicePlanId", id ? id : json_null(),
+                                        "ServiceType", dir_plan_service(name), "TargetClass",
+                                        "User", "ServicePlan@data.type",
+                                        "Microsoft.Online.Administration.ServicePlan",
+                                        "ProvisioningStatus", disabled ? "Disabled" : "Success"));
     }
     const char *part = json_string_value(json_object_get(l, "SkuPartNumber"));
     json_t *sku = json_pack("{s:s%,s:s}", "AccountName", asid ? asid : "",

@@ -274,3 +274,18 @@ json_t *dir_sku_msol_view(json_t *tenant, json_t *sub)
     free(asid);
     return v;
 }
+
+const char *dir_plan_service(const char *plan)
+{
+    static const struct {
+        const char *prefix, *service;
+    } map[] = {{"EXCHANGE", "Exchange"},
+               {"MCO", "MicrosoftCommunicationsOnline"},
+               {"SHAREPOINT", "SharePoint"},
+               {"TEAMS", "TeamspaceAPI"},
+               {"OFFICE", "MicrosoftOffice"}};
+    for (size_t i = 0; plan && i < sizeof map / sizeof *map; i++)
+        if (rs_prefix_ci(plan, map[i].prefix))
+            return map[i].service;
+    return plan;
+}

@@ -108,6 +108,12 @@ rs_status dir_license_apply(json_t *tenant, json_t *user, json_t *add, json_t *r
                             json_t *options, rs_err *err);
 /* Does the user have an enabled service plan of this name? */
 bool dir_user_has_plan(json_t *user, const char *plan);
+
+/* The service a service plan belongs to, from its name, as MSOnline's
+ * ServiceType spells it ("Exchange", "MicrosoftCommunicationsOnline",
+ * "SharePoint", "TeamspaceAPI", "MicrosoftOffice"; else the plan name).
+ * Static or borrowed. */
+const char *dir_plan_service(const char *plan);
 /* Skype Meetings capability: MCOSTANDARD or MCOVOICECONF. */
 bool dir_user_can_meet(json_t *user);
 /* Is `code` a two-letter ISO 3166-1 country code? */
