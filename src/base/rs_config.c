@@ -263,6 +263,12 @@ static int on_entry(void *user, const char *section, const char *name, const cha
             return parse_int(c, name, value, 60, 86400 * 30, &cfg->token_lifetime_s);
         else if (!strcmp(name, "refresh_token_lifetime_seconds"))
             return parse_int(c, name, value, 300, 86400 * 90, &cfg->refresh_token_lifetime_s);
+        else if (!strcmp(name, "portal_idle_timeout_seconds"))
+            return parse_int(c, name, value, 1, 86400, &cfg->portal_idle_s);
+        else if (!strcmp(name, "portal_absolute_timeout_seconds"))
+            return parse_int(c, name, value, 1, 86400 * 7, &cfg->portal_absolute_s);
+        else if (!strcmp(name, "oidc_key_rotation_days"))
+            return parse_int(c, name, value, 0, 3650, &cfg->oidc_key_rotation_days);
         else if (!strcmp(name, "token_cache_entries"))
             return parse_int(c, name, value, 0, 1000000, &cfg->token_cache_entries);
         else if (!strcmp(name, "metrics_allow")) {
@@ -427,6 +433,9 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     out->token_lifetime_s = 3600;
     out->refresh_token_lifetime_s = 86400 * 14;
     out->token_cache_entries = 16384;
+    out->portal_idle_s = 1800;
+    out->portal_absolute_s = 28800;
+    out->oidc_key_rotation_days = 90;
     out->http_max_conn = 2048;
     out->http_max_conn_per_ip = 256;
     out->http_conn_timeout_s = 30;
@@ -504,6 +513,12 @@ rs_status rs_config_load(const char *path, rs_config *out, rs_err *err)
     }
     if ((out->sip_tls_cert != NULL) != (out->sip_tls_key != NULL)) {
         rs_errf(err, RS_EINVAL, "%s: [sip] tls_cert and tls_key must be set together", path);
+        goto bad;
+    }
+    if (out->portal_idle_s > out->portal_absolute_s) {
+        rs_errf(err, RS_EINVAL,
+                "%s: [https] portal_idle_timeout_seconds is above portal_absolute_timeout_seconds",
+                path);
         goto bad;
     }
     if (out->sip_min_expires > out->sip_max_expires) {

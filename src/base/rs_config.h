@@ -64,6 +64,9 @@ typedef struct rs_config {
     int token_lifetime_s;         /* admin session token lifetime */
     int refresh_token_lifetime_s; /* OAuth2 refresh token lifetime (inactivity) */
     int token_cache_entries;      /* bearer-token checks kept in memory; 0 = no cache */
+    int portal_idle_s;            /* portal session ends this long after its last use (1800) */
+    int portal_absolute_s;        /* ... and this long after sign-in, whatever its use (28800) */
+    int oidc_key_rotation_days;   /* OIDC signing key replaced at this age; 0 = never (90) */
     int sync_lag_s;               /* directory sync lag: 0 = immediate */
     int argon2_t, argon2_m_kib, argon2_p;
     int sip_nonce_lifetime_s;
