@@ -37,7 +37,8 @@ void lang_source_pos(const lang_source *s, size_t off, int *line, int *col);
 char *lang_source_line(const lang_source *s, int line);
 
 typedef enum lang_nkind {
-    N_STMTS,      /* kids: statements; a: the script's N_PARAMBLOCK (top level only) */
+    N_STMTS,      /* kids: statements; a: the script's N_PARAMBLOCK, c: its N_NAMEDBLOCKS
+                     (top level only) */
     N_PIPELINE,   /* kids: N_COMMAND or (first only) an expression */
     N_COMMAND,    /* kids[0]: name (N_CONST/N_EXPAND, or any expr with flag NF_CALL);
                      kids[1..]: N_CMD_PARAM, N_REDIRECT or argument expressions */

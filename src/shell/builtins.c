@@ -1085,6 +1085,8 @@ static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
     } else if (rs_streq_ci(tn, "Collections.ArrayList") ||
                rs_prefix_ci(tn, "Collections.Generic.List")) {
         o = lang_array_new();
+        o->u.arr.kind =
+            rs_prefix_ci(tn, "Collections.Generic.List") ? LANG_ARR_LIST : LANG_ARR_ARRAYLIST;
     } else if (rs_streq_ci(tn, "Management.Automation.PSCredential") ||
                rs_streq_ci(tn, "PSCredential")) {
         lang_value *user = lang_array_get(args, 0);

@@ -1431,6 +1431,7 @@ static lang_status run_named_blocks(lang_interp *I, const lang_node *sb, lang_li
                                     uint32_t end, lang_list *out)
 {
     const lang_node *nb = sb->c;
+    const lang_node *params = sb->kind == N_SCRIPTBLOCK ? sb->b : sb->a;
     lang_status st = LANG_OK;
     if (nb->a) {
         st = eval_stmts(I, nb->a, out);
@@ -1442,7 +1443,7 @@ static lang_status run_named_blocks(lang_interp *I, const lang_node *sb, lang_li
         for (size_t i = 0; i < n && st == LANG_OK; i++) {
             if (input) {
                 lang_var_set(I, "_", input->v[i]);
-                st = bind_pipeline_params(I, sb->b, bound, input->v[i], fname, start, end);
+                st = bind_pipeline_params(I, params, bound, input->v[i], fname, start, end);
             }
             if (st == LANG_OK)
                 st = eval_stmts(I, nb->b, out);
@@ -1480,12 +1481,13 @@ static lang_status call_block(lang_interp *I, lang_value *block, const char *nam
         lang_var_set(I, "input", in);
         lang_unref(in);
     }
-    const lang_node *params = sb->kind == N_SCRIPTBLOCK ? sb->b : NULL;
+    /* a script block, or a script file's program (N_STMTS: a = param, c = named blocks) */
+    const lang_node *params = sb->kind == N_SCRIPTBLOCK ? sb->b : sb->a;
     bool *bound = rs_calloc(params && params->nkids ? params->nkids : 1, sizeof(bool));
     st = bind_function_params(I, params, args, nargs, name ? name : "", start, end, input != NULL,
                               bound);
     /* without a process block, pipeline parameters get the last input object */
-    if (st == LANG_OK && input && input->n && !(sb->kind == N_SCRIPTBLOCK && sb->c))
+    if (st == LANG_OK && input && input->n && !sb->c)
         st = bind_pipeline_params(I, params, bound, input->v[input->n - 1], name ? name : "", start,
                                   end);
     const char *saved_fn = I->fn_name;
@@ -1498,7 +1500,7 @@ static lang_status call_block(lang_interp *I, lang_value *block, const char *nam
         I->fn_prog = saved_prog;
     }
     I->prog = block->u.blk.prog;
-    if (st == LANG_OK && sb->kind == N_SCRIPTBLOCK && sb->c) {
+    if (st == LANG_OK && sb->c) {
         st = run_named_blocks(I, sb, input, bound, name ? name : "", start, end, out);
     } else if (st == LANG_OK) {
         const lang_node *body = sb->kind == N_SCRIPTBLOCK ? sb->a : sb;
@@ -1601,6 +1603,120 @@ static lang_status apply_redirects(lang_interp *I, const lang_node **redirs, siz
     return LANG_OK;
 }
 
+/* ---- script files run as commands (`& ./x.ps1`, `.\x.ps1`, `. "$PSScriptRoot\lib.ps1"`) ---- */
+
+/* $PSCommandPath, $PSScriptRoot and $MyInvocation for the script at path (absolute). */
+static void script_vars_set(lang_interp *I, const char *path)
+{
+    lang_value *p = lang_str(path);
+    lang_set_global(I, "PSCommandPath", p);
+    lang_unref(p);
+    char *dir = rs_strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    lang_value *root = lang_str(slash ? (slash == dir ? "/" : dir) : ".");
+    lang_set_global(I, "PSScriptRoot", root);
+    lang_value *mi = lang_object_new("System.Management.Automation.InvocationInfo");
+    lang_value *mc = lang_object_new("System.Management.Automation.ExternalScriptInfo");
+    const char *leaf = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    lang_prop_set_take(mc, "Name", lang_str(leaf));
+    lang_prop_set_take(mc, "Path", lang_str(path));
+    lang_prop_set_take(mc, "Source", lang_str(path));
+    lang_prop_set_take(mc, "CommandType", lang_str("ExternalScript"));
+    lang_prop_set_take(mi, "MyCommand", mc);
+    lang_prop_set_take(mi, "ScriptName", lang_str(""));
+    lang_prop_set_take(mi, "InvocationName", lang_str(path));
+    lang_prop_set_take(mi, "PSScriptRoot", lang_ref(root));
+    lang_prop_set_take(mi, "PSCommandPath", lang_str(path));
+    lang_set_global(I, "MyInvocation", mi);
+    lang_unref(mi);
+    lang_unref(root);
+    free(dir);
+}
+
+/* Save the caller's script variables into saved[3] and set those of path. */
+static void script_vars_enter(lang_interp *I, const char *path, lang_value **saved)
+{
+    static const char *const names[3] = {"PSCommandPath", "PSScriptRoot", "MyInvocation"};
+    for (int i = 0; i < 3; i++) {
+        char g[32];
+        snprintf(g, sizeof g, "global:%s", names[i]);
+        saved[i] = lang_var_get(I, g, NULL);
+    }
+    script_vars_set(I, path);
+}
+
+/* Restore what script_vars_enter saved (consumes the references). */
+static void script_vars_leave(lang_interp *I, lang_value **saved)
+{
+    static const char *const names[3] = {"PSCommandPath", "PSScriptRoot", "MyInvocation"};
+    for (int i = 0; i < 3; i++) {
+        lang_set_global(I, names[i], saved[i]);
+        lang_unref(saved[i]);
+    }
+}
+
+/* When name is a path to a .ps1 file (it has a '/' or '\', as PowerShell
+ * requires to run a script from a folder), parse it into a script block
+ * (*block, new reference) and set *path to its absolute path (malloc'd).
+ * Leaves both NULL when name is no such path. A file that does not parse
+ * throws its parse error. */
+static lang_status load_script_command(lang_interp *I, const char *name, const lang_node *at,
+                                       lang_value **block, char **path)
+{
+    *block = NULL;
+    *path = NULL;
+    if (!strchr(name, '/') && !strchr(name, '\\'))
+        return LANG_OK;
+    size_t n = strlen(name);
+    if (n < 4 || !rs_streq_ci(name + n - 4, ".ps1"))
+        return LANG_OK;
+    char *p = rs_strdup(name);
+    for (char *q = p; *q; q++)
+        if (*q == '\\')
+            *q = '/';
+    char *abs = realpath(p, NULL);
+    free(p);
+    if (!abs)
+        return LANG_OK; /* not recognized, as PowerShell says */
+    FILE *f = fopen(abs, "rb");
+    if (!f) {
+        free(abs);
+        return LANG_OK;
+    }
+    rs_buf b = {0};
+    char chunk[4096];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rs_buf_append(&b, chunk, got);
+    fclose(f);
+    size_t skip = b.len >= 3 && (unsigned char)b.data[0] == 0xEF &&
+                          (unsigned char)b.data[1] == 0xBB && (unsigned char)b.data[2] == 0xBF
+                      ? 3
+                      : 0;
+    lang_source *src = lang_source_new(abs, b.data ? b.data + skip : "", b.len - skip);
+    rs_buf_free(&b);
+    lang_parse_error pe;
+    lang_program *prog = lang_parse(src, &pe);
+    if (!prog) { /* the parse error, statement-terminating where the script is called */
+        (void)at;
+        lang_error *e = lang_error_new(pe.msg);
+        e->position = lang_position_message(src, pe.pos, pe.pos + 1);
+        lang_error_set(&e->category, "ParserError");
+        lang_error_set_exception(e, "System.Management.Automation.ParseException");
+        lang_error_set_fqid(e, pe.errid ? pe.errid : "ParseException", NULL);
+        lang_source_unref(src);
+        free(abs);
+        return lang_throw(I, e);
+    }
+    *block = lang_block_new(prog, prog->root);
+    lang_program_unref(prog);
+    lang_source_unref(src);
+    *path = abs;
+    return LANG_OK;
+}
+
 static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list *input,
                                 lang_list *out)
 {
@@ -1636,6 +1752,14 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
         else
             def = NULL;
     }
+    char *script_path = NULL;
+    if (!callee && !fn && !lc && !remote && name) {
+        st = load_script_command(I, name, nn, &callee, &script_path);
+        if (st != LANG_OK) {
+            free(name);
+            return st;
+        }
+    }
     if (!callee && !fn && !lc && !remote) {
         st = command_not_found(I, name ? name : "", nn);
         free(name);
@@ -1662,8 +1786,22 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
     lang_list produced = {0};
     if (callee || fn) {
         lang_value *blk = callee ? callee : fn->block;
-        st = call_block(I, blk, fn ? fn->name : NULL, args, nargs, input, !(cmd->flags & NF_DOT),
-                        cmd->start, cmd->end, &produced);
+        lang_value *saved_vars[3] = {NULL, NULL, NULL};
+        if (script_path)
+            script_vars_enter(I, script_path, saved_vars);
+        st = call_block(I, blk, fn ? fn->name : script_path, args, nargs, input,
+                        !(cmd->flags & NF_DOT), cmd->start, cmd->end, &produced);
+        if (script_path) {
+            script_vars_leave(I, saved_vars);
+            if (st == LANG_EXIT) { /* exit ends the script file only: $LASTEXITCODE */
+                lang_value *code = lang_int(I->exit_code >= 0 ? I->exit_code : 0);
+                lang_set_global(I, "LASTEXITCODE", code);
+                lang_unref(code);
+                I->exited = false;
+                I->exit_code = -1;
+                st = LANG_OK;
+            }
+        }
     } else {
         lang_bound b;
         lang_error *berr = NULL;
@@ -1735,6 +1873,7 @@ static lang_status eval_command(lang_interp *I, const lang_node *cmd, lang_list 
         lang_list_clear(&produced);
     args_free(args, nargs);
     free(name);
+    free(script_path);
     lang_unref(callee);
     return st;
 }
@@ -2059,7 +2198,10 @@ static lang_status run_program(lang_interp *I, lang_program *prog)
         args_free(args, k);
         lang_unref(argv);
     }
-    if (st == LANG_OK)
+    if (st == LANG_OK && prog->root->c) /* begin { } process { } end { } */
+        st = run_named_blocks(I, prog->root, NULL, NULL, prog->src->name ? prog->src->name : "", 0,
+                              0, &top);
+    else if (st == LANG_OK)
         st = eval_stmts(I, prog->root, &top);
     flush_top(I);
     if (st == LANG_THROW && I->pending) {
@@ -2091,18 +2233,8 @@ int lang_run_script(lang_interp *I, const char *name, const char *text, size_t l
     if (name) {
         /* PowerShell's $PSCommandPath / $PSScriptRoot are absolute */
         char *abs = realpath(name, NULL);
-        lang_value *path = lang_str(abs ? abs : name);
-        lang_set_global(I, "PSCommandPath", path);
-        lang_unref(path);
-        char *dir = rs_strdup(abs ? abs : name);
+        script_vars_set(I, abs ? abs : name);
         free(abs);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        lang_value *root = lang_str(slash ? (slash == dir ? "/" : dir) : ".");
-        lang_set_global(I, "PSScriptRoot", root);
-        lang_unref(root);
-        free(dir);
     }
     run_program(I, prog);
     lang_program_unref(prog);

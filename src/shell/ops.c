@@ -1248,8 +1248,9 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
         }
     }
     if (!strcmp(t, "collections.arraylist") || !strncmp(t, "collections.generic.list[", 25)) {
-        /* a new list holding the items (arrays here accept .Add/.Remove in place) */
+        /* a new list holding the items */
         lang_value *a = lang_array_new();
+        a->u.arr.kind = t[12] == 'a' ? LANG_ARR_ARRAYLIST : LANG_ARR_LIST;
         if (v && v->type == LV_ARRAY)
             for (size_t i = 0; i < v->u.arr.n; i++)
                 lang_array_push(a, v->u.arr.items[i]);
@@ -2052,10 +2053,57 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
         }
         break;
     case LV_ARRAY:
-        /* ArrayList-style edits in place ($list.Add(x) returns the new index) */
+        /* Object[] is fixed-size; ArrayList's Add returns the new index, List[T]'s nothing */
+        if (v->u.arr.kind == LANG_ARR_FIXED &&
+            (rs_streq_ci(name, "Add") || rs_streq_ci(name, "Remove") ||
+             rs_streq_ci(name, "Insert") || rs_streq_ci(name, "RemoveAt")))
+            return op_error(I, at, "NotSupportedException", "NotSpecified",
+                            "System.Management.Automation.MethodInvocationException",
+                            "Exception calling \"%s\" with \"%zu\" argument(s): \"Collection was "
+                            "of a fixed size.\"",
+                            name, n);
         if (rs_streq_ci(name, "Add")) {
             lang_array_push(v, n ? args[0] : NULL);
-            *res = lang_int((int64_t)v->u.arr.n - 1);
+            if (v->u.arr.kind == LANG_ARR_ARRAYLIST)
+                *res = lang_int((int64_t)v->u.arr.n - 1);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "AddRange")) {
+            lang_value *src = n ? args[0] : NULL;
+            if (src && src->type == LV_ARRAY)
+                for (size_t i = 0; i < src->u.arr.n; i++)
+                    lang_array_push(v, src->u.arr.items[i]);
+            else if (src)
+                lang_array_push(v, src);
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "Insert") || rs_streq_ci(name, "RemoveAt")) {
+            bool ins = rs_streq_ci(name, "Insert");
+            int64_t at_i = arg_int(args, n, 0, -1);
+            if (at_i < 0 || (size_t)at_i > v->u.arr.n - (ins ? 0 : 1) || (!ins && !v->u.arr.n))
+                return op_error(
+                    I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                    "System.Management.Automation.MethodInvocationException",
+                    "Exception calling \"%s\" with \"%zu\" argument(s): \"%s (Parameter "
+                    "'index')\"",
+                    name, n,
+                    !ins ? "Index was out of range. Must be non-negative and less than the size "
+                           "of the collection."
+                    : v->u.arr.kind == LANG_ARR_LIST
+                        ? "Index must be within the bounds of the List."
+                        : "Insertion index was out of range. Must be non-negative and less than "
+                          "or equal to size.");
+            if (ins) {
+                lang_array_push(v, NULL);
+                memmove(&v->u.arr.items[at_i + 1], &v->u.arr.items[at_i],
+                        (v->u.arr.n - 1 - (size_t)at_i) * sizeof(lang_value *));
+                v->u.arr.items[at_i] = lang_ref(n > 1 ? args[1] : NULL);
+            } else {
+                lang_unref(v->u.arr.items[at_i]);
+                memmove(&v->u.arr.items[at_i], &v->u.arr.items[at_i + 1],
+                        (v->u.arr.n - (size_t)at_i - 1) * sizeof(lang_value *));
+                v->u.arr.n--;
+            }
             return LANG_OK;
         }
         if (rs_streq_ci(name, "Clear")) {
@@ -2351,6 +2399,7 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
     if ((!strcmp(t, "collections.arraylist") || !strncmp(t, "collections.generic.list[", 25)) &&
         rs_streq_ci(name, "new")) {
         *res = lang_array_new();
+        (*res)->u.arr.kind = t[12] == 'a' ? LANG_ARR_ARRAYLIST : LANG_ARR_LIST;
         return LANG_OK;
     }
     if ((!strcmp(t, "pscustomobject") || !strcmp(t, "psobject")) && rs_streq_ci(name, "new")) {

@@ -107,6 +107,7 @@ static lang_value *copy_value(const lang_value *v, int depth)
         return lang_secure_new(v->u.str.s, v->u.str.len);
     case LV_ARRAY: {
         lang_value *a = lang_array_new();
+        a->u.arr.kind = v->u.arr.kind;
         for (size_t i = 0; i < v->u.arr.n; i++)
             lang_array_push_take(a, copy_value(v->u.arr.items[i], depth + 1));
         return a;

@@ -548,6 +548,61 @@ static lang_node *parse_param_block(parser *P)
     }
 }
 
+/* begin { } process { } end { } at the lookahead, in any order, each at most
+ * once (a repeated one replaces the earlier, as PowerShell reports no error
+ * either). *nb is set to a new N_NAMEDBLOCKS when at least one block is there
+ * (caller owns it). False on a parse error (*nb freed). Used by script blocks
+ * and, at the top level, by script files. */
+static bool parse_named_blocks(parser *P, lang_node **nb)
+{
+    *nb = NULL;
+    lang_token *t = peek(P, LEX_EXPR);
+    while (!P->failed && t->kind == T_IDENT &&
+           (rs_streq_ci(t->text, "begin") || rs_streq_ci(t->text, "process") ||
+            rs_streq_ci(t->text, "end"))) {
+        uint32_t q = lang_lex_skip_blank(&P->lx, t->end);
+        while (q < P->src->len && (P->src->text[q] == '\n' || P->src->text[q] == '\r'))
+            q = lang_lex_skip_blank(&P->lx, q + 1);
+        if (q >= P->src->len || P->src->text[q] != '{')
+            break;
+        if (!*nb)
+            *nb = lang_node_new(N_NAMEDBLOCKS, t->start, t->start);
+        char which = (char)tolower((unsigned char)t->text[0]);
+        advance(P);
+        skip_newlines(P);
+        t = peek(P, LEX_EXPR);
+        uint32_t bstart = t->start;
+        advance(P); /* { */
+        lang_node *body = parse_stmts(P, T_RBRACE);
+        if (P->failed) {
+            lang_node_free(body);
+            lang_node_free(*nb);
+            *nb = NULL;
+            return false;
+        }
+        t = peek(P, LEX_EXPR);
+        if (t->kind != T_RBRACE) {
+            lang_node_free(body);
+            lang_node_free(*nb);
+            *nb = NULL;
+            if (at_eof_error(P, t))
+                perr(P, bstart, "MissingEndCurlyBrace",
+                     "Missing closing '}' in statement block or type definition.");
+            else
+                unexpected(P, t);
+            return false;
+        }
+        advance(P);
+        lang_node **slot = which == 'b' ? &(*nb)->a : which == 'p' ? &(*nb)->b : &(*nb)->c;
+        lang_node_free(*slot);
+        *slot = body;
+        (*nb)->end = P->last;
+        skip_separators(P);
+        t = peek(P, LEX_EXPR);
+    }
+    return !P->failed;
+}
+
 static lang_node *parse_scriptblock(parser *P)
 {
     uint32_t start = P->tok.start;
@@ -587,44 +642,14 @@ static lang_node *parse_scriptblock(parser *P)
         t = peek(P, LEX_EXPR);
     }
     /* begin { } process { } end { } */
-    while (!P->failed && t->kind == T_IDENT &&
-           (rs_streq_ci(t->text, "begin") || rs_streq_ci(t->text, "process") ||
-            rs_streq_ci(t->text, "end"))) {
-        uint32_t q = lang_lex_skip_blank(&P->lx, t->end);
-        while (q < P->src->len && (P->src->text[q] == '\n' || P->src->text[q] == '\r'))
-            q = lang_lex_skip_blank(&P->lx, q + 1);
-        if (q >= P->src->len || P->src->text[q] != '{')
-            break;
-        if (!sb->c)
-            sb->c = lang_node_new(N_NAMEDBLOCKS, t->start, t->start);
-        char which = (char)tolower((unsigned char)t->text[0]);
-        advance(P);
-        skip_newlines(P);
-        t = peek(P, LEX_EXPR);
-        uint32_t bstart = t->start;
-        advance(P); /* { */
-        lang_node *body = parse_stmts(P, T_RBRACE);
-        if (P->failed) {
-            lang_node_free(body);
-            lang_node_free(sb);
-            return NULL;
-        }
-        t = peek(P, LEX_EXPR);
-        if (t->kind != T_RBRACE) {
-            lang_node_free(body);
-            lang_node_free(sb);
-            if (at_eof_error(P, t))
-                return perr(P, bstart, "MissingEndCurlyBrace",
-                            "Missing closing '}' in statement block or type definition.");
-            return unexpected(P, t);
-        }
-        advance(P);
-        lang_node **slot = which == 'b' ? &sb->c->a : which == 'p' ? &sb->c->b : &sb->c->c;
-        lang_node_free(*slot);
-        *slot = body;
-        sb->c->end = P->last;
-        skip_separators(P);
-        t = peek(P, LEX_EXPR);
+    if (!parse_named_blocks(P, &sb->c)) {
+        lang_node_free(sb);
+        return NULL;
+    }
+    t = peek(P, LEX_EXPR);
+    if (sb->c && t->kind != T_RBRACE && t->kind != T_EOF) {
+        lang_node_free(sb);
+        return unexpected(P, t);
     }
     sb->a = parse_stmts(P, T_RBRACE);
     P->no_comma = saved;
@@ -2035,11 +2060,25 @@ lang_program *lang_parse(lang_source *src, lang_parse_error *err)
         if (q < src->len && src->text[q] == '(')
             params = parse_param_block(&P);
     }
+    /* a script file may consist of begin { } process { } end { } */
+    lang_node *named = NULL;
+    if (!P.failed) {
+        skip_separators(&P);
+        parse_named_blocks(&P, &named);
+    }
+    if (!P.failed && named) {
+        t = peek(&P, LEX_EXPR);
+        if (t->kind != T_EOF)
+            unexpected(&P, t); /* statements outside the named blocks */
+    }
     lang_node *root = P.failed ? NULL : parse_stmts(&P, T_EOF);
-    if (root)
+    if (root) {
         root->a = params;
-    else
+        root->c = named;
+    } else {
         lang_node_free(params);
+        lang_node_free(named);
+    }
     if (root && !P.failed) {
         t = peek(&P, LEX_EXPR);
         if (t->kind != T_EOF) {

@@ -67,6 +67,7 @@ struct lang_value {
         struct {
             lang_value **items; /* owned references */
             size_t n, cap;
+            int kind; /* LANG_ARR_FIXED (Object[]), LANG_ARR_ARRAYLIST, LANG_ARR_LIST */
         } arr;
         struct {
             lang_prop *props;
@@ -85,6 +86,11 @@ struct lang_value {
         } blk;
     } u;
 };
+
+/* What .NET collection an LV_ARRAY stands for: a fixed-size Object[] (the
+ * default; .Add fails), an ArrayList (.Add returns the new index) or a generic
+ * List[T] (.Add returns nothing). */
+enum { LANG_ARR_FIXED = 0, LANG_ARR_ARRAYLIST, LANG_ARR_LIST };
 
 /* A growable list of owned references (pipeline streams, arguments). */
 typedef struct lang_list {
