@@ -1087,6 +1087,14 @@ static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
         o = lang_array_new();
         o->u.arr.kind =
             rs_prefix_ci(tn, "Collections.Generic.List") ? LANG_ARR_LIST : LANG_ARR_ARRAYLIST;
+    } else if (rs_streq_ci(tn, "Text.StringBuilder")) {
+        size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
+        lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
+        lang_status st = lang_new_stringbuilder(I, NULL, av, na, &o);
+        if (st != LANG_OK) {
+            free(t);
+            return st;
+        }
     } else if (rs_streq_ci(tn, "Management.Automation.PSCredential") ||
                rs_streq_ci(tn, "PSCredential")) {
         lang_value *user = lang_array_get(args, 0);

@@ -231,7 +231,7 @@ static void free_native_error(void *p)
     lang_error_free(p);
 }
 
-static const lang_native_type error_native = {"ErrorRecord", free_native_error};
+static const lang_native_type error_native = {.name = "ErrorRecord", .free = free_native_error};
 
 lang_value *lang_error_record(const lang_error *e)
 {

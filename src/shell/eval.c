@@ -16,6 +16,7 @@
 #include "ops.h"
 #include "parse.h"
 #include "rs_util.h"
+#include "sbuilder.h"
 
 volatile sig_atomic_t lang_interrupted;
 
@@ -675,7 +676,9 @@ lang_status lang_assign(lang_interp *I, const lang_node *target, lang_value *v)
             st = lang_eval_expr(I, target->b, &name);
         if (st == LANG_OK) {
             char *ns = lang_to_str(name);
-            if (obj && (obj->type == LV_HASH || obj->type == LV_OBJECT)) {
+            if (lang_sb_is(obj)) {
+                st = lang_sb_set(I, target, obj, ns, v);
+            } else if (obj && (obj->type == LV_HASH || obj->type == LV_OBJECT)) {
                 lang_prop_set(obj, ns, v);
             } else {
                 st = runtime_error(I, target, "PropertyAssignmentException",

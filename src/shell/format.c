@@ -94,7 +94,7 @@ static void free_text(void *p)
     free(p);
 }
 
-static const lang_native_type text_native = {"FormatText", free_text};
+static const lang_native_type text_native = {.name = "FormatText", .free = free_text};
 
 lang_value *fmt_text_value(char *text)
 {
@@ -234,7 +234,60 @@ static void list_entry(rs_buf *b, const lang_value *obj, char **names, size_t n,
     }
 }
 
+/* A TimeSpan shows as a list of its properties (PowerShell's view). */
+static lang_value *timespan_object(const lang_value *ts)
+{
+    lang_value *o = lang_object_new("System.TimeSpan");
+    for (const char *const *p = lang_ts_props(); *p; p++) {
+        bool found;
+        lang_prop_set_take(o, *p, lang_dt_member(ts, *p, &found));
+    }
+    return o;
+}
+
+/* Values shown through a snapshot of their properties (TimeSpans, Stopwatches,
+ * StringBuilders): a new array of n references with those replaced, or NULL
+ * when there are none. Free with snapshots_free. */
+static lang_value **snapshots(lang_value **items, size_t n)
+{
+    bool conv_any = false;
+    for (size_t i = 0; i < n && !conv_any; i++) {
+        lang_value *snap = lang_dynamic_snapshot(items[i]);
+        conv_any = (items[i] && items[i]->type == LV_TIMESPAN) || snap;
+        lang_unref(snap);
+    }
+    if (!conv_any)
+        return NULL;
+    lang_value **conv = rs_calloc(n, sizeof *conv);
+    for (size_t i = 0; i < n; i++) {
+        lang_value *snap = lang_dynamic_snapshot(items[i]);
+        conv[i] = snap                                        ? snap
+                  : items[i] && items[i]->type == LV_TIMESPAN ? timespan_object(items[i])
+                                                              : lang_ref(items[i]);
+    }
+    return conv;
+}
+
+static void snapshots_free(lang_value **conv, size_t n)
+{
+    if (!conv)
+        return;
+    for (size_t i = 0; i < n; i++)
+        lang_unref(conv[i]);
+    free(conv);
+}
+
+static char *list_text(lang_value **objs, size_t n, const lang_value *props, int width);
+
 char *fmt_list_text(lang_value **objs, size_t n, const lang_value *props, int width)
+{
+    lang_value **conv = snapshots(objs, n);
+    char *t = list_text(conv ? conv : objs, n, props, width);
+    snapshots_free(conv, n);
+    return t;
+}
+
+static char *list_text(lang_value **objs, size_t n, const lang_value *props, int width)
 {
     rs_buf b = {0};
     size_t live = 0;
@@ -388,8 +441,20 @@ static void table_row(rs_buf *b, const table *t, const lang_value *o)
     rs_buf_putc(b, '\n');
 }
 
+static char *table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
+                        int width);
+
 char *fmt_table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
                      int width)
+{
+    lang_value **conv = snapshots(objs, n);
+    char *t = table_text(conv ? conv : objs, n, props, hide_headers, width);
+    snapshots_free(conv, n);
+    return t;
+}
+
+static char *table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
+                        int width)
 {
     rs_buf b = {0};
     size_t first = 0;
@@ -671,43 +736,13 @@ static void table_add(fmt_state *f, lang_value *v)
     lang_list_clear(&rows);
 }
 
-/* A TimeSpan shows as a list of its properties (PowerShell's view). */
-static lang_value *timespan_object(const lang_value *ts)
-{
-    lang_value *o = lang_object_new("System.TimeSpan");
-    for (const char *const *p = lang_ts_props(); *p; p++) {
-        bool found;
-        lang_prop_set_take(o, *p, lang_dt_member(ts, *p, &found));
-    }
-    return o;
-}
-
 static void push_items(fmt_state *f, lang_value **items, size_t n);
 
 void fmt_push(fmt_state *f, lang_value **items, size_t n)
 {
-    /* values shown through a snapshot of their properties: TimeSpans, Stopwatches */
-    bool conv_any = false;
-    for (size_t i = 0; i < n && !conv_any; i++) {
-        lang_value *snap = lang_dynamic_snapshot(items[i]);
-        conv_any = (items[i] && items[i]->type == LV_TIMESPAN) || snap;
-        lang_unref(snap);
-    }
-    if (!conv_any) {
-        push_items(f, items, n);
-        return;
-    }
-    lang_value **conv = rs_calloc(n, sizeof *conv);
-    for (size_t i = 0; i < n; i++) {
-        lang_value *snap = lang_dynamic_snapshot(items[i]);
-        conv[i] = snap                                        ? snap
-                  : items[i] && items[i]->type == LV_TIMESPAN ? timespan_object(items[i])
-                                                              : lang_ref(items[i]);
-    }
-    push_items(f, conv, n);
-    for (size_t i = 0; i < n; i++)
-        lang_unref(conv[i]);
-    free(conv);
+    lang_value **conv = snapshots(items, n);
+    push_items(f, conv ? conv : items, n);
+    snapshots_free(conv, n);
 }
 
 static void push_items(fmt_state *f, lang_value **items, size_t n)

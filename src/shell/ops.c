@@ -19,6 +19,7 @@
 #include "datetime.h"
 #include "format.h"
 #include "rs_util.h"
+#include "sbuilder.h"
 
 static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
                             const char *category, const char *exception, const char *fmt, ...)
@@ -44,6 +45,17 @@ static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
     if (at)
         lang_error_set_position(e, I->prog, at->start, at->end);
     return lang_throw(I, e);
+}
+
+lang_status lang_op_error(lang_interp *I, const lang_node *at, const char *id, const char *category,
+                          const char *exception, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return op_error(I, at, id, category, exception, "%s", buf);
 }
 
 /* ---- regular expressions ---- */
@@ -653,6 +665,15 @@ static lang_status multiply(lang_interp *I, const lang_node *at, lang_value *a, 
         return LANG_OK;
     }
     return arith(I, at, OP_MUL, a, b, res);
+}
+
+static lang_status format_op(lang_interp *I, const lang_node *at, lang_value *fmtv,
+                             lang_value *args, lang_value **res);
+
+lang_status lang_format_text(lang_interp *I, const lang_node *at, lang_value *fmt, lang_value *args,
+                             lang_value **res)
+{
+    return format_op(I, at, fmt, args, res);
 }
 
 /* -f : .NET composite formatting ({index[,alignment][:format]}). */
@@ -1478,7 +1499,7 @@ static void sw_free(void *p)
     free(p);
 }
 
-static const lang_native_type sw_native = {"stopwatch", sw_free};
+static const lang_native_type sw_native = {.name = "stopwatch", .free = sw_free};
 
 static int64_t mono_ns(void)
 {
@@ -1524,6 +1545,8 @@ static lang_value *stopwatch_member(const stopwatch *w, const char *name, bool *
 
 lang_value *lang_dynamic_snapshot(const lang_value *v)
 {
+    if (lang_sb_is(v))
+        return lang_sb_snapshot(v);
     const stopwatch *w = v && v->type == LV_OBJECT ? lang_object_native(v, &sw_native) : NULL;
     if (!w)
         return NULL;
@@ -1564,6 +1587,11 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
         const stopwatch *w = lang_object_native(v, &sw_native);
         if (w) {
             lang_value *m = stopwatch_member(w, name, &found);
+            if (found)
+                return m;
+        }
+        if (lang_sb_is(v)) {
+            lang_value *m = lang_sb_member(v, name, &found);
             if (found)
                 return m;
         }
@@ -2167,6 +2195,11 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
         }
         break;
     case LV_OBJECT: {
+        if (lang_sb_is(v)) {
+            lang_status st = lang_sb_method(I, at, v, name, args, n, res);
+            if (st != LANG_BREAK)
+                return st;
+        }
         stopwatch *w = lang_object_native(v, &sw_native);
         if (w && (rs_streq_ci(name, "Start") || rs_streq_ci(name, "Stop") ||
                   rs_streq_ci(name, "Reset") || rs_streq_ci(name, "Restart"))) {
@@ -2220,6 +2253,28 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
         return LANG_OK;
     }
     return no_method(I, at, v, name);
+}
+
+lang_status lang_new_stringbuilder(lang_interp *I, const lang_node *at, lang_value **args, size_t n,
+                                   lang_value **res)
+{
+    /* StringBuilder(), (int capacity), (string value), (string value, int capacity) */
+    lang_value *a0 = n ? args[0] : NULL;
+    if (n > 2 || (n == 2 && (!a0 || a0->type != LV_STRING)))
+        return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Cannot find an overload for \"new\" and the argument count: \"%zu\".", n);
+    int64_t cap = 16;
+    char *init = NULL;
+    if (n == 2 || (a0 && a0->type == LV_STRING)) {
+        init = lang_to_str(a0);
+        cap = n == 2 ? arg_int(args, n, 1, 16) : (int64_t)utf8_len(init);
+    } else if (n == 1) {
+        cap = arg_int(args, n, 0, 16);
+    }
+    *res = lang_sb_new(init, cap);
+    free(init);
+    return LANG_OK;
 }
 
 static lang_status static_method(lang_interp *I, const lang_node *at, const char *type,
@@ -2402,6 +2457,8 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
         (*res)->u.arr.kind = t[12] == 'a' ? LANG_ARR_ARRAYLIST : LANG_ARR_LIST;
         return LANG_OK;
     }
+    if (!strcmp(t, "text.stringbuilder") && rs_streq_ci(name, "new"))
+        return lang_new_stringbuilder(I, at, args, n, res);
     if ((!strcmp(t, "pscustomobject") || !strcmp(t, "psobject")) && rs_streq_ci(name, "new")) {
         *res = lang_object_new(NULL);
         return LANG_OK;

@@ -39,6 +39,18 @@ lang_value *lang_make_credential(const char *user, lang_value *password);
 /* Is v of the type named `type` (-is)? */
 bool lang_is_type(const lang_value *v, const char *type);
 
+/* Throw a runtime error (message from fmt) positioned at `at` (may be NULL);
+ * returns LANG_THROW. */
+lang_status lang_op_error(lang_interp *I, const lang_node *at, const char *id, const char *category,
+                          const char *exception, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* .NET composite formatting (-f): fmt and args (an array) borrowed; *res new. */
+lang_status lang_format_text(lang_interp *I, const lang_node *at, lang_value *fmt, lang_value *args,
+                             lang_value **res);
+/* [System.Text.StringBuilder]::new(...) / New-Object: *res new; args borrowed. */
+lang_status lang_new_stringbuilder(lang_interp *I, const lang_node *at, lang_value **args, size_t n,
+                                   lang_value **res);
+
 /* For display: a snapshot object of the properties of a value whose members
  * are computed when read (a Stopwatch), or NULL for any other value. */
 lang_value *lang_dynamic_snapshot(const lang_value *v);

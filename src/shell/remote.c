@@ -172,7 +172,7 @@ static void free_id(void *p)
     free(p);
 }
 
-static const lang_native_type session_native = {"PSSession", free_id};
+static const lang_native_type session_native = {.name = "PSSession", .free = free_id};
 
 static lang_value *session_value(const shell_session *s)
 {

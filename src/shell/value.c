@@ -437,6 +437,12 @@ static void append_str_d(rs_buf *b, const lang_value *v, int depth)
             rs_buf_puts(b, "}");
             return;
         }
+        if (v->u.obj.ntype && v->u.obj.ntype->to_str) {
+            char *t = v->u.obj.ntype->to_str(v->u.obj.ndata);
+            rs_buf_puts(b, t);
+            free(t);
+            return;
+        }
         bool found = false;
         if (rs_streq_ci(v->u.obj.type_name, "System.Management.Automation.ErrorRecord")) {
             /* An error record prints as its exception's message. */

@@ -46,6 +46,8 @@ struct lang_node;    /* ast.h */
 typedef struct lang_native_type {
     const char *name;         /* for debugging */
     void (*free)(void *data); /* releases data; may be NULL */
+    /* the object's text ("$o", ToString()), malloc'd; NULL = from its properties */
+    char *(*to_str)(const void *data);
 } lang_native_type;
 
 typedef struct lang_prop {
