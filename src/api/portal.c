@@ -29,7 +29,9 @@
 
 #include "../cmdlets/invoke.h"
 #include "../cmdlets/services.h"
+#include "../cmdlets/services_oauth.h"
 #include "portal_session.h"
+#include "rs_log.h"
 #include "rs_util.h"
 
 /* embedded files (generated from src/api/portal/ by embed.cmake) */
@@ -39,10 +41,8 @@ extern const char portal_app_js[];
 extern const char portal_app_css[];
 
 #define PORTAL_COOKIE       "rs_portal"
-#define PORTAL_IDLE_MS      (30 * 60 * 1000LL)     /* idle expiry */
-#define PORTAL_ABSOLUTE_MS  (8 * 60 * 60 * 1000LL) /* absolute expiry (token lifetime caps it) */
-#define PORTAL_SESSIONS_MAX 1024                   /* oldest dropped beyond */
-#define PORTAL_FIELD_MAX    256                    /* longest accepted UPN */
+#define PORTAL_SESSIONS_MAX 1024 /* oldest dropped beyond */
+#define PORTAL_FIELD_MAX    256  /* longest accepted UPN */
 
 #define CSP                                                                                        \
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "              \
@@ -57,8 +57,30 @@ typedef struct asset {
 
 typedef struct portal {
     portal_sessions *sessions;
+    int64_t idle_ms, absolute_ms; /* [https] portal_{idle,absolute}_timeout_seconds */
     asset assets[2];
 } portal;
+
+/* Revoke the tokens of the sessions that ended (sign-out, idle or absolute
+ * expiry, eviction) server-side; true when every one was revoked. */
+static bool revoke_ended(const api_env *env, portal *p)
+{
+    char **toks = portal_sessions_take_ended(p->sessions, rs_time_now_ms());
+    bool ok = true;
+    for (size_t i = 0; toks && toks[i]; i++) {
+        rs_err e;
+        rs_err_clear(&e);
+        if (svc_token_revoke(env->svc, toks[i], &e) != RS_OK) {
+            rs_log(RS_LOG_ERROR, NULL,
+                   "portal: cannot revoke an ended session's token (%s); it expires by itself "
+                   "within the idle timeout",
+                   e.msg);
+            ok = false;
+        }
+    }
+    portal_tokens_free(toks);
+    return ok;
+}
 
 /* The session the request's cookie names (a copy: portal_sess_clear). */
 static bool sess_find(portal *p, const api_req *req, portal_sess *out)
@@ -236,8 +258,25 @@ static void do_login(const api_env *env, portal *p, const api_req *req, api_resp
         api_form_free(&f);
         return;
     }
+    /* the token lives as long as the session may: the idle timeout now,
+     * extended while the session is used (sess_principal), never beyond the
+     * absolute timeout */
+    int64_t now = rs_time_now_ms();
+    int64_t exp = now + (p->idle_ms < p->absolute_ms ? p->idle_ms : p->absolute_ms);
+    st = svc_token_hold(env->svc, token, exp, &e);
+    if (st != RS_OK) {
+        (void)svc_token_revoke(env->svc, token, NULL);
+        rs_wipe(token, strlen(token));
+        free(token);
+        login_page(r, 503, "Sign-in is not available right now. Try again shortly.", upn);
+        api_form_free(&f);
+        return;
+    }
     char cookie[PORTAL_COOKIE_LEN];
-    portal_sessions_start(p->sessions, who.upn, token, rs_time_now_ms(), cookie);
+    unsigned char key[32];
+    portal_sessions_start(p->sessions, who.upn, token, now, cookie);
+    rs_sha256(cookie, strlen(cookie), key);
+    portal_sessions_set_token_exp(p->sessions, key, exp);
     char *sc = rs_asprintf("%s=%s; Path=/portal; Secure; HttpOnly; SameSite=Strict", PORTAL_COOKIE,
                            cookie);
     rs_wipe(cookie, sizeof cookie);
@@ -249,7 +288,7 @@ static void do_login(const api_env *env, portal *p, const api_req *req, api_resp
     api_form_free(&f);
 }
 
-static void do_logout(portal *p, const api_req *req, api_resp *r)
+static void do_logout(const api_env *env, portal *p, const api_req *req, api_resp *r)
 {
     portal_sess s;
     if (!sess_find(p, req, &s)) {
@@ -263,7 +302,11 @@ static void do_logout(portal *p, const api_req *req, api_resp *r)
     if (!same_origin(req) || !portal_csrf_ok(&s, given)) {
         json_error(r, 403, "The request has no valid CSRF token.");
     } else {
+        /* the session's token is revoked before the answer: a copy of it
+         * stops working the moment the browser sees the sign-in page */
         portal_sessions_remove(p->sessions, s.key);
+        if (!revoke_ended(env, p))
+            rs_log(RS_LOG_WARNING, NULL, "portal: sign-out of %s left its token to expire", s.upn);
         redirect(r, 303, "/portal/login");
         api_form_add(&r->headers, "Set-Cookie",
                      PORTAL_COOKIE "=; Path=/portal; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
@@ -272,13 +315,20 @@ static void do_logout(portal *p, const api_req *req, api_resp *r)
     portal_sess_clear(&s);
 }
 
-/* The principal behind a session: the sign-in token checked again. */
+/* The principal behind a session: the sign-in token checked again, and its
+ * expiry slid forward while the session is used (portal_sessions_extend_to). */
 static bool sess_principal(const api_env *env, portal *p, const portal_sess *s, rs_principal *who)
 {
     rs_err e;
     rs_err_clear(&e);
-    if (svc_token_check(env->svc, s->token, who, &e) == RS_OK)
-        return true;
+    if (svc_token_check(env->svc, s->token, who, &e) == RS_OK) {
+        int64_t exp = portal_sessions_extend_to(p->sessions, s, rs_time_now_ms());
+        rs_status st = exp ? svc_token_hold(env->svc, s->token, exp, &e) : RS_OK;
+        if (exp && st == RS_OK)
+            portal_sessions_set_token_exp(p->sessions, s->key, exp);
+        if (st != RS_ENOTFOUND)
+            return true; /* a store error: the token still has its old expiry */
+    }
     portal_sessions_remove(p->sessions, s->key);
     return false;
 }
@@ -309,11 +359,11 @@ static void do_session(const api_env *env, portal *p, const api_req *req, api_re
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         if (who.roles & roles[i].bit)
             json_array_append_new(rl, json_string(roles[i].name));
-    json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:{s:b,s:b,s:b},s:I}", "upn", who.upn, "tenant",
-                          who.tenant_domain, "csrf", s.csrf, "roles", rl, "access", "exchange",
-                          (who.rights & RIGHT_EXCHANGE) != 0, "sfb", (who.rights & RIGHT_SFB) != 0,
-                          "msol", (who.rights & RIGHT_MSOL) != 0, "idleSeconds",
-                          (json_int_t)(PORTAL_IDLE_MS / 1000));
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:o,s:{s:b,s:b,s:b},s:I}", "upn", who.upn, "tenant",
+                  who.tenant_domain, "csrf", s.csrf, "roles", rl, "access", "exchange",
+                  (who.rights & RIGHT_EXCHANGE) != 0, "sfb", (who.rights & RIGHT_SFB) != 0, "msol",
+                  (who.rights & RIGHT_MSOL) != 0, "idleSeconds", (json_int_t)(p->idle_ms / 1000));
     api_resp_json(r, 200, json_dumps(o, JSON_COMPACT));
     r->no_store = true;
     json_decref(o);
@@ -402,9 +452,8 @@ static bool is_app_page(const char *rest)
     return false;
 }
 
-static void handle(const api_env *env, void *state, const api_req *req, api_resp *resp)
+static void route(const api_env *env, portal *p, const api_req *req, api_resp *resp)
 {
-    portal *p = state;
     const char *path = req->path;
     bool get = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
     bool post = !strcmp(req->method, "POST");
@@ -458,7 +507,7 @@ static void handle(const api_env *env, void *state, const api_req *req, api_resp
         }
     if (!strcmp(rest, "logout")) {
         if (post)
-            do_logout(p, req, resp);
+            do_logout(env, p, req, resp);
         else {
             api_resp_text(resp, 405, "Method not allowed.");
             resp->allow = "POST";
@@ -484,6 +533,15 @@ static void handle(const api_env *env, void *state, const api_req *req, api_resp
     api_resp_text(resp, 404, "The requested page does not exist on this server.");
 }
 
+static void handle(const api_env *env, void *state, const api_req *req, api_resp *resp)
+{
+    portal *p = state;
+    route(env, p, req, resp);
+    /* sessions that ended while nobody used them (idle, absolute, evicted):
+     * their tokens are revoked at the next portal request of anyone */
+    revoke_ended(env, p);
+}
+
 /* ---- lifecycle ---- */
 
 static void asset_init(asset *a, const char *name, const char *data, const char *ctype)
@@ -498,10 +556,19 @@ static void asset_init(asset *a, const char *name, const char *data, const char 
 
 static rs_status init(const api_env *env, void **state, rs_err *err)
 {
-    (void)env;
     (void)err;
     portal *p = rs_calloc(1, sizeof *p);
-    p->sessions = portal_sessions_new(PORTAL_SESSIONS_MAX, PORTAL_IDLE_MS, PORTAL_ABSOLUTE_MS);
+    p->idle_ms = (env->cfg->portal_idle_s > 0 ? env->cfg->portal_idle_s : 1800) * 1000LL;
+    p->absolute_ms =
+        (env->cfg->portal_absolute_s > 0 ? env->cfg->portal_absolute_s : 28800) * 1000LL;
+    p->sessions = portal_sessions_new(PORTAL_SESSIONS_MAX, p->idle_ms, p->absolute_ms);
+    /* sessions live in memory: the tokens of the previous run's are revoked */
+    int n = env->svc ? svc_token_revoke_held(env->svc) : 0;
+    if (n > 0)
+        rs_log(RS_LOG_INFO, NULL, "portal: revoked %d token(s) of sessions from before the start",
+               n);
+    else if (n < 0)
+        rs_log(RS_LOG_WARNING, NULL, "portal: cannot revoke the tokens of earlier sessions");
     asset_init(&p->assets[0], "app.js", portal_app_js, "text/javascript; charset=utf-8");
     asset_init(&p->assets[1], "app.css", portal_app_css, "text/css; charset=utf-8");
     *state = p;

@@ -18,6 +18,8 @@ struct portal_sessions {
     node *head; /* newest first */
     size_t n, max;
     int64_t idle_ms, absolute_ms;
+    char **ended; /* tokens of ended sessions, to revoke (portal_sessions_take_ended) */
+    size_t nended, capended;
 };
 
 static void token_free(char *tok)
@@ -33,6 +35,20 @@ static void node_free(node *d)
     token_free(d->s.token);
     rs_wipe(d, sizeof *d);
     free(d);
+}
+
+/* With t->mu held: a session ends; its token waits to be revoked. */
+static void node_end(portal_sessions *t, node *d)
+{
+    if (d->s.token) {
+        if (t->nended + 1 >= t->capended) {
+            t->capended = t->capended ? 2 * t->capended : 16;
+            t->ended = rs_realloc(t->ended, t->capended * sizeof *t->ended);
+        }
+        t->ended[t->nended++] = d->s.token;
+        d->s.token = NULL;
+    }
+    node_free(d);
 }
 
 portal_sessions *portal_sessions_new(size_t max, int64_t idle_ms, int64_t absolute_ms)
@@ -54,13 +70,17 @@ void portal_sessions_free(portal_sessions *t)
         t->head = d->next;
         node_free(d);
     }
+    for (size_t i = 0; i < t->nended; i++)
+        token_free(t->ended[i]);
+    free(t->ended);
     pthread_mutex_destroy(&t->mu);
     free(t);
 }
 
 static bool expired(const portal_sessions *t, const portal_sess *s, int64_t now)
 {
-    return now - s->last_ms >= t->idle_ms || now - s->created_ms >= t->absolute_ms;
+    return now - s->last_ms >= t->idle_ms || now - s->created_ms >= t->absolute_ms ||
+           (s->token_exp_ms && now >= s->token_exp_ms);
 }
 
 /* With t->mu held. */
@@ -71,7 +91,7 @@ static void sweep(portal_sessions *t, int64_t now)
             node *d = *pp;
             *pp = d->next;
             t->n--;
-            node_free(d);
+            node_end(t, d);
         } else
             pp = &(*pp)->next;
     }
@@ -97,7 +117,7 @@ void portal_sessions_start(portal_sessions *t, const char *upn, char *token, int
         node **pp = &t->head;
         while ((*pp)->next)
             pp = &(*pp)->next;
-        node_free(*pp);
+        node_end(t, *pp);
         *pp = NULL;
         t->n--;
     }
@@ -137,10 +157,53 @@ void portal_sessions_remove(portal_sessions *t, const unsigned char key[32])
             node *d = *pp;
             *pp = d->next;
             t->n--;
-            node_free(d);
+            node_end(t, d);
             break;
         }
     pthread_mutex_unlock(&t->mu);
+}
+
+void portal_sessions_set_token_exp(portal_sessions *t, const unsigned char key[32], int64_t exp_ms)
+{
+    pthread_mutex_lock(&t->mu);
+    for (node *d = t->head; d; d = d->next)
+        if (rs_ct_equal(d->s.key, key, 32)) {
+            d->s.token_exp_ms = exp_ms;
+            break;
+        }
+    pthread_mutex_unlock(&t->mu);
+}
+
+char **portal_sessions_take_ended(portal_sessions *t, int64_t now_ms)
+{
+    pthread_mutex_lock(&t->mu);
+    sweep(t, now_ms);
+    char **out = NULL;
+    if (t->nended) {
+        out = t->ended;
+        out[t->nended] = NULL; /* room kept by node_end */
+        t->ended = NULL;
+        t->nended = t->capended = 0;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return out;
+}
+
+void portal_tokens_free(char **toks)
+{
+    for (size_t i = 0; toks && toks[i]; i++)
+        token_free(toks[i]);
+    free(toks);
+}
+
+int64_t portal_sessions_extend_to(const portal_sessions *t, const portal_sess *s, int64_t now_ms)
+{
+    int64_t slack = t->idle_ms / 10 < 60000 ? t->idle_ms / 10 : 60000;
+    int64_t cap = s->created_ms + t->absolute_ms;
+    int64_t want = now_ms + t->idle_ms < cap ? now_ms + t->idle_ms : cap;
+    if (s->token_exp_ms && s->token_exp_ms - now_ms >= t->idle_ms - slack)
+        return 0; /* enough life left */
+    return want > s->token_exp_ms ? want : 0;
 }
 
 size_t portal_sessions_count(portal_sessions *t)

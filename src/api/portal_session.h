@@ -25,11 +25,15 @@ typedef struct portal_sess {
     char upn[PORTAL_UPN_MAX];     /* who signed in */
     char *token;                  /* the bearer token (malloc'd copy; portal_sess_clear) */
     int64_t created_ms, last_ms;  /* start, last use */
+    int64_t token_exp_ms;         /* when the token expires server-side (0: not known) */
 } portal_sess;
 
 /* A table of at most `max` sessions (the oldest is dropped to make room),
- * each ending `idle_ms` after its last use or `absolute_ms` after its start.
- * Caller frees with portal_sessions_free. */
+ * each ending `idle_ms` after its last use, `absolute_ms` after its start, or
+ * at its token's expiry when known (portal_sessions_set_token_exp), whichever
+ * comes first. The token of every session that ends (sign-out, expiry,
+ * eviction) is kept for portal_sessions_take_ended, so the caller can revoke
+ * it server-side. Caller frees with portal_sessions_free. */
 portal_sessions *portal_sessions_new(size_t max, int64_t idle_ms, int64_t absolute_ms);
 
 /* Free the table; every session's token is wiped. NULL-safe. */
@@ -48,6 +52,24 @@ bool portal_sessions_find(portal_sessions *t, const char *cookie, int64_t now_ms
 
 /* End the session with this key (sign-out; a token that no longer checks). */
 void portal_sessions_remove(portal_sessions *t, const unsigned char key[32]);
+
+/* Record that the session with this key holds a token expiring at exp_ms. */
+void portal_sessions_set_token_exp(portal_sessions *t, const unsigned char key[32], int64_t exp_ms);
+
+/* The tokens of the sessions that ended since the last call (NULL-terminated
+ * array, NULL when none): ownership passes to the caller, who revokes them
+ * and frees them with portal_tokens_free. Expired sessions are dropped first
+ * (at now_ms). */
+char **portal_sessions_take_ended(portal_sessions *t, int64_t now_ms);
+
+/* Wipe and free an array from portal_sessions_take_ended. NULL-safe. */
+void portal_tokens_free(char **toks);
+
+/* When a session used at now_ms should have its token extended (sliding
+ * expiry): the new expiry, min(now_ms + idle, created + absolute), when the
+ * token's remaining life has fallen below idle minus min(60 s, idle / 10);
+ * 0 when no extension is due. */
+int64_t portal_sessions_extend_to(const portal_sessions *t, const portal_sess *s, int64_t now_ms);
 
 /* Sessions held (expired ones included until the next start or find). */
 size_t portal_sessions_count(portal_sessions *t);

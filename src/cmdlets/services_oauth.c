@@ -1,5 +1,9 @@
 /* services_oauth.c - the token endpoint's entry points into the directory
- * (see services.h): grants and tenant lookup for OIDC metadata. */
+ * (see services.h and services_oauth.h): grants, tenant lookup for OIDC
+ * metadata, tokens revoked or held by the portal. */
+#include "services_oauth.h"
+
+#include "../directory/dir_session.h"
 #include "services_int.h"
 
 #include <stdio.h>
@@ -24,4 +28,19 @@ rs_status svc_tenant_lookup(rs_services *svc, const char *tenant, char tid[37], 
         snprintf(domain, domain_sz, "%s", json_string_value(json_object_get(t, "InitialDomain")));
     json_decref(t);
     return rc;
+}
+
+rs_status svc_token_revoke(rs_services *svc, const char *token, rs_err *err)
+{
+    return dir_token_revoke(svc->st, token, err);
+}
+
+rs_status svc_token_hold(rs_services *svc, const char *token, int64_t expires_ms, rs_err *err)
+{
+    return dir_token_hold(svc->st, token, expires_ms, err);
+}
+
+int svc_token_revoke_held(rs_services *svc)
+{
+    return dir_token_revoke_held(svc->st);
 }

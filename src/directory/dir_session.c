@@ -7,6 +7,7 @@
  * the user's or the service principal's ObjectId, the service, the expiry.
  * Refresh tokens rotate: redeeming one deletes it and issues a new one in the
  * same transaction, so each can be used once. */
+#include "dir_session.h"
 #include "dir_app.h"
 #include "dir_roles.h"
 #include "directory.h"
@@ -627,4 +628,91 @@ rs_status dir_token_check(store_t *st, const char *token, rs_principal *out, rs_
     if (rc != RS_OK)
         return rs_errf(err, RS_EAUTH, "The access token is missing, invalid or expired.");
     return RS_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* tokens ended by their holder (dir_session.h)                              */
+
+static bool token_shape_ok(const char *token)
+{
+    return token && !strncmp(token, "rs1.", 4) && strlen(token) <= 128;
+}
+
+rs_status dir_token_revoke(store_t *st, const char *token, rs_err *err)
+{
+    if (!token_shape_ok(token))
+        return RS_OK;
+    char hash[65];
+    rs_sha256_hex(token, strlen(token), hash);
+    rs_status rc = store_begin(st, err);
+    if (rc != RS_OK)
+        return rc;
+    rc = store_del(st, "", "session", hash, err);
+    if (rc == RS_ENOTFOUND) {
+        store_rollback(st);
+        return RS_OK;
+    }
+    if (rc != RS_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, err);
+}
+
+rs_status dir_token_hold(store_t *st, const char *token, int64_t expires_ms, rs_err *err)
+{
+    if (!token_shape_ok(token))
+        return rs_errf(err, RS_ENOTFOUND, "The access token is missing, invalid or expired.");
+    char hash[65];
+    rs_sha256_hex(token, strlen(token), hash);
+    json_t *sess = NULL;
+    rs_status rc = store_begin(st, err);
+    if (rc != RS_OK)
+        return rc;
+    rc = store_get(st, "", "session", hash, &sess, err);
+    if (rc == RS_OK && json_integer_value(json_object_get(sess, "ExpiresMs")) <= rs_time_now_ms())
+        rc = rs_errf(err, RS_ENOTFOUND, "The access token is missing, invalid or expired.");
+    if (rc == RS_OK) {
+        json_object_set_new(sess, "ExpiresMs", json_integer((json_int_t)expires_ms));
+        json_object_set_new(sess, "Portal", json_true());
+        rc = store_put(st, "", "session", hash, sess, err);
+    }
+    json_decref(sess);
+    if (rc != RS_OK) {
+        store_rollback(st);
+        return rc;
+    }
+    return store_commit(st, err);
+}
+
+static int collect_held(void *ud, const char *id, json_t *doc)
+{
+    if (json_is_true(json_object_get(doc, "Portal")))
+        json_array_append_new(ud, json_string(id));
+    return 0;
+}
+
+int dir_token_revoke_held(store_t *st)
+{
+    json_t *ids = json_array();
+    int n = 0;
+    if (store_each(st, "", "session", collect_held, ids, NULL) != RS_OK)
+        n = -1;
+    else if (json_array_size(ids)) {
+        if (store_begin(st, NULL) != RS_OK)
+            n = -1;
+        else {
+            size_t i;
+            json_t *v;
+            json_array_foreach(ids, i, v)
+            {
+                if (store_del(st, "", "session", json_string_value(v), NULL) == RS_OK)
+                    n++;
+            }
+            if (store_commit(st, NULL) != RS_OK)
+                n = -1;
+        }
+    }
+    json_decref(ids);
+    return n;
 }

@@ -162,12 +162,87 @@ static void test_csrf_and_origin(void **st)
     assert_false(portal_same_origin("same-origin", "https://h:2", "h:1"));
 }
 
+/* Every session that ends hands its token back for revocation: sign-out,
+ * idle and absolute expiry, eviction, and the token's own expiry. */
+static void test_ended_tokens(void **st)
+{
+    (void)st;
+    portal_sessions *t = portal_sessions_new(2, IDLE, ABS);
+    char c1[PORTAL_COOKIE_LEN], c2[PORTAL_COOKIE_LEN], c3[PORTAL_COOKIE_LEN];
+    assert_null(portal_sessions_take_ended(t, 0));
+    portal_sessions_start(t, "a@x", tok("rs1.signout"), 0, c1);
+    portal_sess s;
+    assert_true(portal_sessions_find(t, c1, 10, &s));
+    portal_sessions_remove(t, s.key);
+    portal_sess_clear(&s);
+    char **ended = portal_sessions_take_ended(t, 20);
+    assert_non_null(ended);
+    assert_string_equal(ended[0], "rs1.signout");
+    assert_null(ended[1]);
+    portal_tokens_free(ended);
+    assert_null(portal_sessions_take_ended(t, 20)); /* handed over once */
+
+    portal_sessions_start(t, "a@x", tok("rs1.idle"), 100, c1);
+    portal_sessions_start(t, "b@x", tok("rs1.kept"), 100 + IDLE / 2, c2);
+    ended = portal_sessions_take_ended(t, 100 + IDLE); /* the first one idled out */
+    assert_non_null(ended);
+    assert_string_equal(ended[0], "rs1.idle");
+    assert_null(ended[1]);
+    portal_tokens_free(ended);
+    assert_int_equal(portal_sessions_count(t), 1);
+    portal_sessions_start(t, "c@x", tok("rs1.c"), 100 + IDLE, c1);
+    portal_sessions_start(t, "d@x", tok("rs1.d"), 100 + IDLE, c3); /* evicts the oldest */
+    ended = portal_sessions_take_ended(t, 100 + IDLE);
+    assert_non_null(ended);
+    assert_string_equal(ended[0], "rs1.kept");
+    portal_tokens_free(ended);
+
+    /* a known token expiry ends the session then, even if it is in use */
+    unsigned char key[32];
+    rs_sha256(c1, strlen(c1), key);
+    portal_sessions_set_token_exp(t, key, 100 + IDLE + 50);
+    assert_true(portal_sessions_find(t, c1, 100 + IDLE + 49, &s));
+    portal_sess_clear(&s);
+    assert_false(portal_sessions_find(t, c1, 100 + IDLE + 50, &s));
+    ended = portal_sessions_take_ended(t, 100 + IDLE + 50);
+    assert_non_null(ended);
+    assert_string_equal(ended[0], "rs1.c");
+    portal_tokens_free(ended);
+    portal_sessions_free(t); /* rs1.d is still held: freed and wiped here */
+}
+
+/* Sliding expiry: the token is extended to now + idle once its remaining life
+ * falls below idle - min(60 s, idle / 10), never beyond created + absolute. */
+static void test_extend_to(void **st)
+{
+    (void)st;
+    portal_sessions *t = portal_sessions_new(8, IDLE, ABS);
+    portal_sess s = {.created_ms = 0, .token_exp_ms = 0};
+    assert_int_equal(portal_sessions_extend_to(t, &s, 0), IDLE); /* first hold */
+    s.token_exp_ms = IDLE;
+    assert_int_equal(portal_sessions_extend_to(t, &s, 50), 0); /* 950 left >= 900 */
+    assert_int_equal(portal_sessions_extend_to(t, &s, 101), 101 + IDLE);
+    s.token_exp_ms = ABS - 10;
+    assert_int_equal(portal_sessions_extend_to(t, &s, ABS - 500), ABS); /* capped */
+    s.token_exp_ms = ABS;
+    assert_int_equal(portal_sessions_extend_to(t, &s, ABS - 200), 0); /* at the cap already */
+    portal_sessions_free(t);
+
+    /* a long idle timeout: at most one extension a minute */
+    t = portal_sessions_new(8, 1800000, 28800000);
+    portal_sess l = {.created_ms = 0, .token_exp_ms = 1800000};
+    assert_int_equal(portal_sessions_extend_to(t, &l, 59999), 0);
+    assert_int_equal(portal_sessions_extend_to(t, &l, 60001), 60001 + 1800000);
+    portal_sessions_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_start_find),      cmocka_unit_test(test_idle_and_absolute_expiry),
         cmocka_unit_test(test_remove_and_cap),  cmocka_unit_test(test_cookie_get),
-        cmocka_unit_test(test_csrf_and_origin),
+        cmocka_unit_test(test_csrf_and_origin), cmocka_unit_test(test_ended_tokens),
+        cmocka_unit_test(test_extend_to),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
