@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang clang-format libsqlite3-dev sqlite3 libjansson-dev
 libmicrohttpd-dev libgnutls28-dev libargon2-dev libcurl4-gnutls-dev libedit-dev libinih-dev
 libcmocka-dev sip-tester baresip-core linphone-cli curl jq python3 ca-certificates procps iproute2 faketime
-libical-dev python3-recurring-ical-events chromium prometheus wrk nginx"
+libical-dev python3-recurring-ical-events chromium prometheus wrk nginx fiu-utils"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

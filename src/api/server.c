@@ -37,6 +37,7 @@
 
 #include "../cmdlets/invoke.h"
 #include "../cmdlets/services.h"
+#include "../store/store.h"
 #include "ops.h"
 #include "rs_log.h"
 #include "rs_metrics.h"
@@ -275,16 +276,36 @@ static enum MHD_Result send_now(req_ctx *c, int status, rs_status code, const ch
 /* ------------------------------------------------------------------------- */
 /* jobs (worker threads)                                                     */
 
-/* Store the response and wake the connection. c must not be touched after. */
-static void job_finish(req_ctx *c, api_resp *r)
+/* The store holds every change the response may show: wake the connection
+ * (store_durable_cb; a worker or the store's sync thread). */
+static void finish_durable(void *ud, rs_status status)
 {
+    req_ctx *c = ud;
     struct MHD_Connection *conn = c->conn;
     pthread_mutex_lock(&c->mu);
-    c->resp = *r;
+    if (status != RS_OK && c->route.kind != API_R_READYZ) { /* the disk failed: say so */
+        resp_clear(&c->resp);
+        resp_route_error(c, &c->resp, 500, RS_ESTORE,
+                         "The store could not make the change durable (the disk failed to "
+                         "sync); restart roomsysd and check the change.");
+    }
     c->done = true;
     pthread_mutex_unlock(&c->mu);
-    memset(r, 0, sizeof *r);
     MHD_resume_connection(conn);
+}
+
+/* Store the response and wake the connection once every commit made so far
+ * is durable: the job's own writes (a job that writes defers durability, so
+ * its worker takes the next job while the disk syncs) and anyone else's the
+ * response may have read. c must not be touched after. */
+static void job_finish(req_ctx *c, api_resp *r)
+{
+    pthread_mutex_lock(&c->mu);
+    c->resp = *r;
+    pthread_mutex_unlock(&c->mu);
+    memset(r, 0, sizeof *r);
+    store_t *st = svc_store(c->srv->svc);
+    store_when_durable(st, store_generation(st), finish_durable, c);
 }
 
 static void job_readyz(void *arg)
@@ -309,6 +330,7 @@ static void job_readyz(void *arg)
 static void job_invoke(void *arg)
 {
     req_ctx *c = arg;
+    store_defer_durability(1); /* job_finish waits for the disk, not the worker */
     api_resp r = {0};
     rs_err e;
     rs_err_clear(&e);
@@ -401,6 +423,7 @@ done:
 static void job_ext(void *arg)
 {
     req_ctx *c = arg;
+    store_defer_durability(1); /* job_finish waits for the disk, not the worker */
     api_server *srv = c->srv;
     api_resp r = {0};
     api_req q = {
@@ -937,6 +960,7 @@ void api_stop(api_server *srv)
     /* Every job already accepted runs to completion and resumes its
      * connection; new ones are refused (503). */
     api_workq_shutdown(srv->wq);
+    store_durable_drain(svc_store(srv->svc)); /* ... once their changes are durable */
     /* Let the network threads send those responses (bounded). */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);

@@ -172,8 +172,13 @@ char *svc_password_hash(rs_services *svc, const char *password)
     return phc;
 }
 
+struct store *svc_store(rs_services *svc)
+{
+    return svc->st;
+}
+
 int svc_ready(rs_services *svc)
 {
     int64_t n;
-    return store_count(svc->st, "", "tenant", &n, NULL) == RS_OK;
+    return !store_failed(svc->st) && store_count(svc->st, "", "tenant", &n, NULL) == RS_OK;
 }

@@ -54,6 +54,9 @@ int svc_tenant_matches(rs_services *svc, const rs_principal *who, const char *te
 
 /* Is the store reachable (for /readyz)? */
 int svc_ready(rs_services *svc);
+/* The account store (borrowed; lives as long as svc), for the API server's
+ * durable acknowledgement (store_when_durable). */
+struct store *svc_store(rs_services *svc);
 
 /* OAuth2 token endpoint (services_oauth.c): run the grant rq (borrowed;
  * password, refresh_token, client_credentials) and fill *out (rs_grant_clear).

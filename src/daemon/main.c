@@ -460,6 +460,15 @@ int main(int argc, char **argv)
     rs_sd_notifyf("READY=1\nSTATUS=serving https port %d, %d SIP pool(s)\nMAINPID=%ld",
                   api_port(api), cfg.npools, (long)getpid());
     while (!stop_signal) {
+        if (store_failed(svc_store(svc))) {
+            /* A failed sync: what the kernel still holds cannot be trusted
+             * to reach the disk. Stop (draining) and let the supervisor
+             * restart us; SQLite recovers from what the disk holds. */
+            rs_log(RS_LOG_ERROR, NULL,
+                   "stopping: the store can no longer make changes durable; restart to recover");
+            code = EX_IOERR;
+            break;
+        }
         if (reload_signal) {
             reload_signal = 0;
             reload(config_path, &cfg, api, sip, want_tls);
@@ -467,7 +476,8 @@ int main(int argc, char **argv)
         }
         sleep(1); /* interrupted by the signals */
     }
-    rs_log(RS_LOG_INFO, NULL, "stopping on signal %d", (int)stop_signal);
+    if (stop_signal)
+        rs_log(RS_LOG_INFO, NULL, "stopping on signal %d", (int)stop_signal);
     rs_sd_notify("STOPPING=1\nSTATUS=stopping: draining requests, saving registrations");
     api_set_draining(api);
     if (cfg.shutdown_grace_s > 0) {

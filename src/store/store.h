@@ -6,10 +6,20 @@
  * by name or address and enforce uniqueness. Nothing outside store/ writes SQL.
  *
  * Transactions: store_begin() takes the store for the calling thread (other
- * threads wait), store_commit() makes everything since begin durable (SQLite
- * WAL, synchronous=FULL) before it returns. Calls outside a transaction run in
- * their own implicit transaction. The lock is recursive: store calls made
- * inside a transaction by the same thread do not deadlock.
+ * threads wait), store_commit() makes everything since begin durable before it
+ * returns. Calls outside a transaction run in their own implicit transaction.
+ * The lock is recursive: store calls made inside a transaction by the same
+ * thread do not deadlock.
+ *
+ * Durability is a group commit (docs/internals/store.md): SQLite commits in
+ * WAL mode without syncing (synchronous=NORMAL), and the store's sync thread
+ * fdatasyncs the WAL once for every commit made since its last pass. A commit
+ * waits for the pass that covers it, outside the store lock, so writers never
+ * hold the store while the disk syncs and one sync serves many commits. A
+ * thread that called store_defer_durability(1) does not wait: it must not
+ * acknowledge what it did before store_when_durable() says so (the API server
+ * holds each response until then, and so never answers anyone, reader or
+ * writer, with a change the disk does not yet hold).
  * Blocking: call from worker threads only.
  */
 #ifndef RS_STORE_H
@@ -40,6 +50,30 @@ void store_rollback(store_t *st);
  * what they read with the generation seen before reading and treat older
  * tags as stale. Lock-free; any thread. */
 uint64_t store_generation(const store_t *st);
+
+/* Durability. store_generation() doubles as the commit ticket: once the WAL
+ * has been synced past generation g, every commit that wrote up to g is
+ * durable. */
+/* For the calling thread: 1 = store_commit and implicit writes return without
+ * waiting for the sync (the caller waits with store_when_durable), 0 = they
+ * wait (the default). Applies to every store the thread uses. */
+void store_defer_durability(int on);
+/* Call cb(ud, status) once every commit up to generation `gen` is durable:
+ * RS_OK, or RS_ESTORE when the disk failed to sync (the change's fate is then
+ * unknown, and the store refuses further writes). cb runs on the calling
+ * thread when `gen` is already durable, else on the store's sync thread; it
+ * must not call back into the store's durability functions. The soft store
+ * (no sync thread) calls cb at once. */
+typedef void (*store_durable_cb)(void *ud, rs_status status);
+void store_when_durable(store_t *st, uint64_t gen, store_durable_cb cb, void *ud);
+/* Wait until every callback registered so far has run. */
+void store_durable_drain(store_t *st);
+/* The highest generation known durable (the soft store: store_generation). */
+uint64_t store_durable_generation(store_t *st);
+/* Has a sync failed? Then the store refuses writes and every durability
+ * callback reports RS_ESTORE: the daemon must restart (and SQLite recover
+ * from what the disk holds), as PostgreSQL does after a failed fsync. */
+int store_failed(store_t *st);
 
 /* Documents. tenant "" is the global scope (tenants themselves). */
 /* *out: new reference. RS_ENOTFOUND when absent. */

@@ -1,15 +1,19 @@
-/* store_sqlite.c - the store on SQLite (WAL, synchronous=FULL). See store.h.
+/* store_sqlite.c - the store on SQLite (WAL, synchronous=NORMAL, durability
+ * by a group-commit sync thread). See store.h and docs/internals/store.md.
  *
  * Schema versions are the numbered migrations below; user_version records the
  * applied version and a newer database is refused.
  */
 #include "store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../base/rs_log.h"
 #include "../base/rs_metrics.h"
@@ -40,8 +44,34 @@ static const char *const migrations[] = {
  * quarter of the daemon's CPU outside password hashing (bench/provision). */
 #define STMT_CACHE 48
 
+/* A callback waiting for the WAL to be synced past `gen`. */
+typedef struct durable_waiter {
+    uint64_t gen;
+    store_durable_cb cb;
+    void *ud;
+    struct durable_waiter *next;
+} durable_waiter;
+
+/* The group commit of a durable store. Lock order: store.lock, then mu. */
+typedef struct syncer {
+    int walfd; /* the WAL file, opened by us: fdatasync on any fd of it syncs it */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work;   /* syncer: a commit is waiting */
+    pthread_cond_t synced; /* waiters: a pass ended */
+    uint64_t target;       /* highest generation committed (under mu) */
+    uint64_t durable;      /* highest generation synced (under mu) */
+    durable_waiter *waiters;
+    int running_cbs; /* the thread is calling callbacks */
+    int failed;      /* a sync failed: sticky, writes refused */
+    int stop;
+} syncer;
+
+static _Thread_local int defer_durability;
+
 struct store {
     sqlite3 *db;
+    syncer *sync;         /* NULL for the soft store */
     pthread_mutex_t lock; /* recursive */
     int depth;            /* nesting of begin/commit by the lock owner */
     int dirty;            /* the open transaction wrote something */
@@ -55,19 +85,221 @@ struct store {
     int ncache;
 };
 
+static uint64_t committed(store_t *st);
+static int sync_failed(store_t *st);
+
 /* A write just ran (lock held): bump the generation now when it committed on
- * its own, else when the enclosing transaction ends. */
-static void wrote(store_t *st)
+ * its own, else when the enclosing transaction ends. Returns the generation
+ * an implicit commit must be durable at (0: nothing to wait for). */
+static uint64_t wrote(store_t *st)
 {
     if (st->depth == 0)
-        atomic_fetch_add_explicit(&st->gen, 1, memory_order_release);
-    else
-        st->dirty = 1;
+        return committed(st);
+    st->dirty = 1;
+    return 0;
 }
 
 uint64_t store_generation(const store_t *st)
 {
     return atomic_load_explicit(&((store_t *)st)->gen, memory_order_acquire);
+}
+
+/* ------------------------------------------------------------------------- */
+/* durability: the group commit                                             */
+
+/* A commit that wrote has ended (store lock held): bump the generation (the
+ * commit's ticket) and wake the sync thread. Returns the ticket. */
+static uint64_t committed(store_t *st)
+{
+    uint64_t g = atomic_fetch_add_explicit(&st->gen, 1, memory_order_release) + 1;
+    syncer *y = st->sync;
+    if (y) {
+        pthread_mutex_lock(&y->mu);
+        y->target = g;
+        pthread_cond_signal(&y->work);
+        pthread_mutex_unlock(&y->mu);
+    }
+    return g;
+}
+
+static void *sync_main(void *arg)
+{
+    syncer *y = arg;
+    pthread_mutex_lock(&y->mu);
+    for (;;) {
+        while (!y->stop && y->durable == y->target)
+            pthread_cond_wait(&y->work, &y->mu);
+        if (y->durable == y->target && !y->waiters)
+            break; /* stopping, nothing left */
+        uint64_t target = y->target;
+        int failed = y->failed;
+        pthread_mutex_unlock(&y->mu);
+        /* Every commit up to target has written its WAL frames (the write()
+         * calls returned before the generation was bumped), so one
+         * fdatasync makes them all durable. */
+        int r = failed ? -1 : fdatasync(y->walfd);
+        int e = errno;
+        pthread_mutex_lock(&y->mu);
+        if (r != 0 && !failed) {
+            /* After a failed fsync the kernel may have dropped the dirty
+             * pages: nothing written since can be trusted to reach the disk
+             * (PostgreSQL's "fsyncgate"). Refuse writes from now on. */
+            y->failed = 1;
+            rs_log(RS_LOG_ERROR, NULL,
+                   "store: syncing the write-ahead log failed (%s); refusing further changes "
+                   "until roomsysd is restarted",
+                   strerror(e));
+        }
+        y->durable = target;
+        durable_waiter *ready = NULL, **pp = &y->waiters;
+        while (*pp) {
+            durable_waiter *w = *pp;
+            if (w->gen <= target) {
+                *pp = w->next;
+                w->next = ready;
+                ready = w;
+            } else {
+                pp = &w->next;
+            }
+        }
+        pthread_cond_broadcast(&y->synced);
+        rs_status status = y->failed ? RS_ESTORE : RS_OK;
+        y->running_cbs = ready != NULL;
+        pthread_mutex_unlock(&y->mu);
+        while (ready) {
+            durable_waiter *w = ready;
+            ready = w->next;
+            w->cb(w->ud, status);
+            free(w);
+        }
+        pthread_mutex_lock(&y->mu);
+        y->running_cbs = 0;
+        pthread_cond_broadcast(&y->synced);
+    }
+    pthread_mutex_unlock(&y->mu);
+    return NULL;
+}
+
+/* Open the WAL file of st's database and start the sync thread. On failure
+ * the caller falls back to synchronous=FULL. */
+static int syncer_start(store_t *st)
+{
+    const char *wal = sqlite3_filename_wal(sqlite3_db_filename(st->db, "main"));
+    int fd = wal && *wal ? open(wal, O_RDWR | O_CLOEXEC) : -1;
+    if (fd < 0)
+        return -1;
+    syncer *y = rs_calloc(1, sizeof *y);
+    y->walfd = fd;
+    pthread_mutex_init(&y->mu, NULL);
+    pthread_cond_init(&y->work, NULL);
+    pthread_cond_init(&y->synced, NULL);
+    uint64_t g = store_generation(st);
+    y->target = y->durable = g;
+    if (pthread_create(&y->thread, NULL, sync_main, y) != 0) {
+        close(fd);
+        free(y);
+        return -1;
+    }
+    st->sync = y;
+    return 0;
+}
+
+/* Sync what is left, stop the thread (after every callback has run). */
+static void syncer_stop(syncer *y)
+{
+    if (!y)
+        return;
+    pthread_mutex_lock(&y->mu);
+    y->stop = 1;
+    pthread_cond_signal(&y->work);
+    pthread_mutex_unlock(&y->mu);
+    pthread_join(y->thread, NULL);
+    close(y->walfd);
+    pthread_cond_destroy(&y->work);
+    pthread_cond_destroy(&y->synced);
+    pthread_mutex_destroy(&y->mu);
+    free(y);
+}
+
+void store_defer_durability(int on)
+{
+    defer_durability = on;
+}
+
+void store_when_durable(store_t *st, uint64_t gen, store_durable_cb cb, void *ud)
+{
+    syncer *y = st->sync;
+    rs_status status = RS_OK;
+    if (y) {
+        pthread_mutex_lock(&y->mu);
+        if (gen > y->durable) {
+            durable_waiter *w = rs_calloc(1, sizeof *w);
+            *w = (durable_waiter){.gen = gen, .cb = cb, .ud = ud, .next = y->waiters};
+            y->waiters = w;
+            pthread_mutex_unlock(&y->mu);
+            return;
+        }
+        status = y->failed ? RS_ESTORE : RS_OK;
+        pthread_mutex_unlock(&y->mu);
+    }
+    cb(ud, status);
+}
+
+void store_durable_drain(store_t *st)
+{
+    syncer *y = st->sync;
+    if (!y)
+        return;
+    pthread_mutex_lock(&y->mu);
+    while (y->waiters || y->running_cbs)
+        pthread_cond_wait(&y->synced, &y->mu);
+    pthread_mutex_unlock(&y->mu);
+}
+
+/* Wait (store lock NOT held) until generation gen is durable, unless this
+ * thread defers. */
+static rs_status await_durable(store_t *st, uint64_t gen, rs_err *err)
+{
+    syncer *y = st->sync;
+    if (!y || !gen || defer_durability)
+        return RS_OK;
+    pthread_mutex_lock(&y->mu);
+    while (y->durable < gen)
+        pthread_cond_wait(&y->synced, &y->mu);
+    int failed = y->failed;
+    pthread_mutex_unlock(&y->mu);
+    return failed ? rs_errf(err, RS_ESTORE,
+                            "The store could not make the change durable (the disk failed to "
+                            "sync); restart roomsysd and check the change.")
+                  : RS_OK;
+}
+
+uint64_t store_durable_generation(store_t *st)
+{
+    syncer *y = st->sync;
+    if (!y)
+        return store_generation(st);
+    pthread_mutex_lock(&y->mu);
+    uint64_t g = y->durable;
+    pthread_mutex_unlock(&y->mu);
+    return g;
+}
+
+int store_failed(store_t *st)
+{
+    return sync_failed(st);
+}
+
+/* Writes are refused once a sync has failed. */
+static int sync_failed(store_t *st)
+{
+    syncer *y = st->sync;
+    if (!y)
+        return 0;
+    pthread_mutex_lock(&y->mu);
+    int f = y->failed;
+    pthread_mutex_unlock(&y->mu);
+    return f;
 }
 
 static rs_status db_err(store_t *st, rs_err *err, const char *what)
@@ -110,7 +342,7 @@ static rs_status open_db(const char *path, int durable, store_t **out, rs_err *e
     }
     sqlite3_busy_timeout(st->db, 5000);
     rs_status rc = exec(st,
-                        durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                        durable ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON;"
                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                                   "PRAGMA foreign_keys=ON; PRAGMA mmap_size=268435456;"
@@ -142,8 +374,17 @@ static rs_status open_db(const char *path, int durable, store_t **out, rs_err *e
         }
         rs_log(RS_LOG_INFO, NULL, "store: applied migration %d", v + 1);
     }
-    if (durable)
+    if (durable) {
         st->docs = store_doccache_new(2048);
+        if (syncer_start(st) != 0) {
+            rs_log(RS_LOG_WARNING, NULL,
+                   "store: no group commit for %s (its write-ahead log cannot be opened: %s); "
+                   "every commit syncs on its own",
+                   path, strerror(errno));
+            if ((rc = exec(st, "PRAGMA synchronous=FULL;", err)))
+                goto fail;
+        }
+    }
     *out = st;
     return RS_OK;
 fail:
@@ -165,6 +406,7 @@ void store_close(store_t *st)
 {
     if (!st)
         return;
+    syncer_stop(st->sync);
     for (int i = 0; i < st->ncache; i++)
         sqlite3_finalize(st->cache[i].s);
     sqlite3_close_v2(st->db);
@@ -175,11 +417,18 @@ void store_close(store_t *st)
 
 static rs_status run(store_t *st, const char *sql, rs_err *err);
 
+static rs_status refuse_write(rs_err *err)
+{
+    return rs_errf(err, RS_ESTORE,
+                   "The store refuses changes: syncing its write-ahead log failed earlier (see "
+                   "the daemon's log). Restart roomsysd.");
+}
+
 rs_status store_begin(store_t *st, rs_err *err)
 {
     pthread_mutex_lock(&st->lock);
     if (st->depth++ == 0) {
-        rs_status rc = run(st, "BEGIN IMMEDIATE", err);
+        rs_status rc = sync_failed(st) ? refuse_write(err) : run(st, "BEGIN IMMEDIATE", err);
         if (rc) {
             st->depth--;
             pthread_mutex_unlock(&st->lock);
@@ -192,6 +441,7 @@ rs_status store_begin(store_t *st, rs_err *err)
 rs_status store_commit(store_t *st, rs_err *err)
 {
     rs_status rc = RS_OK;
+    uint64_t ticket = 0;
     if (--st->depth == 0) {
         double t0 = rs_metrics_now();
         rc = run(st, "COMMIT", err);
@@ -200,10 +450,12 @@ rs_status store_commit(store_t *st, rs_err *err)
         if (rc)
             run(st, "ROLLBACK", NULL);
         if (st->dirty)
-            atomic_fetch_add_explicit(&st->gen, 1, memory_order_release);
+            ticket = committed(st);
         st->dirty = 0;
     }
     pthread_mutex_unlock(&st->lock);
+    if (rc == RS_OK && ticket)
+        rc = await_durable(st, ticket, err);
     return rc;
 }
 
@@ -334,9 +586,15 @@ store_doccache *store_doccache_of(struct store *st)
 /* Run a write statement and release it; every write goes through here. */
 static rs_status step_done(store_t *st, sqlite3_stmt *s, rs_err *err, const char *what)
 {
+    if (st->depth == 0 && sync_failed(st)) {
+        done(st, s);
+        return refuse_write(err);
+    }
     rs_status rc = sqlite3_step(s) == SQLITE_DONE ? RS_OK : db_err(st, err, what);
-    wrote(st);
+    uint64_t ticket = wrote(st);
     done(st, s);
+    if (rc == RS_OK && ticket)
+        rc = await_durable(st, ticket, err);
     return rc;
 }
 

@@ -103,7 +103,8 @@ CONF
 
 start_daemon() {
     [ -f "$WORK/roomsysd.conf" ] || write_config
-    "$ROOMSYSD" -c "$WORK/roomsysd.conf" >>"$WORK/roomsysd.log" 2>&1 &
+    # DAEMON_WRAP: a command prefix such as fiu-run (it must exec the daemon)
+    ${DAEMON_WRAP:-} "$ROOMSYSD" -c "$WORK/roomsysd.conf" >>"$WORK/roomsysd.log" 2>&1 &
     DAEMON_PID=$!
     for _ in $(seq 1 100); do
         if [ -f "$STATE/tls/cert.pem" ] &&

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,133 @@ static void test_soft_store(void **state)
     *state = st;
 }
 
+/* Group commit: a commit that does not defer returns only once the sync
+ * thread has synced past it, from any number of threads. */
+typedef struct {
+    store_t *st;
+    int fails;
+} committer;
+
+static void *commit_many(void *arg)
+{
+    committer *c = arg;
+    for (int i = 0; i < 100; i++) {
+        uint64_t before = store_generation(c->st);
+        json_t *doc = json_pack("{s:i}", "i", i);
+        char id[32];
+        snprintf(id, sizeof id, "%p-%d", (void *)c, i);
+        if (store_begin(c->st, NULL) || store_put(c->st, "t", "k", id, doc, NULL) ||
+            store_commit(c->st, NULL))
+            c->fails++;
+        json_decref(doc);
+        /* our ticket is above `before`, and it is durable */
+        if (store_durable_generation(c->st) <= before)
+            c->fails++;
+    }
+    return NULL;
+}
+
+static void test_group_commit_waits(void **state)
+{
+    store_t *st = *state;
+    json_t *doc = json_pack("{s:i}", "n", 1);
+    assert_int_equal(store_put(st, "t", "k", "implicit", doc, NULL), RS_OK);
+    /* an implicit transaction waits too */
+    assert_true(store_durable_generation(st) >= store_generation(st));
+    json_decref(doc);
+    committer c[4] = {{st, 0}, {st, 0}, {st, 0}, {st, 0}};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, commit_many, &c[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(t[i], NULL);
+        assert_int_equal(c[i].fails, 0);
+    }
+    int64_t n = 0;
+    assert_int_equal(store_count(st, "t", "k", &n, NULL), RS_OK);
+    assert_int_equal(n, 401);
+    assert_false(store_failed(st));
+}
+
+typedef struct {
+    int calls;
+    rs_status status;
+    uint64_t durable_at_call;
+    store_t *st;
+} durable_seen;
+
+static void on_durable_count(void *ud, rs_status status)
+{
+    durable_seen *d = ud;
+    d->calls++;
+    d->status = status;
+}
+
+static void on_durable(void *ud, rs_status status)
+{
+    durable_seen *d = ud;
+    d->calls++;
+    d->status = status;
+    d->durable_at_call = store_durable_generation(d->st);
+}
+
+/* A deferring thread's commit returns at once; store_when_durable calls back
+ * once the sync covers it, exactly once. */
+static void test_group_commit_deferred(void **state)
+{
+    store_t *st = *state;
+    store_defer_durability(1);
+    durable_seen d[20];
+    uint64_t ticket[20];
+    memset(d, 0, sizeof d);
+    for (int i = 0; i < 20; i++) {
+        json_t *doc = json_pack("{s:i}", "i", i);
+        char id[16];
+        snprintf(id, sizeof id, "d%d", i);
+        assert_int_equal(store_begin(st, NULL), RS_OK);
+        assert_int_equal(store_put(st, "t", "k", id, doc, NULL), RS_OK);
+        assert_int_equal(store_commit(st, NULL), RS_OK);
+        json_decref(doc);
+        ticket[i] = store_generation(st);
+        d[i].st = st;
+        store_when_durable(st, ticket[i], on_durable, &d[i]);
+    }
+    store_defer_durability(0);
+    store_durable_drain(st);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(d[i].calls, 1);
+        assert_int_equal(d[i].status, RS_OK);
+        assert_true(d[i].durable_at_call >= ticket[i]);
+    }
+    /* already durable: called at once, on this thread */
+    durable_seen now = {.st = st};
+    store_when_durable(st, store_generation(st), on_durable, &now);
+    assert_int_equal(now.calls, 1);
+    assert_int_equal(now.status, RS_OK);
+}
+
+/* What a deferred commit wrote survives closing the store: close syncs what
+ * is left and runs the callbacks still waiting. */
+static void test_group_commit_close(void **state)
+{
+    store_t *st = *state;
+    store_defer_durability(1);
+    json_t *doc = json_pack("{s:i}", "n", 42);
+    assert_int_equal(store_put(st, "t", "k", "last", doc, NULL), RS_OK);
+    json_decref(doc);
+    durable_seen d = {.st = NULL};
+    store_when_durable(st, store_generation(st), on_durable_count, &d);
+    store_defer_durability(0);
+    store_close(st);
+    assert_int_equal(d.calls, 1);
+    assert_int_equal(store_open(path, &st, NULL), RS_OK);
+    json_t *got = NULL;
+    assert_int_equal(store_get(st, "t", "k", "last", &got, NULL), RS_OK);
+    assert_int_equal(json_integer_value(json_object_get(got, "n")), 42);
+    json_decref(got);
+    *state = st;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +299,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_feed_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_soft_store, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit_waits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit_deferred, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit_close, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
