@@ -99,6 +99,11 @@ static long offset_at_utc(int64_t utc_ticks)
     return tm.tm_gmtoff;
 }
 
+long lang_dt_offset_at_utc(int64_t utc_ticks)
+{
+    return offset_at_utc(utc_ticks);
+}
+
 /* Offset of local time from UTC at the local clock reading local_ticks. */
 static long offset_at_local(int64_t local_ticks)
 {
@@ -650,6 +655,258 @@ bool lang_dt_parse(const char *s, int64_t *ticks, int *kind)
     if (!lang_dt_make(y, mo, d, h, mi, sec, 0, &t))
         return false;
     t += frac;
+    if (zone) {
+        int64_t utc = t - off * LANG_TICKS_PER_SEC;
+        t = clamp_ticks(utc + offset_at_utc(utc) * LANG_TICKS_PER_SEC);
+        *kind = LANG_DT_LOCAL;
+    }
+    *ticks = t;
+    return true;
+}
+
+/* ---- ParseExact ---- */
+
+/* Read between min and max digits at *pp into *v. */
+static bool read_digits(const char **pp, int min, int max, int *v)
+{
+    const char *p = *pp;
+    int n = 0, x = 0;
+    while (n < max && isdigit((unsigned char)p[n])) {
+        x = x * 10 + (p[n] - '0');
+        n++;
+    }
+    if (n < min)
+        return false;
+    *v = x;
+    *pp = p + n;
+    return true;
+}
+
+/* A name from names[0..count) (full, or its first three letters when abbrev)
+ * at *pp, case-insensitively; its index + 1, or 0. */
+static int read_name(const char **pp, const char *const *names, int count, bool abbrev)
+{
+    for (int i = 0; i < count; i++) {
+        size_t n = abbrev ? 3 : strlen(names[i]);
+        if (!strncasecmp(*pp, names[i], n)) {
+            *pp += n;
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The custom pattern of a .NET standard format (en-US / invariant), or fmt. */
+static const char *exact_pattern(const char *fmt, bool *utc_zone)
+{
+    *utc_zone = false;
+    if (!fmt[0] || fmt[1])
+        return fmt;
+    switch (fmt[0]) {
+    case 'd':
+        return "M/d/yyyy";
+    case 'D':
+        return "dddd, MMMM d, yyyy";
+    case 'f':
+        return "dddd, MMMM d, yyyy h:mm tt";
+    case 'F':
+        return "dddd, MMMM d, yyyy h:mm:ss tt";
+    case 'g':
+        return "M/d/yyyy h:mm tt";
+    case 'G':
+        return "M/d/yyyy h:mm:ss tt";
+    case 'M':
+    case 'm':
+        return "MMMM d";
+    case 'o':
+    case 'O':
+        return "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffffK";
+    case 'r':
+    case 'R':
+        *utc_zone = true;
+        return "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'";
+    case 's':
+        return "yyyy'-'MM'-'dd'T'HH':'mm':'ss";
+    case 't':
+        return "h:mm tt";
+    case 'T':
+        return "h:mm:ss tt";
+    case 'u':
+        *utc_zone = true;
+        return "yyyy'-'MM'-'dd HH':'mm':'ss'Z'";
+    case 'y':
+    case 'Y':
+        return "MMMM yyyy";
+    }
+    return NULL; /* not a standard format: FormatException */
+}
+
+bool lang_dt_parse_exact(const char *s, const char *fmt, int64_t *ticks, int *kind)
+{
+    bool utc_zone;
+    const char *f = exact_pattern(fmt, &utc_zone);
+    if (!f || !*f)
+        return false;
+    int y = -1, mo = -1, d = -1, h = 0, mi = 0, sec = 0, ampm = 0;
+    bool h12 = false, zone = utc_zone;
+    int64_t frac = 0;
+    long off = 0;
+    const char *p = s;
+    while (*f) {
+        char c = *f;
+        size_t n = run_of(f);
+        if (c == '\'' || c == '"') {
+            const char *end = strchr(f + 1, c);
+            if (!end)
+                return false;
+            size_t len = (size_t)(end - f - 1);
+            if (strncmp(p, f + 1, len))
+                return false;
+            p += len;
+            f = end + 1;
+            continue;
+        }
+        if (c == '\\') {
+            if (!f[1] || *p != f[1])
+                return false;
+            p++;
+            f += 2;
+            continue;
+        }
+        if (c == '%') {
+            f++;
+            continue;
+        }
+        bool ok = true;
+        switch (c) {
+        case 'y':
+            ok = n <= 2 ? read_digits(&p, n, 2, &y) : read_digits(&p, (int)n, (int)n, &y);
+            if (ok && n <= 2)
+                y += y < 50 ? 2000 : 1900; /* .NET's TwoDigitYearMax 2049 */
+            break;
+        case 'M':
+            if (n <= 2)
+                ok = read_digits(&p, (int)n, 2, &mo);
+            else
+                ok = (mo = read_name(&p, month_names, 12, n == 3)) != 0;
+            break;
+        case 'd':
+            if (n <= 2) {
+                ok = read_digits(&p, (int)n, 2, &d);
+            } else {
+                ok = read_name(&p, day_names, 7, n == 3) != 0; /* checked by nothing: as .NET */
+            }
+            break;
+        case 'h':
+            h12 = true;
+            /* fall through */
+        case 'H':
+            ok = read_digits(&p, (int)(n > 2 ? 2 : n), 2, &h);
+            break;
+        case 'm':
+            ok = read_digits(&p, (int)(n > 2 ? 2 : n), 2, &mi);
+            break;
+        case 's':
+            ok = read_digits(&p, (int)(n > 2 ? 2 : n), 2, &sec);
+            break;
+        case 'f':
+        case 'F': {
+            if (n > 7)
+                return false;
+            int digits = 0;
+            int64_t scale = LANG_TICKS_PER_SEC / 10, v = 0;
+            while (digits < (int)n && isdigit((unsigned char)p[digits])) {
+                v += (p[digits] - '0') * scale;
+                scale /= 10;
+                digits++;
+            }
+            if (c == 'f' && digits != (int)n)
+                return false;
+            frac = v;
+            p += digits;
+            break;
+        }
+        case 't':
+            if (toupper((unsigned char)p[0]) == 'A' || toupper((unsigned char)p[0]) == 'P') {
+                ampm = toupper((unsigned char)p[0]) == 'P' ? 2 : 1;
+                p++;
+                if (n >= 2) {
+                    if (toupper((unsigned char)*p) != 'M')
+                        return false;
+                    p++;
+                }
+            } else {
+                ok = false;
+            }
+            break;
+        case 'K':
+        case 'z':
+            if (c == 'K' && *p == 'Z') {
+                zone = true;
+                off = 0;
+                p++;
+                break;
+            }
+            if (c == 'K' && *p != '+' && *p != '-')
+                break; /* K matches nothing for an Unspecified time */
+            if (*p == '+' || *p == '-') {
+                int sign = *p == '-' ? -1 : 1, oh, om = 0;
+                p++;
+                if (!read_digits(&p, c == 'z' && n == 1 ? 1 : 2, 2, &oh))
+                    return false;
+                if (c == 'K' || n >= 3) {
+                    if (*p != ':' || !(p++, read_digits(&p, 2, 2, &om)))
+                        return false;
+                }
+                off = sign * (oh * 3600L + om * 60L);
+                zone = true;
+            } else {
+                ok = false;
+            }
+            break;
+        case ':':
+        case '/':
+            ok = *p == c;
+            p++;
+            break;
+        default:
+            if (isalpha((unsigned char)c))
+                return false; /* an unknown specifier letter: no match, as .NET */
+            ok = *p == c;
+            p++;
+            n = 1;
+            break;
+        }
+        if (!ok)
+            return false;
+        if (c == ':' || c == '/')
+            n = 1;
+        f += n;
+    }
+    if (*p)
+        return false;
+    if (h12) {
+        if (h < 1 || h > 12)
+            return false;
+        if (ampm)
+            h = h % 12 + (ampm == 2 ? 12 : 0);
+    } else if (ampm == 1 && h > 12) {
+        return false;
+    }
+    if (y < 0 && mo < 0 && d < 0) { /* a time alone is on today's date */
+        lang_value *now = lang_dt_now();
+        civil c;
+        to_civil(now->u.dt.ticks, &c);
+        lang_unref(now);
+        y = c.y;
+        mo = c.mo;
+        d = c.d;
+    }
+    int64_t t;
+    if (!lang_dt_make(y < 0 ? 1 : y, mo < 0 ? 1 : mo, d < 0 ? 1 : d, h, mi, sec, 0, &t))
+        return false;
+    t += frac;
+    *kind = LANG_DT_UNSPECIFIED;
     if (zone) {
         int64_t utc = t - off * LANG_TICKS_PER_SEC;
         t = clamp_ticks(utc + offset_at_utc(utc) * LANG_TICKS_PER_SEC);

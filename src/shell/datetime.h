@@ -54,6 +54,14 @@ char *lang_ts_format(int64_t ticks);
  * M/d/yyyy[ h:mm[:ss][ AM|PM]], "MMMM d, yyyy", "d MMMM yyyy" with an optional
  * time. A zone makes a Local value, else Unspecified. False for anything else. */
 bool lang_dt_parse(const char *s, int64_t *ticks, int *kind);
+/* [datetime]::ParseExact(s, fmt, culture) in the invariant / en-US culture:
+ * custom specifiers (yyyy yy MM M MMM MMMM dd d ddd dddd HH H hh h mm m ss s
+ * f..fffffff F..FFFFFFF tt t K z zz zzz, quotes, \ escapes, % ) or a standard
+ * format letter (d D f F g G M o r s t T u Y). The whole text must match; a
+ * zone makes a Local value (converted), else Unspecified. */
+bool lang_dt_parse_exact(const char *s, const char *fmt, int64_t *ticks, int *kind);
+/* Offset of local time from UTC in seconds at the UTC instant utc_ticks. */
+long lang_dt_offset_at_utc(int64_t utc_ticks);
 /* [timespan]"[-][d.]hh:mm[:ss[.f…]]" or "d". */
 bool lang_ts_parse(const char *s, int64_t *ticks);
 

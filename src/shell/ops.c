@@ -19,6 +19,7 @@
 #include "datetime.h"
 #include "format.h"
 #include "rs_util.h"
+#include "dtoffset.h"
 #include "sbuilder.h"
 
 static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
@@ -240,6 +241,16 @@ int lang_compare(const lang_value *a, const lang_value *b, bool ci, bool *ok)
         return b ? -1 : 0;
     if (!b)
         return 1;
+    if (lang_dto_is(a)) { /* DateTimeOffsets compare their instants */
+        lang_value *bo = NULL;
+        if (!lang_dto_convert(b, &bo)) {
+            *ok = false;
+            return 0;
+        }
+        int64_t x = lang_dto_utc_ticks(a), y = lang_dto_utc_ticks(bo);
+        lang_unref(bo);
+        return x < y ? -1 : x > y;
+    }
     switch (a->type) {
     case LV_BOOL: {
         bool bb = lang_truthy(b);
@@ -1280,6 +1291,11 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
         *res = a;
         return LANG_OK;
     }
+    if (!strcmp(t, "datetimeoffset")) {
+        if (lang_dto_convert(v, res))
+            return LANG_OK;
+        return cast_error(I, at, v, "System.DateTimeOffset");
+    }
     if (!strcmp(t, "actionpreference")) {
         char *s = lang_to_str(v);
         lang_action a = lang_action_parse(s);
@@ -1319,6 +1335,10 @@ lang_status lang_binary_at(lang_interp *I, const lang_node *at, int op, lang_val
     case OP_SUB:
         if (a && (a->type == LV_DATETIME || a->type == LV_TIMESPAN))
             return date_arith(I, at, true, a, b, res);
+        if (lang_dto_is(a) && lang_dto_is(b)) {
+            *res = lang_timespan(lang_dto_utc_ticks(a) - lang_dto_utc_ticks(b));
+            return LANG_OK;
+        }
         return arith(I, at, op, a, b, res);
     case OP_DIV:
     case OP_MOD:
@@ -1547,6 +1567,8 @@ lang_value *lang_dynamic_snapshot(const lang_value *v)
 {
     if (lang_sb_is(v))
         return lang_sb_snapshot(v);
+    if (lang_dto_is(v))
+        return lang_dto_snapshot(v);
     const stopwatch *w = v && v->type == LV_OBJECT ? lang_object_native(v, &sw_native) : NULL;
     if (!w)
         return NULL;
@@ -1592,6 +1614,11 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
         }
         if (lang_sb_is(v)) {
             lang_value *m = lang_sb_member(v, name, &found);
+            if (found)
+                return m;
+        }
+        if (lang_dto_is(v)) {
+            lang_value *m = lang_dto_member(v, name, &found);
             if (found)
                 return m;
         }
@@ -1690,6 +1717,20 @@ static lang_value *static_member(const char *type, const char *name)
     }
     if (!strcmp(t, "timespan") && rs_streq_ci(name, "Zero"))
         return lang_timespan(0);
+    if (!strcmp(t, "datetimeoffset"))
+        return lang_dto_static_member(name);
+    if ((!strcmp(t, "cultureinfo") || !strcmp(t, "globalization.cultureinfo")) &&
+        (rs_streq_ci(name, "InvariantCulture") || rs_streq_ci(name, "CurrentCulture"))) {
+        /* dates and numbers are always en-US / invariant here (ParseExact's provider) */
+        lang_value *c = lang_object_new("System.Globalization.CultureInfo");
+        bool inv = rs_streq_ci(name, "InvariantCulture");
+        lang_prop_set_take(c, "LCID", lang_int(inv ? 127 : 1033));
+        lang_prop_set_take(c, "Name", lang_str(inv ? "" : "en-US"));
+        lang_prop_set_take(
+            c, "DisplayName",
+            lang_str(inv ? "Invariant Language (Invariant Country)" : "English (United States)"));
+        return c;
+    }
     return NULL;
 }
 
@@ -2200,6 +2241,11 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
             if (st != LANG_BREAK)
                 return st;
         }
+        if (lang_dto_is(v)) {
+            lang_status st = lang_dto_method(I, at, v, name, args, n, res);
+            if (st != LANG_BREAK)
+                return st;
+        }
         stopwatch *w = lang_object_native(v, &sw_native);
         if (w && (rs_streq_ci(name, "Start") || rs_streq_ci(name, "Stop") ||
                   rs_streq_ci(name, "Reset") || rs_streq_ci(name, "Restart"))) {
@@ -2277,6 +2323,40 @@ lang_status lang_new_stringbuilder(lang_interp *I, const lang_node *at, lang_val
     return LANG_OK;
 }
 
+/* [datetime]::ParseExact(s, format or formats, provider[, styles]) */
+static lang_status parse_exact(lang_interp *I, const lang_node *at, lang_value **args, size_t n,
+                               lang_value **res)
+{
+    if (n < 3 || n > 4)
+        return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Cannot find an overload for \"ParseExact\" and the argument count: "
+                        "\"%zu\".",
+                        n);
+    char *s = lang_to_str(args[0]);
+    lang_value *fmts = args[1];
+    size_t nf = fmts && fmts->type == LV_ARRAY ? fmts->u.arr.n : 1;
+    bool ok = false;
+    int64_t ticks = 0;
+    int kind = 0;
+    for (size_t i = 0; i < nf && !ok; i++) {
+        char *f = lang_to_str(fmts && fmts->type == LV_ARRAY ? fmts->u.arr.items[i] : fmts);
+        ok = lang_dt_parse_exact(s, f, &ticks, &kind);
+        free(f);
+    }
+    lang_status st = LANG_OK;
+    if (ok)
+        *res = lang_datetime(ticks, kind);
+    else
+        st = op_error(I, at, "FormatException", "NotSpecified",
+                      "System.Management.Automation.MethodInvocationException",
+                      "Exception calling \"ParseExact\" with \"%zu\" argument(s): \"String '%s' "
+                      "was not recognized as a valid DateTime.\"",
+                      n, s);
+    free(s);
+    return st;
+}
+
 static lang_status static_method(lang_interp *I, const lang_node *at, const char *type,
                                  const char *name, lang_value **args, size_t n, lang_value **res)
 {
@@ -2307,9 +2387,51 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
             return lang_cast(I, at, "timespan", n ? args[0] : NULL, res);
         goto unknown;
     }
+    if (!strcmp(t, "datetimeoffset")) {
+        lang_status st = lang_dto_static_method(I, at, name, args, n, res);
+        if (st != LANG_BREAK)
+            return st;
+        goto unknown;
+    }
     if (!strcmp(t, "datetime")) {
         if (rs_streq_ci(name, "Parse"))
             return lang_cast(I, at, "datetime", n ? args[0] : NULL, res);
+        if (rs_streq_ci(name, "ParseExact"))
+            return parse_exact(I, at, args, n, res);
+        if (rs_streq_ci(name, "new") && (n == 3 || (n >= 6 && n <= 8))) {
+            /* (y, M, d[, h, m, s[, ms][, kind]]) */
+            int64_t p[7] = {1, 1, 1, 0, 0, 0, 0};
+            size_t nums = n == 3                                  ? 3
+                          : n == 6                                ? 6
+                          : n == 8                                ? 7
+                          : args[6] && args[6]->type == LV_STRING ? 6
+                                                                  : 7;
+            for (size_t k = 0; k < nums; k++)
+                p[k] = arg_int(args, n, k, -1);
+            int kind = LANG_DT_UNSPECIFIED;
+            if (n > nums) {
+                char *ks = lang_to_str(args[n - 1]);
+                kind = rs_streq_ci(ks, "Utc")           ? LANG_DT_UTC
+                       : rs_streq_ci(ks, "Local")       ? LANG_DT_LOCAL
+                       : rs_streq_ci(ks, "Unspecified") ? LANG_DT_UNSPECIFIED
+                                                        : -1;
+                free(ks);
+            }
+            int64_t ticks;
+            bool ok = kind >= 0;
+            for (size_t k = 0; k < 7; k++)
+                ok = ok && p[k] >= 0 && p[k] <= 9999;
+            if (!ok || !lang_dt_make((int)p[0], (int)p[1], (int)p[2], (int)p[3], (int)p[4],
+                                     (int)p[5], (int)p[6], &ticks))
+                return op_error(I, at, "ArgumentOutOfRangeException", "NotSpecified",
+                                "System.Management.Automation.MethodInvocationException",
+                                "Exception calling \".ctor\" with \"%zu\" argument(s): \"Year, "
+                                "Month, and Day parameters describe an un-representable "
+                                "DateTime.\"",
+                                n);
+            *res = lang_datetime(ticks, kind);
+            return LANG_OK;
+        }
         if (rs_streq_ci(name, "IsLeapYear")) {
             int64_t y = arg_int(args, n, 0, 1);
             *res = lang_bool((y % 4 == 0 && y % 100 != 0) || y % 400 == 0);
