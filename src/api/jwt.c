@@ -3,6 +3,7 @@
 #include "api_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "rs_log.h"
 #include "rs_util.h"
@@ -313,4 +315,243 @@ json_t *api_jwt_verify(const api_jwk *k, const char *jwt)
     if (rc < 0)
         return NULL;
     return b64_json(d1 + 1, (size_t)(d2 - d1 - 1));
+}
+
+/* ------------------------------------------------------------------------- */
+/* the key set (jwt.h)                                                       */
+
+struct api_jwks {
+    pthread_mutex_t mu;     /* the three pointers and since_s */
+    pthread_mutex_t rot_mu; /* one rotation at a time */
+    api_jwk *prev, *cur, *next;
+    int64_t since_s;        /* when cur became current */
+    int64_t rotate_after_s; /* 0 = never */
+    char *dir;
+};
+
+void api_jwks_free(api_jwks *ks)
+{
+    if (!ks)
+        return;
+    api_jwk_free(ks->prev);
+    api_jwk_free(ks->cur);
+    api_jwk_free(ks->next);
+    pthread_mutex_destroy(&ks->mu);
+    pthread_mutex_destroy(&ks->rot_mu);
+    free(ks->dir);
+    free(ks);
+}
+
+/* Write k's PEM to dir/name (0600, atomic). */
+static rs_status jwk_write(const char *dir, const char *name, const api_jwk *k, rs_err *err)
+{
+    char *pem = api_jwk_pem(k);
+    if (!pem)
+        return rs_errf(err, RS_EINTERNAL, "cannot export an OIDC signing key");
+    char *path = rs_asprintf("%s/%s", dir, name);
+    rs_status st = api_file_write_atomic(path, pem, strlen(pem), 0600, err);
+    free(path);
+    rs_wipe(pem, strlen(pem));
+    free(pem);
+    return st;
+}
+
+/* Load dir/name into *out; RS_ENOTFOUND when absent. */
+static rs_status jwk_read(const char *dir, const char *name, api_jwk **out, rs_err *err)
+{
+    *out = NULL;
+    char *path = rs_asprintf("%s/%s", dir, name);
+    char *pem = NULL;
+    rs_status st = api_file_read(path, true, &pem, err);
+    if (st == RS_OK) {
+        (void)chmod(path, 0600);
+        st = api_jwk_from_pem(pem, out, err);
+        rs_wipe(pem, strlen(pem));
+        free(pem);
+    }
+    free(path);
+    return st;
+}
+
+rs_status api_jwks_open(const char *dir, int64_t rotate_after_s, int64_t now_s, api_jwks **out,
+                        rs_err *err)
+{
+    *out = NULL;
+    api_jwks *ks = rs_calloc(1, sizeof *ks);
+    pthread_mutex_init(&ks->mu, NULL);
+    pthread_mutex_init(&ks->rot_mu, NULL);
+    ks->dir = rs_strdup(dir);
+    ks->rotate_after_s = rotate_after_s > 0 ? rotate_after_s : 0;
+    rs_status st = api_jwk_load_or_create(dir, &ks->cur, err);
+    if (st != RS_OK) {
+        api_jwks_free(ks);
+        return st;
+    }
+    char *path = rs_asprintf("%s/%s", dir, API_JWK_FILE);
+    struct stat sb;
+    ks->since_s = stat(path, &sb) == 0 ? (int64_t)sb.st_mtime : now_s;
+    free(path);
+    rs_err e;
+    rs_status pst = jwk_read(dir, API_JWK_PREV_FILE, &ks->prev, &e);
+    if (pst != RS_OK && pst != RS_ENOTFOUND)
+        rs_log(RS_LOG_WARNING, NULL, "the previous OIDC signing key is dropped: %s", e.msg);
+    if (ks->prev && !strcmp(ks->prev->kid, ks->cur->kid)) { /* a rotation cut short */
+        api_jwk_free(ks->prev);
+        ks->prev = NULL;
+    }
+    rs_status nst = jwk_read(dir, API_JWK_NEXT_FILE, &ks->next, &e);
+    if (nst != RS_OK && nst != RS_ENOTFOUND)
+        rs_log(RS_LOG_WARNING, NULL,
+               "the next OIDC signing key does not load (%s); a new one is made", e.msg);
+    if (ks->next && !strcmp(ks->next->kid, ks->cur->kid)) {
+        api_jwk_free(ks->next);
+        ks->next = NULL;
+    }
+    if (!ks->next) {
+        st = api_jwk_generate(&ks->next, err);
+        if (st == RS_OK)
+            st = jwk_write(dir, API_JWK_NEXT_FILE, ks->next, err);
+        if (st != RS_OK) {
+            api_jwks_free(ks);
+            return st;
+        }
+        api_dir_sync(dir);
+    }
+    if (ks->rotate_after_s && now_s - ks->since_s >= ks->rotate_after_s) {
+        st = api_jwks_rotate(ks, now_s, err);
+        if (st != RS_OK) {
+            api_jwks_free(ks);
+            return st;
+        }
+    }
+    *out = ks;
+    return RS_OK;
+}
+
+rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err)
+{
+    pthread_mutex_lock(&ks->rot_mu);
+    api_jwk *fresh = NULL;
+    /* only this thread changes the pointers (rot_mu): reading them without
+     * ks->mu is safe here */
+    rs_status st = api_jwk_generate(&fresh, err);
+    /* the files first, in an order a crash cannot hurt: prev := cur (cur
+     * still current), cur := next, next := fresh; a load after a crash
+     * between two steps sees a duplicate key, which it drops or replaces */
+    if (st == RS_OK)
+        st = jwk_write(ks->dir, API_JWK_PREV_FILE, ks->cur, err);
+    if (st == RS_OK)
+        st = jwk_write(ks->dir, API_JWK_FILE, ks->next, err);
+    if (st == RS_OK) { /* the file's mtime says when the key became current */
+        char *path = rs_asprintf("%s/%s", ks->dir, API_JWK_FILE);
+        struct timespec ts[2] = {{.tv_sec = (time_t)now_s}, {.tv_sec = (time_t)now_s}};
+        (void)utimensat(AT_FDCWD, path, ts, 0);
+        free(path);
+    }
+    if (st == RS_OK)
+        st = jwk_write(ks->dir, API_JWK_NEXT_FILE, fresh, err);
+    if (st == RS_OK)
+        api_dir_sync(ks->dir);
+    if (st != RS_OK) {
+        api_jwk_free(fresh);
+        pthread_mutex_unlock(&ks->rot_mu);
+        return st;
+    }
+    pthread_mutex_lock(&ks->mu);
+    api_jwk *dropped = ks->prev;
+    ks->prev = ks->cur;
+    ks->cur = ks->next;
+    ks->next = fresh;
+    ks->since_s = now_s;
+    char kid[32], prev[32];
+    snprintf(kid, sizeof kid, "%s", ks->cur->kid);
+    snprintf(prev, sizeof prev, "%s", ks->prev->kid);
+    pthread_mutex_unlock(&ks->mu);
+    api_jwk_free(dropped); /* nobody holds it: every use is under ks->mu */
+    pthread_mutex_unlock(&ks->rot_mu);
+    rs_log(RS_LOG_INFO, "\"event\":\"oidc.key.rotated\"",
+           "rotated the OIDC signing key: kid %s is current, %s previous (still published)", kid,
+           prev);
+    return RS_OK;
+}
+
+rs_status api_jwks_rotate_if_due(api_jwks *ks, int64_t now_s, bool *rotated, rs_err *err)
+{
+    if (rotated)
+        *rotated = false;
+    if (!ks->rotate_after_s)
+        return RS_OK;
+    pthread_mutex_lock(&ks->mu);
+    bool due = now_s - ks->since_s >= ks->rotate_after_s;
+    pthread_mutex_unlock(&ks->mu);
+    if (!due)
+        return RS_OK;
+    if (pthread_mutex_trylock(&ks->rot_mu) != 0)
+        return RS_OK; /* another thread is rotating: the current key stays valid meanwhile */
+    pthread_mutex_lock(&ks->mu);
+    due = now_s - ks->since_s >= ks->rotate_after_s; /* not rotated meanwhile */
+    pthread_mutex_unlock(&ks->mu);
+    pthread_mutex_unlock(&ks->rot_mu);
+    if (!due)
+        return RS_OK;
+    rs_status st = api_jwks_rotate(ks, now_s, err);
+    if (st == RS_OK && rotated)
+        *rotated = true;
+    return st;
+}
+
+json_t *api_jwks_public(api_jwks *ks)
+{
+    json_t *keys = json_array();
+    pthread_mutex_lock(&ks->mu);
+    json_array_append_new(keys, api_jwk_public(ks->cur));
+    if (ks->prev)
+        json_array_append_new(keys, api_jwk_public(ks->prev));
+    json_array_append_new(keys, api_jwk_public(ks->next));
+    pthread_mutex_unlock(&ks->mu);
+    return json_pack("{s:o}", "keys", keys);
+}
+
+void api_jwks_current_kid(api_jwks *ks, char out[32])
+{
+    pthread_mutex_lock(&ks->mu);
+    snprintf(out, 32, "%s", ks->cur->kid);
+    pthread_mutex_unlock(&ks->mu);
+}
+
+int64_t api_jwks_current_since(api_jwks *ks)
+{
+    pthread_mutex_lock(&ks->mu);
+    int64_t s = ks->since_s;
+    pthread_mutex_unlock(&ks->mu);
+    return s;
+}
+
+char *api_jwks_sign(api_jwks *ks, json_t *claims)
+{
+    pthread_mutex_lock(&ks->mu);
+    char *jwt = api_jwt_sign(ks->cur, claims);
+    pthread_mutex_unlock(&ks->mu);
+    return jwt;
+}
+
+json_t *api_jwks_verify(api_jwks *ks, const char *jwt)
+{
+    /* the kid from the header picks the key; api_jwt_verify checks it again */
+    const char *d1 = jwt ? strchr(jwt, '.') : NULL;
+    if (!d1)
+        return NULL;
+    json_t *hdr = b64_json(jwt, (size_t)(d1 - jwt));
+    const char *kid = json_string_value(json_object_get(hdr, "kid"));
+    json_t *claims = NULL;
+    pthread_mutex_lock(&ks->mu);
+    const api_jwk *keys[] = {ks->cur, ks->prev, ks->next};
+    for (size_t i = 0; kid && i < sizeof keys / sizeof keys[0]; i++)
+        if (keys[i] && !strcmp(keys[i]->kid, kid)) {
+            claims = api_jwt_verify(keys[i], jwt);
+            break;
+        }
+    pthread_mutex_unlock(&ks->mu);
+    json_decref(hdr);
+    return claims;
 }

@@ -9,6 +9,8 @@
 #define RS_API_JWT_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "rs_err.h"
 
@@ -49,6 +51,62 @@ char *api_jwt_sign(api_jwk *k, json_t *claims);
  * or NULL when the shape, the algorithm, the kid or the signature is wrong.
  * Used by the unit tests; the API checks its own tokens server-side. */
 json_t *api_jwt_verify(const api_jwk *k, const char *jwt);
+
+/* ---- the published key set: previous, current and next keys ----
+ *
+ * Rotation as a mature IdP does it (docs/internals/api.md "Signing keys"):
+ * tokens are signed with the current key; the JWKS also publishes the next
+ * key (so a client that cached the JWKS before a rotation already knows the
+ * key tokens are signed with after it) and the previous one (so tokens signed
+ * before a rotation keep validating until they expire). A rotation, when the
+ * current key is `rotate_after_s` old, makes next current, current previous
+ * (dropping the old previous) and generates a new next. Files in `dir`:
+ * API_JWK_FILE (current; its mtime is when it became current),
+ * API_JWK_PREV_FILE, API_JWK_NEXT_FILE, each 0600, written .tmp + fsync +
+ * rename before the keys switch in memory. */
+
+#define API_JWK_PREV_FILE "oidc-signing-key.prev.pem"
+#define API_JWK_NEXT_FILE "oidc-signing-key.next.pem"
+
+typedef struct api_jwks api_jwks;
+
+/* Open the key set in dir (created 0700 when missing): the current key as
+ * api_jwk_load_or_create does (a current key that does not load is an
+ * error); a missing or unloadable next key is generated (warning), a missing
+ * previous key is fine, an unloadable one is dropped (warning). When
+ * rotate_after_s > 0 and the current key is that old at now_s, it rotates at
+ * once (a daemon that was down when a rotation was due). *out owned by the
+ * caller (api_jwks_free). Blocking (key generation). */
+rs_status api_jwks_open(const char *dir, int64_t rotate_after_s, int64_t now_s, api_jwks **out,
+                        rs_err *err);
+
+void api_jwks_free(api_jwks *ks);
+
+/* Rotate now (see above), whatever the current key's age. Blocking (one key
+ * generation, three file writes); one rotation at a time; signing and
+ * verification go on meanwhile. On error nothing changes in memory. */
+rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err);
+
+/* Rotate when due at now_s (cheap when not); *rotated (may be NULL) says
+ * whether it did. Thread-safe. */
+rs_status api_jwks_rotate_if_due(api_jwks *ks, int64_t now_s, bool *rotated, rs_err *err);
+
+/* The JWKS document {"keys":[current, previous?, next]} (new reference). */
+json_t *api_jwks_public(api_jwks *ks);
+
+/* The current key's kid, copied into out. */
+void api_jwks_current_kid(api_jwks *ks, char out[32]);
+
+/* When the current key became current (seconds since the epoch). */
+int64_t api_jwks_current_since(api_jwks *ks);
+
+/* api_jwt_sign with the current key. */
+char *api_jwks_sign(api_jwks *ks, json_t *claims);
+
+/* Verify against the published key the token's kid names (current, previous
+ * or next); NULL for an unknown kid, as for any other failure of
+ * api_jwt_verify. Claims are not checked (exp, aud: the caller's business). */
+json_t *api_jwks_verify(api_jwks *ks, const char *jwt);
 
 /* Base64url decode (padding optional) into a malloc'd buffer with a trailing
  * NUL; *out_len gets the length. NULL on bad input. */

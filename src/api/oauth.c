@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <gnutls/gnutls.h>
+
 #include "../cmdlets/services.h"
 #include "api_ext.h"
 #include "jwt.h"
@@ -24,14 +26,15 @@
 #include "rs_util.h"
 
 typedef struct oauth_state {
-    api_jwk *key;
+    api_jwks *keys; /* previous, current and next signing keys (jwt.h) */
 } oauth_state;
 
 static rs_status init(const api_env *env, void **state, rs_err *err)
 {
     oauth_state *s = rs_calloc(1, sizeof *s);
     char *dir = rs_asprintf("%s/tls", env->cfg->state_dir);
-    rs_status st = api_jwk_load_or_create(dir, &s->key, err);
+    rs_status st = api_jwks_open(dir, (int64_t)env->cfg->oidc_key_rotation_days * 86400,
+                                 rs_time_now_ms() / 1000, &s->keys, err);
     free(dir);
     if (st != RS_OK) {
         free(s);
@@ -44,7 +47,7 @@ static rs_status init(const api_env *env, void **state, rs_err *err)
 static void fini(void *state)
 {
     oauth_state *s = state;
-    api_jwk_free(s->key);
+    api_jwks_free(s->keys);
     free(s);
 }
 
@@ -136,18 +139,18 @@ static void metadata(const api_env *env, const api_req *q, api_resp *r)
     char *logout = rs_asprintf("%s/oauth2/v2.0/logout", base);
     char *jwks = rs_asprintf("%s/discovery/v2.0/keys", base);
     json_t *o = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s,s:s,s:[s],s:[s,s],s:[s],s:[s],s:[s,s,s],s:[s],s:[s,s,s,s],"
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:[s,s],s:[s,s],s:[s],s:[s],s:[s,s,s],s:[s],s:[s,s,s,s],"
         "s:[s,s,s,s,s,s,s,s,s,s,s,s,s,s],s:b,s:b,s:b,s:s}",
         "issuer", issuer, "authorization_endpoint", authz, "token_endpoint", token, "jwks_uri",
         jwks, "end_session_endpoint", logout, "cloud_instance_name", "roomsys",
-        "token_endpoint_auth_methods_supported", "client_secret_post", "response_types_supported",
-        "token", "id_token token", "response_modes_supported", "form_post",
-        "subject_types_supported", "public", "grant_types_supported", "password", "refresh_token",
-        "client_credentials", "id_token_signing_alg_values_supported", "RS256", "scopes_supported",
-        "openid", "profile", "email", "offline_access", "claims_supported", "sub", "iss", "aud",
-        "exp", "iat", "nbf", "name", "oid", "preferred_username", "tid", "ver", "uti", "auth_time",
-        "email", "request_uri_parameter_supported", 0, "http_logout_supported", 1,
-        "frontchannel_logout_supported", 0, "tenant_region_scope", "roomsys");
+        "token_endpoint_auth_methods_supported", "client_secret_post", "client_secret_basic",
+        "response_types_supported", "token", "id_token token", "response_modes_supported",
+        "form_post", "subject_types_supported", "public", "grant_types_supported", "password",
+        "refresh_token", "client_credentials", "id_token_signing_alg_values_supported", "RS256",
+        "scopes_supported", "openid", "profile", "email", "offline_access", "claims_supported",
+        "sub", "iss", "aud", "exp", "iat", "nbf", "name", "oid", "preferred_username", "tid", "ver",
+        "uti", "auth_time", "email", "request_uri_parameter_supported", 0, "http_logout_supported",
+        1, "frontchannel_logout_supported", 0, "tenant_region_scope", "roomsys");
     free(base);
     free(issuer);
     free(token);
@@ -159,12 +162,23 @@ static void metadata(const api_env *env, const api_req *q, api_resp *r)
     r->no_store = false;
 }
 
+/* Rotate the signing keys when [https] oidc_key_rotation_days says so; a
+ * failure (disk) is logged and the current key stays in use. */
+static void rotate_if_due(oauth_state *s)
+{
+    rs_err e;
+    rs_err_clear(&e);
+    if (api_jwks_rotate_if_due(s->keys, rs_time_now_ms() / 1000, NULL, &e) != RS_OK)
+        rs_log(RS_LOG_ERROR, NULL, "cannot rotate the OIDC signing key: %s", e.msg);
+}
+
 static void jwks(const api_env *env, oauth_state *s, const api_req *q, api_resp *r)
 {
     char tid[37];
     if (!tenant_of(env, q, r, tid))
         return;
-    json_t *o = json_pack("{s:[o]}", "keys", api_jwk_public(s->key));
+    rotate_if_due(s);
+    json_t *o = api_jwks_public(s->keys);
     api_resp_json(r, 200, json_dumps(o, JSON_COMPACT));
     json_decref(o);
     r->no_store = false;
@@ -259,7 +273,8 @@ static char *id_token(oauth_state *s, const api_req *q, const rs_grant *g, const
                   "preferred_username", g->upn, "sub", g->object_id, "tid", g->tenant_id, "uti",
                   uti, "ver", "2.0");
     free(iss);
-    char *jwt = c ? api_jwt_sign(s->key, c) : NULL;
+    rotate_if_due(s);
+    char *jwt = c ? api_jwks_sign(s->keys, c) : NULL;
     json_decref(c);
     return jwt;
 }
@@ -315,6 +330,47 @@ static bool form_content_type(const api_req *q)
            (ct[33] == '\0' || ct[33] == ';' || ct[33] == ' ');
 }
 
+/* RFC 6749 section 2.3.1 client_secret_basic: "Basic base64(urlenc(id) ':'
+ * urlenc(secret))". On true *id and *secret are malloc'd (caller wipes and
+ * frees them); false for any other shape. */
+static bool basic_credentials(const char *hdr, char **id, char **secret)
+{
+    *id = *secret = NULL;
+    if (strncasecmp(hdr, "Basic", 5) != 0 || (hdr[5] != ' ' && hdr[5] != '\t'))
+        return false;
+    const char *b = hdr + 5;
+    while (*b == ' ' || *b == '\t')
+        b++;
+    size_t n = strlen(b);
+    while (n > 0 && (b[n - 1] == ' ' || b[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > 2048)
+        return false;
+    gnutls_datum_t in = {.data = (unsigned char *)b, .size = (unsigned)n}, raw = {0};
+    if (gnutls_base64_decode2(&in, &raw) < 0)
+        return false;
+    char *colon = raw.size ? memchr(raw.data, ':', raw.size) : NULL;
+    bool ok = colon && memchr(raw.data, '\0', raw.size) == NULL;
+    if (ok) {
+        size_t il = (size_t)(colon - (char *)raw.data), sl = raw.size - il - 1;
+        *id = rs_malloc(il + 1);
+        *secret = rs_malloc(sl + 1);
+        ok = il > 0 && api_pct_decode((const char *)raw.data, il, true, *id, NULL) &&
+             api_pct_decode(colon + 1, sl, true, *secret, NULL);
+    }
+    rs_wipe(raw.data, raw.size);
+    gnutls_free(raw.data);
+    if (!ok) {
+        free(*id);
+        if (*secret) {
+            rs_wipe(*secret, strlen(*secret));
+            free(*secret);
+        }
+        *id = *secret = NULL;
+    }
+    return ok;
+}
+
 static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp *r)
 {
     api_form f = {0};
@@ -322,6 +378,7 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
     rs_err_clear(&e);
     char text[900];
     rs_grant g = {0};
+    char *basic_id = NULL, *basic_secret = NULL; /* client_secret_basic */
 
     if (!form_content_type(q)) {
         aad_error(q, r, 400, "invalid_request", 9002313,
@@ -355,8 +412,40 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
         aad_error(q, r, 400, "unsupported_grant_type", 70003, text);
         goto done;
     }
+    /* Client authentication (RFC 6749 section 2.3): the secret in the body
+     * (client_secret_post) or in an Authorization: Basic header
+     * (client_secret_basic), never both (section 2.3: one method per request). */
+    const char *authz = api_form_get_ci(q->headers, "Authorization");
+    const char *secret = api_form_get(&f, "client_secret");
+    const char *client_id = api_form_get(&f, "client_id");
+    if (authz) {
+        if (!basic_credentials(authz, &basic_id, &basic_secret)) {
+            aad_error(q, r, 401, "invalid_client", 9002313,
+                      "The Authorization header is not valid client authentication. Send "
+                      "'Authorization: Basic' with the URL-encoded client_id and client_secret "
+                      "(RFC 6749 section 2.3.1), or the client_secret in the request body.");
+            r->www_auth = "Basic realm=\"roomsys\"";
+            goto done;
+        }
+        if (secret) {
+            aad_error(q, r, 400, "invalid_request", 9002313,
+                      "Invalid request. Request is malformed or invalid. The client credentials "
+                      "were sent both in the Authorization header and in the request body; use "
+                      "one client authentication method.");
+            goto done;
+        }
+        if (client_id && strcmp(client_id, basic_id) != 0) {
+            aad_error(q, r, 400, "invalid_request", 9002313,
+                      "Invalid request. Request is malformed or invalid. The client_id in the "
+                      "request body is not the one in the Authorization header.");
+            goto done;
+        }
+        client_id = basic_id;
+        secret = basic_secret;
+    }
     for (size_t i = 0; required[i]; i++) {
-        const char *v = api_form_get(&f, required[i]);
+        const char *v =
+            !strcmp(required[i], "client_id") ? client_id : api_form_get(&f, required[i]);
         if (!v || !*v) {
             snprintf(text, sizeof text,
                      "The request body must contain the following parameter: '%s'.", required[i]);
@@ -364,7 +453,6 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
             goto done;
         }
     }
-    const char *secret = api_form_get(&f, "client_secret");
     if (!strcmp(grant, "client_credentials") && (!secret || !*secret)) {
         aad_error(q, r, 401, "invalid_client", 7000218,
                   "The request body must contain the following parameter: 'client_assertion' or "
@@ -372,7 +460,6 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
         goto done;
     }
     const char *scope = api_form_get(&f, "scope");
-    const char *client_id = api_form_get(&f, "client_id");
     if (!scope_chars_ok(scope)) { /* RFC 6749 section 3.3: printable ASCII, no '"' or '\\' */
         aad_error(q, r, 400, "invalid_scope", 70011,
                   "The provided value for the input parameter 'scope' is not valid. Scopes are "
@@ -467,11 +554,41 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
         break;
     }
 done:
+    if (basic_id && r->status == 401 && !r->www_auth)
+        r->www_auth = "Basic realm=\"roomsys\"";
+    free(basic_id);
+    if (basic_secret) {
+        rs_wipe(basic_secret, strlen(basic_secret));
+        free(basic_secret);
+    }
     rs_grant_clear(&g);
     api_form_free(&f);
 }
 
 /* ------------------------------------------------------------------------- */
+
+/* The end_session_endpoint. An id_token_hint (OIDC RP-Initiated Logout 1.0
+ * section 2) must be an id_token this server signed with a key it still
+ * publishes: a token with an unknown kid or a bad signature is refused. */
+static void logout(oauth_state *s, const api_req *q, api_resp *r)
+{
+    const char *hint = api_form_get(q->args, "id_token_hint");
+    if (hint) {
+        json_t *claims = strlen(hint) <= 16384 ? api_jwks_verify(s->keys, hint) : NULL;
+        bool ok = claims != NULL;
+        json_decref(claims);
+        if (!ok) {
+            aad_error(q, r, 400, "invalid_request", 9002313,
+                      "Invalid request. Request is malformed or invalid. The id_token_hint is not "
+                      "an id_token signed by one of this server's published keys (unknown kid or "
+                      "bad signature).");
+            return;
+        }
+    }
+    api_resp_text(r, 200,
+                  "Signed out. roomsys keeps no browser session; access tokens stay valid until "
+                  "they expire (the portal revokes its own at sign-out).");
+}
 
 static void handle(const api_env *env, void *state, const api_req *q, api_resp *r)
 {
@@ -500,9 +617,7 @@ static void handle(const api_env *env, void *state, const api_req *q, api_resp *
         if (!method_is(q, "GET", "HEAD"))
             method_not_allowed(q, r, "GET, HEAD");
         else
-            api_resp_text(r, 200,
-                          "Signed out. roomsys keeps no browser session; access tokens stay valid "
-                          "until they expire.");
+            logout(s, q, r);
     } else {
         api_resp_json(
             r, 404,

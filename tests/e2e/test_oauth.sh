@@ -40,6 +40,7 @@ check "... issuer on the authority's scheme, host and port, with the tenant id" 
 check "... token_endpoint" test "$(jqb .token_endpoint)" = "$B/$TID/oauth2/v2.0/token"
 check "... jwks_uri" test "$(jqb .jwks_uri)" = "$B/$TID/discovery/v2.0/keys"
 check "... authorization_endpoint and end_session_endpoint" test "$(jqb '.authorization_endpoint != null and .end_session_endpoint != null')" = true
+check "... client_secret_post and client_secret_basic" test "$(jqb '.token_endpoint_auth_methods_supported | sort == ["client_secret_basic","client_secret_post"]')" = true
 check "... RS256 and the three grants" test "$(jqb '.id_token_signing_alg_values_supported == ["RS256"] and (.grant_types_supported | sort) == ["client_credentials","password","refresh_token"]')" = true
 code=$("${C[@]}" "$B/$TID/v2.0/.well-known/openid-configuration")
 check "the tenant id works as {tenant} too" test "$code:$(jqb .issuer)" = "200:$B/$TID/v2.0"
@@ -51,8 +52,10 @@ check "... Azure's error body (error, error_description, trace_id, correlation_i
     test "$(jqb '[.error, .error_description, .trace_id, .correlation_id, .timestamp] | map(type == "string") | all')" = true
 code=$("${C[@]}" "$B/$T/discovery/v2.0/keys")
 check "JWKS: 200" test "$code" = 200
-check "... one RSA signing key with kid, n and e" test "$(jqb '.keys | length == 1 and .[0].kty == "RSA" and .[0].use == "sig" and (.[0].kid | length) > 8 and (.[0].n | length) > 300 and .[0].e == "AQAB"')" = true
+check "... RSA signing keys with kid, n and e: the current one first, then the next one" test "$(jqb '.keys | length == 2 and all(.kty == "RSA" and .use == "sig" and (.kid | length) > 8 and (.n | length) > 300 and .e == "AQAB") and .[0].kid != .[1].kid')" = true
 KID=$(jqb .keys[0].kid)
+NEXT_KID=$(jqb .keys[1].kid)
+check "... the next key is kept 0600 too" test "$(stat -c %a "$STATE/tls/oidc-signing-key.next.pem")" = 600
 check "the signing key is kept 0600 in the state's tls folder" test "$(stat -c %a "$STATE/tls/oidc-signing-key.pem")" = 600
 code=$("${C[@]}" "$B/$T/oauth2/v2.0/authorize?client_id=x&response_type=code")
 check "authorize: a clear AAD error naming the supported grants" bash -c "test $code = 400 && grep -q 'client_credentials grant' '$WORK/body'"
@@ -109,6 +112,46 @@ check "client credentials need a /.default scope (AADSTS1002012)" test "$code:$(
 code=$(form $T grant_type=client_credentials client_id=5c7d2e10-1111-4222-8333-944455556666 client_secret=Chosen-Secret-Value-42 scope=https://outlook.office365.com/.default)
 check "a chosen -Value secret signs in (argon2 verifier)" test "$code" = 200
 
+# ---- client_secret_basic (RFC 6749 section 2.3.1) ----
+basic() { # basic TENANT AUTHZ field=value...: the token endpoint with an Authorization header
+    local t=$1 a=$2; shift 2
+    local args=()
+    for kv in "$@"; do args+=(--data-urlencode "$kv"); done
+    "${C[@]}" -D "$WORK/headers" -H "Authorization: $a" "$B/$t/oauth2/v2.0/token" "${args[@]}"
+}
+b64() { printf '%s' "$1" | base64 -w0; }
+urlenc() { jq -rn --arg v "$1" '$v | @uri'; }
+code=$(basic $T "Basic $(b64 "$SP_APPID:$SP_SECRET")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "client_secret_basic: 200 with a bearer token" test "$code:$(jqb '.access_token | startswith("rs1.")')" = "200:true"
+code=$(basic $T "basic   $(b64 "$SP_APPID:$SP_SECRET")" grant_type=client_credentials "client_id=$SP_APPID" scope=https://outlook.office365.com/.default)
+check "... the scheme in any case, and the same client_id in the body too" test "$code" = 200
+code=$(basic $T "Basic $(b64 "$SP_APPID:Wrong-Secret-000000")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "... a wrong secret: 401 invalid_client AADSTS7000215" test "$code:$(jqb .error):$(jqb .error_codes[0])" = "401:invalid_client:7000215"
+check "... with WWW-Authenticate: Basic (RFC 6749 section 5.2)" grep -qi '^WWW-Authenticate: Basic' "$WORK/headers"
+code=$(basic $T "Basic $(b64 "$SP_APPID:$SP_SECRET")" grant_type=client_credentials "client_secret=$SP_SECRET" scope=https://outlook.office365.com/.default)
+check "both client_secret_basic and client_secret_post: 400 invalid_request, no token" test "$code:$(jqb .error):$(jqb .access_token)" = "400:invalid_request:null"
+contains "... saying to use one method" "$WORK/body" "use one client authentication method"
+code=$(basic $T "Basic $(b64 "$SP_APPID:$SP_SECRET")" grant_type=client_credentials client_id=5c7d2e10-1111-4222-8333-944455556666 scope=https://outlook.office365.com/.default)
+check "a body client_id other than the header's: 400 invalid_request" test "$code:$(jqb .error)" = "400:invalid_request"
+code=$(basic $T "Basic $(b64 "no-colon-here")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "Basic credentials without a colon: 401 invalid_client" test "$code:$(jqb .error)" = "401:invalid_client"
+code=$(basic $T "Basic not*base64" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "Basic credentials that are not base64: 401 invalid_client" test "$code:$(jqb .error)" = "401:invalid_client"
+code=$(basic $T "Bearer $APP_EXO" grant_type=client_credentials "client_id=$SP_APPID" "client_secret=$SP_SECRET" scope=https://outlook.office365.com/.default)
+check "another Authorization scheme at the token endpoint: 401 invalid_client" test "$code:$(jqb .error)" = "401:invalid_client"
+code=$(basic $T "Basic $(b64 ":$SP_SECRET")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "an empty client_id in Basic: 401 invalid_client" test "$code:$(jqb .error)" = "401:invalid_client"
+rs oddsecret <<'PS'
+$cred = Get-Credential admin@contoso.onmicrosoft.com
+Connect-MsolService -Credential $cred
+New-MsolServicePrincipal -DisplayName "Odd secret" -AppPrincipalId 7a7a7a7a-1111-4222-8333-944455556666 -Type Password -Value 'Odd:Secret%Value+42 ok' | Out-Null
+PS
+ODD='Odd:Secret%Value+42 ok'
+code=$(basic $T "Basic $(b64 "7a7a7a7a-1111-4222-8333-944455556666:$(urlenc "$ODD")")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "Basic credentials are URL-decoded (a secret with ':', '%', '+' and a space)" test "$code" = 200
+code=$(basic $T "Basic $(b64 "7a7a7a7a-1111-4222-8333-944455556666:$ODD")" grant_type=client_credentials scope=https://outlook.office365.com/.default)
+check "... so the same secret sent raw does not match (401)" test "$code:$(jqb .error)" = "401:invalid_client"
+
 code=$(invoke /adminapi/beta/$T/InvokeCommand "$APP_EXO" Get-Mailbox)
 check "an app without a role is refused by the role checks: 403" test "$code" = 403
 contains "... naming the app and the role it needs" "$WORK/body" "isn't assigned to any management roles"
@@ -137,6 +180,7 @@ code=$(form $T grant_type=password username=confrm1@$T password=pass@word1 scope
 check "a room account gets no Exchange admin token (AADSTS50126, as before)" test "$code:$(jqb .error_codes[0])" = "400:50126"
 code=$(form $T grant_type=password username=confrm1@$T password=pass@word1 "scope=User.Read openid profile offline_access" client_id=11111111-2222-4333-8444-555555555555 client_info=1)
 check "a room account signs in to Microsoft Graph with ROPC: 200" test "$code" = 200
+OLD_ID_TOKEN=$(jqb .id_token)
 check "... refresh_token, id_token and client_info" test "$(jqb '(.refresh_token | startswith("rs1r.")) and (.id_token | split(".") | length == 3) and (.client_info | length > 10)')" = true
 CI=$(jqb .client_info | python3 -c 'import sys,base64,json; s=sys.stdin.read().strip(); d=json.loads(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))); print(d["uid"] + "." + d["utid"])')
 ROOM_OID=${CI%%.*}
@@ -204,10 +248,54 @@ Remove-MsolServicePrincipal -AppPrincipalId $SP_APPID
 "left: " + (Get-MsolServicePrincipal).Count
 PS
 contains "an unknown KeyId is refused" "$WORK/rm.err" "was not found on this service principal"
-contains "Remove-MsolServicePrincipal" "$WORK/rm.out" "left: 1"
+contains "Remove-MsolServicePrincipal" "$WORK/rm.out" "left: 2"
 code=$(invoke /adminapi/beta/$T/InvokeCommand "$APP_EXO" Get-Mailbox)
 check "a removed app's token stops working: 401" test "$code" = 401
 lacks "client secrets never reach the log" "$WORK/roomsysd.log" "$SP_SECRET"
 lacks "... nor chosen ones" "$WORK/roomsysd.log" "Chosen-Secret-Value-42"
 lacks "refresh tokens never reach the log" "$WORK/roomsysd.log" "$RT2"
+lacks "... nor a secret sent with client_secret_basic" "$WORK/roomsysd.log" "Odd:Secret"
+
+# ---- signing key rotation ([https] oidc_key_rotation_days, default 90) ----
+hint() { "${C[@]}" --get "$B/$T/oauth2/v2.0/logout" --data-urlencode "id_token_hint=$1"; }
+check "logout with an id_token_hint this server signed: 200" test "$(hint "$OLD_ID_TOKEN")" = 200
+# a token whose header names a kid the server never published (signature of the old key)
+UNKNOWN_KID=$(python3 - "$OLD_ID_TOKEN" <<'PY'
+import base64, json, sys
+h, p, s = sys.argv[1].split(".")
+hdr = json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)))
+hdr["kid"] = "AAAAAAAAAAAAAAAAAAAAAA"
+print(base64.urlsafe_b64encode(json.dumps(hdr, separators=(",", ":")).encode()).decode().rstrip("=") + "." + p + "." + s)
+PY
+)
+check "logout with an id_token_hint of an unknown kid: 400 invalid_request" test "$(hint "$UNKNOWN_KID"):$(jqb .error)" = "400:invalid_request"
+stop_daemon
+touch -d '91 days ago' "$STATE/tls/oidc-signing-key.pem"
+start_daemon || exit 1
+contains "a key older than 90 days at start is rotated (logged)" "$WORK/roomsysd.log" "rotated the OIDC signing key"
+code=$("${C[@]}" "$B/$T/discovery/v2.0/keys")
+check "JWKS after the rotation: current, previous and next keys" test "$code:$(jqb '.keys | length')" = "200:3"
+check "... the announced next key became the current one" test "$(jqb .keys[0].kid)" = "$NEXT_KID"
+check "... the old current key is still published as the previous one" test "$(jqb .keys[1].kid)" = "$KID"
+check "... a new next key" test "$(jqb '.keys[2].kid' | grep -vxF -e "$KID" -e "$NEXT_KID")" != ""
+check "... the previous key is kept 0600" test "$(stat -c %a "$STATE/tls/oidc-signing-key.prev.pem")" = 600
+check "the id_token signed before the rotation still verifies server-side (logout hint: 200)" test "$(hint "$OLD_ID_TOKEN")" = 200
+check "... an unknown kid is still refused (400)" test "$(hint "$UNKNOWN_KID")" = 400
+code=$(form $T grant_type=password "username=admin@$T" "password=$(cat "$WORK/admin.password")" "scope=User.Read openid")
+NEW_ID_TOKEN=$(jqb .id_token)
+NEW_KID=$(printf '%s' "${NEW_ID_TOKEN%%.*}" | python3 -c 'import sys,base64,json; h=sys.stdin.read(); print(json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)))["kid"])')
+check "a new id_token is signed with the new current key" test "$code:$NEW_KID" = "200:$NEXT_KID"
+if [ "$have_msal" = 1 ]; then
+    msal verify "$B" $T "$OLD_ID_TOKEN" > "$WORK/verify_old.json"
+    check "node crypto against the JWKS: the pre-rotation id_token still verifies" test "$(jq -r --arg k "$KID" '.valid and .kid == $k' "$WORK/verify_old.json")" = true
+    msal verify "$B" $T "$NEW_ID_TOKEN" > "$WORK/verify_new.json"
+    check "... and so does the new one" test "$(jq -r --arg k "$NEXT_KID" '.valid and .kid == $k' "$WORK/verify_new.json")" = true
+    msal verify "$B" $T "$UNKNOWN_KID" > "$WORK/verify_unknown.json"
+    check "... a token with an unknown kid finds no key and is refused" test "$(jq -r '.valid' "$WORK/verify_unknown.json")" = false
+fi
+stop_daemon
+touch -d '91 days ago' "$STATE/tls/oidc-signing-key.pem"
+start_daemon || exit 1
+check "after a second rotation the first key is gone: its id_token is refused (400)" test "$(hint "$OLD_ID_TOKEN")" = 400
+check "... the second key's id_token still verifies (200)" test "$(hint "$NEW_ID_TOKEN")" = 200
 finish

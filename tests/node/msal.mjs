@@ -5,6 +5,7 @@
 //   node msal.mjs cc     BASE TENANT CLIENT_ID SECRET SCOPE
 //   node msal.mjs ropc   BASE TENANT CLIENT_ID USER PASSWORD CACHEFILE
 //   node msal.mjs silent BASE TENANT CLIENT_ID CACHEFILE
+//   node msal.mjs verify BASE TENANT JWT   (an id_token against the JWKS)
 //
 // BASE is https://127.0.0.1:<port>; run with NODE_EXTRA_CA_CERTS=<roomsysd CA>.
 import { ConfidentialClientApplication, PublicClientApplication } from '@azure/msal-node';
@@ -128,6 +129,7 @@ async function silent(cacheFile) {
 if (mode === 'cc') await clientCredentials(rest[0], rest[1]);
 else if (mode === 'ropc') await ropc(rest[0], rest[1], rest[2]);
 else if (mode === 'silent') await silent(rest[0]);
+else if (mode === 'verify') out(await verifyIdToken(clientId)); // the 4th argument is the JWT
 else {
     out({ ok: false, message: `unknown mode ${mode}` });
     process.exitCode = 2;

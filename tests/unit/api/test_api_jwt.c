@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -175,13 +176,157 @@ static void test_persisted(void **state)
     free(sub);
 }
 
+/* kids of a JWKS document, in order, joined by ',' into out */
+static void jwks_kids(api_jwks *ks, char *out, size_t cap)
+{
+    json_t *o = api_jwks_public(ks);
+    json_t *keys = json_object_get(o, "keys");
+    out[0] = '\0';
+    size_t i;
+    json_t *k;
+    json_array_foreach(keys, i, k)
+    {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s", i ? "," : "",
+                 json_string_value(json_object_get(k, "kid")));
+    }
+    json_decref(o);
+}
+
+static bool verifies(api_jwks *ks, const char *jwt)
+{
+    json_t *c = api_jwks_verify(ks, jwt);
+    json_decref(c);
+    return c != NULL;
+}
+
+/* Rotation: next becomes current, current previous; tokens signed before
+ * keep verifying until a second rotation drops their key; unknown kids are
+ * refused; the set survives a restart; a rotation due at start happens. */
+static void test_keyset_rotation(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rs-jwks-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = rs_asprintf("%s/tls", dir);
+    rs_err e;
+    api_jwks *ks;
+    int64_t t0 = (int64_t)time(NULL);
+    assert_int_equal(api_jwks_open(sub, 100, t0, &ks, &e), RS_OK);
+    char k1[32], k2[32], k3[32], kids[256];
+    api_jwks_current_kid(ks, k1);
+    jwks_kids(ks, kids, sizeof kids);
+    assert_int_equal(strncmp(kids, k1, strlen(k1)), 0); /* current first, then next */
+    assert_int_equal(strlen(kids), 2 * strlen(k1) + 1);
+    snprintf(k2, sizeof k2, "%s", kids + strlen(k1) + 1); /* the published next key */
+
+    json_t *c = json_pack("{s:s}", "sub", "before");
+    char *old = api_jwks_sign(ks, c);
+    assert_true(verifies(ks, old));
+
+    bool rotated = true;
+    assert_int_equal(api_jwks_rotate_if_due(ks, t0 + 50, &rotated, &e), RS_OK);
+    assert_false(rotated); /* not due yet */
+    assert_int_equal(api_jwks_rotate_if_due(ks, t0 + 100, &rotated, &e), RS_OK);
+    assert_true(rotated);
+    api_jwks_current_kid(ks, k3);
+    assert_string_equal(k3, k2); /* the announced next key is the new current one */
+    assert_int_equal(api_jwks_current_since(ks), t0 + 100);
+    jwks_kids(ks, kids, sizeof kids);
+    char want[256];
+    snprintf(want, sizeof want, "%s,%s,", k2, k1);
+    assert_int_equal(strncmp(kids, want, strlen(want)), 0); /* current, previous, next */
+    assert_true(verifies(ks, old)); /* signed with the previous key: still valid */
+    char *fresh = api_jwks_sign(ks, c);
+    json_t *hdr = part_json(fresh, 0);
+    assert_string_equal(json_string_value(json_object_get(hdr, "kid")), k2);
+    json_decref(hdr);
+
+    /* an unknown kid is refused, even with a valid signature of another key */
+    char *alien = api_jwt_sign(key, c);
+    assert_false(verifies(ks, alien));
+    /* and so is a known kid pasted on a token another key signed */
+    json_t *h2 = json_pack("{s:s,s:s,s:s}", "typ", "JWT", "alg", "RS256", "kid", k2);
+    char *hs = json_dumps(h2, JSON_COMPACT);
+    char hb[256];
+    rs_base64url(hs, strlen(hs), hb);
+    char *forged = rs_asprintf("%s%s", hb, strchr(alien, '.'));
+    assert_false(verifies(ks, forged));
+    free(hs);
+    json_decref(h2);
+
+    /* a restart finds the same set and does not rotate again */
+    api_jwks_free(ks);
+    assert_int_equal(api_jwks_open(sub, 100, t0 + 150, &ks, &e), RS_OK);
+    char k4[32];
+    api_jwks_current_kid(ks, k4);
+    assert_string_equal(k4, k2);
+    assert_true(verifies(ks, old));
+    assert_true(verifies(ks, fresh));
+
+    /* a second rotation drops the first key: its tokens stop verifying */
+    assert_int_equal(api_jwks_rotate(ks, t0 + 200, &e), RS_OK);
+    assert_false(verifies(ks, old));
+    assert_true(verifies(ks, fresh));
+    char kx[32];
+    api_jwks_current_kid(ks, kx);
+    char *mid = api_jwks_sign(ks, c);
+    api_jwks_free(ks);
+
+    /* due at start (the daemon was down): rotates while opening */
+    char *cur = rs_asprintf("%s/%s", sub, API_JWK_FILE);
+    struct stat sb;
+    assert_int_equal(stat(cur, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(api_jwks_open(sub, 100, (int64_t)sb.st_mtime + 100, &ks, &e), RS_OK);
+    char k5[32];
+    api_jwks_current_kid(ks, k5);
+    assert_string_not_equal(k5, kx);
+    assert_true(verifies(ks, mid));    /* kx is the previous key now */
+    assert_false(verifies(ks, fresh)); /* and k2 is gone */
+    /* never rotating (0): the age does not matter */
+    api_jwks_free(ks);
+    assert_int_equal(api_jwks_open(sub, 0, t0 + 100000000, &ks, &e), RS_OK);
+    char k6[32];
+    api_jwks_current_kid(ks, k6);
+    assert_string_equal(k6, k5);
+    api_jwks_free(ks);
+
+    /* a rotation cut short (next written over current): the duplicate next is replaced */
+    char *nxt = rs_asprintf("%s/%s", sub, API_JWK_NEXT_FILE);
+    char *prv = rs_asprintf("%s/%s", sub, API_JWK_PREV_FILE);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", cur, nxt);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(api_jwks_open(sub, 0, t0, &ks, &e), RS_OK);
+    jwks_kids(ks, kids, sizeof kids);
+    assert_int_equal(strlen(kids), 3 * strlen(k5) + 2); /* three distinct keys */
+    assert_null(strstr(kids + strlen(k5), k5));
+    api_jwks_free(ks);
+
+    free(fresh);
+    free(mid);
+    free(old);
+    free(alien);
+    free(forged);
+    json_decref(c);
+    unlink(cur);
+    unlink(nxt);
+    unlink(prv);
+    free(cur);
+    free(nxt);
+    free(prv);
+    rmdir(sub);
+    rmdir(dir);
+    free(sub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_b64url),
-        cmocka_unit_test(test_sign_and_verify),
-        cmocka_unit_test(test_public_jwk),
-        cmocka_unit_test(test_persisted),
+        cmocka_unit_test(test_b64url),          cmocka_unit_test(test_sign_and_verify),
+        cmocka_unit_test(test_public_jwk),      cmocka_unit_test(test_persisted),
+        cmocka_unit_test(test_keyset_rotation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
