@@ -92,6 +92,8 @@ typedef struct req_ctx {
     double hash_s;               /* ... of which password hashing */
     double worker_cpu_s;         /* CPU time of the worker thread for the request */
     double hash_cpu_s;           /* ... of which password hashing */
+    struct timespec finished;    /* the job stored its response (job_finish) */
+    double durable_wait_s;       /* ... then waited this long for the store's sync */
     char peer[INET6_ADDRSTRLEN]; /* client address, numeric ("" if unknown) */
     char path[API_PATH_MAX + 1]; /* API_R_EXT: the decoded path */
     api_form args;               /* API_R_EXT: query arguments */
@@ -283,6 +285,7 @@ static void finish_durable(void *ud, rs_status status)
     req_ctx *c = ud;
     struct MHD_Connection *conn = c->conn;
     pthread_mutex_lock(&c->mu);
+    c->durable_wait_s = elapsed_s(&c->finished);
     if (status != RS_OK && c->route.kind != API_R_READYZ) { /* the disk failed: say so */
         resp_clear(&c->resp);
         resp_route_error(c, &c->resp, 500, RS_ESTORE,
@@ -302,6 +305,7 @@ static void job_finish(req_ctx *c, api_resp *r)
 {
     pthread_mutex_lock(&c->mu);
     c->resp = *r;
+    clock_gettime(CLOCK_MONOTONIC, &c->finished);
     pthread_mutex_unlock(&c->mu);
     memset(r, 0, sizeof *r);
     store_t *st = svc_store(c->srv->svc);
@@ -726,6 +730,7 @@ static void log_request(const req_ctx *c, enum MHD_RequestTerminationCode toe)
         json_object_set_new(o, "hash_s", json_real(c->hash_s));
         json_object_set_new(o, "worker_cpu_s", json_real(c->worker_cpu_s));
         json_object_set_new(o, "hash_cpu_s", json_real(c->hash_cpu_s));
+        json_object_set_new(o, "durable_wait_s", json_real(c->durable_wait_s));
     }
     if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(o, "aborted", json_true());
