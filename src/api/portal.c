@@ -16,7 +16,11 @@
  * Sessions live in memory only: the cookie holds 256 random bits; the table
  * keys sessions by the SHA-256 of that value. A session holds the bearer token
  * sign-in issued (checked again on every request, so a blocked account or a
- * removed role takes effect at once), a CSRF token, idle and absolute expiry.
+ * removed role takes effect at once), a CSRF token, idle and absolute expiry
+ * ([https] portal_*_timeout_seconds). The token's server-side expiry follows
+ * the session (slid forward while it is used), and the token is revoked when
+ * the session ends: at sign-out before the answer, after a timeout or an
+ * eviction at the next portal request, after a restart at start.
  * Every state-changing request needs the session's CSRF token (X-CSRF-Token
  * header or csrf form field, compared in constant time) and, when the browser
  * sends them, a same-origin Origin and Sec-Fetch-Site.
