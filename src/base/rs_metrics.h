@@ -93,6 +93,7 @@ extern rs_mfamily
     rs_m_cmdlet_invocations;         /* roomsys_cmdlet_invocations_total{service,cmdlet,outcome} */
 extern rs_mfamily rs_m_sip_requests; /* roomsys_sip_requests_total{method,code} */
 extern rs_mfamily rs_m_store_commit; /* roomsys_store_commit_duration_seconds */
+extern rs_mfamily rs_m_store_sync;   /* roomsys_store_sync_duration_seconds */
 
 /* Register the catalog so every family shows HELP/TYPE before first use. */
 void rs_metrics_register_catalog(void);
@@ -115,3 +116,5 @@ double rs_metrics_now(void);
 
 /* A store transaction that wrote committed (seconds spent in COMMIT). */
 void rs_metrics_store_commit(double seconds);
+/* The group commit synced the write-ahead log once (seconds in fdatasync). */
+void rs_metrics_store_sync(double seconds);

@@ -31,6 +31,10 @@ rs_mfamily rs_m_sip_requests = {
 rs_mfamily rs_m_store_commit = {.name = "roomsys_store_commit_duration_seconds",
                                 .help = "Time spent committing a store transaction.",
                                 .type = RS_M_HISTOGRAM};
+rs_mfamily rs_m_store_sync = {.name = "roomsys_store_sync_duration_seconds",
+                              .help = "Time the group commit spent syncing the write-ahead log, "
+                                      "per pass (one pass serves every commit since the last).",
+                              .type = RS_M_HISTOGRAM};
 
 #ifndef RS_COMMIT
 #define RS_COMMIT "unknown"
@@ -52,6 +56,7 @@ void rs_metrics_register_catalog(void)
     rs_metrics_register(&rs_m_cmdlet_invocations);
     rs_metrics_register(&rs_m_sip_requests);
     rs_metrics_register(&rs_m_store_commit);
+    rs_metrics_register(&rs_m_store_sync);
 }
 
 /* status as decimal text (0..999; anything else is "0"); buf has room for 4. */
@@ -99,6 +104,11 @@ void rs_metrics_sip_request(const char *method, int status)
 void rs_metrics_store_commit(double seconds)
 {
     rs_metric_observe(&rs_m_store_commit, NULL, seconds);
+}
+
+void rs_metrics_store_sync(double seconds)
+{
+    rs_metric_observe(&rs_m_store_sync, NULL, seconds);
 }
 
 double rs_metrics_now(void)

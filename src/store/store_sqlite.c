@@ -137,8 +137,11 @@ static void *sync_main(void *arg)
         /* Every commit up to target has written its WAL frames (the write()
          * calls returned before the generation was bumped), so one
          * fdatasync makes them all durable. */
+        double t0 = rs_metrics_now();
         int r = failed ? -1 : fdatasync(y->walfd);
         int e = errno;
+        if (!failed)
+            rs_metrics_store_sync(rs_metrics_now() - t0);
         pthread_mutex_lock(&y->mu);
         if (r != 0 && !failed) {
             /* After a failed fsync the kernel may have dropped the dirty

@@ -166,7 +166,7 @@ if promtool check metrics <"$WORK/m1.txt" >"$WORK/promtool.out" 2>&1; then ok "p
 for fam in roomsys_http_requests_total roomsys_http_request_duration_seconds roomsys_cmdlet_invocations_total \
     roomsys_sip_requests_total roomsys_sip_registrations_active roomsys_sip_signins_total \
     roomsys_licenses_consumed roomsys_licenses_enabled roomsys_sync_lag_seconds \
-    roomsys_store_commit_duration_seconds roomsys_build_info process_start_time_seconds \
+    roomsys_store_commit_duration_seconds roomsys_store_sync_duration_seconds roomsys_build_info process_start_time_seconds \
     process_resident_memory_bytes; do
     contains "HELP and TYPE of $fam" "$WORK/m1.txt" "# TYPE $fam "
 done
@@ -188,6 +188,7 @@ check "sign-ins: a wrong password is failed" test "$(delta "roomsys_sip_signins_
 check "licences consumed: MCOSTANDARD +1" test "$(delta 'roomsys_licenses_consumed{sku="MCOSTANDARD"}')" -eq 1
 check "licences enabled: MCOSTANDARD 25" test "$(metric "$M1" 'roomsys_licenses_enabled{sku="MCOSTANDARD"}')" -eq 25
 check "store commits timed" test "$(delta 'roomsys_store_commit_duration_seconds_count')" -ge 4
+check "the group commit synced the write-ahead log" test "$(delta 'roomsys_store_sync_duration_seconds_count')" -ge 1
 check "sync lag is 0 with lag_seconds = 0" test "$(metric "$M1" 'roomsys_sync_lag_seconds')" -eq 0
 check "build info carries the version" grep -q "^roomsys_build_info{version=\"$(awk '{print $2}' "$WORK/version.out")\",commit=\"" "$M1"
 check "resident memory reported" test "$(metric "$M1" process_resident_memory_bytes)" -gt 1000000
