@@ -17,6 +17,7 @@
 #include "datetime.h"
 #include "format.h"
 #include "interp.h"
+#include "members.h"
 #include "ops.h"
 #include "parallel.h"
 #include "rs_util.h"
@@ -2619,6 +2620,7 @@ void lang_register_builtins(lang_interp *I)
         {"Sort-Object", cmd_sort_object},
         {"Measure-Object", cmd_measure_object},
         {"New-Object", cmd_new_object},
+        {"Get-Member", lang_cmd_get_member},
         {"Import-Csv", cmd_import_csv},
         {"Export-Csv", cmd_export_csv},
         {"Get-Content", cmd_get_content},

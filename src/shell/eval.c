@@ -233,7 +233,10 @@ static const char *const aliases[][2] = {{"fl", "Format-List"},         {"ft", "
                                          {"gsn", "Get-PSSession"},      {"cls", "Clear-Host"},
                                          {"clear", "Clear-Host"},       {"oh", "Out-Host"},
                                          {"ogv", "Out-GridView"},       {"epcsv", "Export-Csv"},
-                                         {"gc", "Get-Content"},         {NULL, NULL}};
+                                         {"gc", "Get-Content"},         {"gm", "Get-Member"},
+                                         {"group", "Group-Object"},     {"tee", "Tee-Object"},
+                                         {"compare", "Compare-Object"}, {"diff", "Compare-Object"},
+                                         {"sls", "Select-String"},      {NULL, NULL}};
 
 const char *lang_alias_target(const char *name)
 {

@@ -8,13 +8,15 @@
 #include "cmdlet_table.h"
 #include "datetime.h"
 #include "interp.h"
+#include "members.h"
 #include "ops.h"
 #include "rs_util.h"
 
 #define ENUM_LIMIT 4
 
 struct fmt_state {
-    lang_interp *I; /* writes to I's host unless buf is set */
+    lang_interp *I;    /* writes to I's host unless buf is set */
+    bool members_prev; /* the last output was a Get-Member table (one blank line between) */
     rs_buf *buf;
     int width;
     /* the open table: rows wait in `pending` until the layout is fixed (shape
@@ -745,6 +747,72 @@ void fmt_push(fmt_state *f, lang_value **items, size_t n)
     snapshots_free(conv, n);
 }
 
+static bool is_memberdef(const lang_value *v)
+{
+    return v && v->type == LV_OBJECT && !strcmp(lang_type_name(v), LANG_MEMBERDEF_TYPE);
+}
+
+/* Get-Member's view: per TypeName a "   TypeName: X" header and a table of
+ * Name, MemberType, Definition sized to the rows (the last column is not
+ * padded). Shows the run of member definitions at items; returns its length. */
+static size_t members_view(fmt_state *f, lang_value **items, size_t n)
+{
+    size_t run = 0;
+    while (run < n && is_memberdef(items[run]))
+        run++;
+    bool cont = f->members_prev;
+    fmt_end(f);
+    static const char *const cols[3] = {"Name", "MemberType", "Definition"};
+    for (size_t g = 0; g < run;) {
+        char *type = lang_to_str(lang_prop_get(items[g], "TypeName", NULL));
+        size_t e = g;
+        size_t w[2] = {strlen(cols[0]), strlen(cols[1])};
+        for (; e < run; e++) {
+            char *t = lang_to_str(lang_prop_get(items[e], "TypeName", NULL));
+            bool same = !strcmp(t, type);
+            free(t);
+            if (!same)
+                break;
+            for (int c = 0; c < 2; c++) {
+                char *cell = lang_to_str(lang_prop_get(items[e], cols[c], NULL));
+                size_t len = strlen(cell);
+                if (len > w[c])
+                    w[c] = len;
+                free(cell);
+            }
+        }
+        rs_buf b = {0};
+        rs_buf_printf(&b, "%s   TypeName: %s\n\n", g || cont ? "" : "\n",
+                      type); /* one blank line between the blocks */
+        rs_buf_printf(&b, "%-*s %-*s %s\n", (int)w[0], cols[0], (int)w[1], cols[1], cols[2]);
+        rs_buf_printf(&b, "%-*s %-*s %s\n", (int)w[0], "----", (int)w[1], "----------",
+                      "----------");
+        for (size_t k = g; k < e; k++) {
+            char *c0 = lang_to_str(lang_prop_get(items[k], cols[0], NULL));
+            char *c1 = lang_to_str(lang_prop_get(items[k], cols[1], NULL));
+            char *c2 = lang_to_str(lang_prop_get(items[k], cols[2], NULL));
+            int width = f->width;
+            size_t used = w[0] + w[1] + 2;
+            if (width > 0 && used + strlen(c2) > (size_t)width && (size_t)width > used + 3) {
+                c2[width - used - 3] = '\0'; /* cut to the terminal, as a table is */
+                rs_buf_printf(&b, "%-*s %-*s %s...\n", (int)w[0], c0, (int)w[1], c1, c2);
+            } else {
+                rs_buf_printf(&b, "%-*s %-*s %s\n", (int)w[0], c0, (int)w[1], c1, c2);
+            }
+            free(c0);
+            free(c1);
+            free(c2);
+        }
+        rs_buf_putc(&b, '\n');
+        puts_(f, b.data);
+        rs_buf_free(&b);
+        free(type);
+        g = e;
+    }
+    f->members_prev = true;
+    return run;
+}
+
 static void push_items(fmt_state *f, lang_value **items, size_t n)
 {
     size_t i = 0;
@@ -764,6 +832,11 @@ static void push_items(fmt_state *f, lang_value **items, size_t n)
             continue;
         }
         report_end(f);
+        if (is_memberdef(v)) {
+            i += members_view(f, items + i, n - i);
+            continue;
+        }
+        f->members_prev = false;
         const char *txt = fmt_text_of(v);
         if (txt) {
             fmt_end(f);
