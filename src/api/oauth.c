@@ -353,8 +353,8 @@ static bool basic_credentials(const char *hdr, char **id, char **secret)
     bool ok = colon && memchr(raw.data, '\0', raw.size) == NULL;
     if (ok) {
         size_t il = (size_t)(colon - (char *)raw.data), sl = raw.size - il - 1;
-        *id = rs_malloc(il + 1);
-        *secret = rs_malloc(sl + 1);
+        *id = rs_calloc(1, il + 1);
+        *secret = rs_calloc(1, sl + 1);
         ok = il > 0 && api_pct_decode((const char *)raw.data, il, true, *id, NULL) &&
              api_pct_decode(colon + 1, sl, true, *secret, NULL);
     }

@@ -314,6 +314,8 @@ static void do_logout(const api_env *env, portal *p, const api_req *req, api_res
         redirect(r, 303, "/portal/login");
         api_form_add(&r->headers, "Set-Cookie",
                      PORTAL_COOKIE "=; Path=/portal; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+        /* nothing of the session stays in the browser either (W3C Clear Site Data) */
+        api_form_add(&r->headers, "Clear-Site-Data", "\"cache\", \"cookies\", \"storage\"");
     }
     api_form_free(&f);
     portal_sess_clear(&s);

@@ -94,8 +94,13 @@ check "... which expires after the idle timeout, not the token lifetime (3600 s)
 check "the session answers (200)" test "$(session "$J1")" = 200
 CSRF=$(jq -r .csrf "$WORK/session.json")
 check "... and says its idle timeout" test "$(jq -r .idleSeconds "$WORK/session.json")" = "$IDLE"
-code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -b "$J1" -c "$J1" -H "X-CSRF-Token: $CSRF" -X POST "$BASE/portal/logout")
+code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -b "$J1" -H "X-CSRF-Token: wrong" -X POST "$BASE/portal/logout")
+check "sign-out without the CSRF token is refused (403)" test "$code" = 403
+check "... and revokes nothing" test "$(held_tokens $ADMIN)" = 1
+code=$(curl -s -o /dev/null -D "$WORK/logout.h" -w '%{http_code}' --cacert "$CA" -b "$J1" -c "$J1" -H "X-CSRF-Token: $CSRF" -X POST "$BASE/portal/logout")
 check "sign-out (303)" test "$code" = 303
+contains "... expires the cookie" "$WORK/logout.h" "rs_portal=; Path=/portal; Max-Age=0"
+contains "... and clears what the browser kept (Clear-Site-Data)" "$WORK/logout.h" 'Clear-Site-Data: "cache", "cookies", "storage"' 
 check "... the session's token is gone from the store (revoked server-side)" test "$(held_tokens $ADMIN)" = 0
 check "... the session is over (401)" test "$(session "$J1")" = 401
 check "... the shell's token of the same admin still works" test "$(invoke_shell)" = 200
