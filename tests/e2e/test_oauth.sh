@@ -292,6 +292,9 @@ if [ "$have_msal" = 1 ]; then
     check "... and so does the new one" test "$(jq -r --arg k "$NEXT_KID" '.valid and .kid == $k' "$WORK/verify_new.json")" = true
     msal verify "$B" $T "$UNKNOWN_KID" > "$WORK/verify_unknown.json"
     check "... a token with an unknown kid finds no key and is refused" test "$(jq -r '.valid' "$WORK/verify_unknown.json")" = false
+    msal ropc "$B" $T 11111111-2222-4333-8444-555555555555 "admin@$T" "$(cat "$WORK/admin.password")" "$WORK/msal-rot.json" > "$WORK/ropc_rot.json"
+    check "msal after the rotation: sign-in, refresh, and an id_token of the new key that verifies" \
+        test "$(jq -r --arg k "$NEXT_KID" '.ok and .refreshed and .signature.valid and .signature.kid == $k' "$WORK/ropc_rot.json")" = true
 fi
 stop_daemon
 touch -d '91 days ago' "$STATE/tls/oidc-signing-key.pem"
