@@ -1832,6 +1832,275 @@ static lang_status cmd_out_file(lang_interp *I, lang_cmdctx *ctx)
     return st;
 }
 
+/* ---- Tee-Object, Compare-Object, Select-String ---- */
+
+/* Tee-Object: passes its input on and also saves it to a file (-FilePath,
+ * as Out-File writes it; -Append) or a variable (-Variable). */
+static lang_status cmd_tee_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    lang_status st = LANG_OK;
+    char *var = param_str(ctx, "Variable");
+    char *path = param_str(ctx, "FilePath");
+    if (!path)
+        path = param_str(ctx, "LiteralPath");
+    if (!var && !path) {
+        st = lang_cmd_fail(I, ctx,
+                           cmd_error_new(ctx,
+                                         "Parameter set cannot be resolved using the specified "
+                                         "named parameters. One or more parameters issued cannot "
+                                         "be used together or an insufficient number of "
+                                         "parameters were provided.",
+                                         "AmbiguousParameterSet", "InvalidArgument",
+                                         "System.Management.Automation.ParameterBindingException",
+                                         "Microsoft.PowerShell.Commands.TeeObjectCommand"));
+    } else if (var) {
+        lang_value *a = lang_array_new();
+        for (size_t i = 0; i < items.n; i++)
+            lang_array_push(a, items.v[i]);
+        lang_value *v = a->u.arr.n == 1 ? lang_ref(a->u.arr.items[0]) : lang_ref(a);
+        lang_var_set(I, var, v);
+        lang_unref(v);
+        lang_unref(a);
+    } else {
+        char *text = fmt_default_text(items.v, items.n, 0);
+        char *why = NULL;
+        if (!write_file(path, text, lang_param_switch(ctx, "Append"), &why)) {
+            st = path_error(I, ctx, why, path, "Microsoft.PowerShell.Commands.TeeObjectCommand");
+            free(why);
+        }
+        free(text);
+    }
+    if (st == LANG_OK)
+        for (size_t i = 0; i < items.n; i++)
+            lang_list_push(ctx->out, items.v[i]);
+    free(var);
+    free(path);
+    lang_list_clear(&items);
+    return st;
+}
+
+/* The comparison key of x: the -Property values (an object of them), or x. */
+static lang_value *compare_key(const lang_value *x, lang_list *props)
+{
+    if (!props->n)
+        return lang_ref((lang_value *)x);
+    lang_value *o = lang_object_new(NULL);
+    for (size_t k = 0; k < props->n; k++) {
+        char *name = lang_to_str(props->v[k]);
+        lang_prop_set_take(o, name, lang_member(NULL, (lang_value *)x, name));
+        free(name);
+    }
+    return o;
+}
+
+static bool keys_equal(const lang_value *a, const lang_value *b, bool cs, lang_list *props)
+{
+    bool ok;
+    if (!props->n)
+        return lang_compare(a, b, !cs, &ok) == 0 && ok;
+    for (size_t k = 0; k < a->u.obj.n; k++)
+        if (!(lang_compare(a->u.obj.props[k].value, b->u.obj.props[k].value, !cs, &ok) == 0 && ok))
+            return false;
+    return true;
+}
+
+static void compare_emit(lang_cmdctx *ctx, const lang_value *orig, const lang_value *key,
+                         const char *side, bool passthru, lang_list *props)
+{
+    if (passthru) {
+        lang_value *o = (lang_value *)orig;
+        if (o && (o->type == LV_OBJECT || o->type == LV_HASH))
+            lang_prop_set_take(o, "SideIndicator", lang_str(side));
+        lang_list_push(ctx->out, o);
+        return;
+    }
+    lang_value *r = lang_object_new(NULL);
+    if (props->n) {
+        for (size_t k = 0; k < key->u.obj.n; k++)
+            lang_prop_set(r, key->u.obj.props[k].name, key->u.obj.props[k].value);
+    } else {
+        lang_prop_set(r, "InputObject", (lang_value *)orig);
+    }
+    lang_prop_set_take(r, "SideIndicator", lang_str(side));
+    lang_list_push_take(ctx->out, r);
+}
+
+/* Compare-Object: for each difference object in order, "==" when the
+ * reference has an equal one not yet matched (shown with -IncludeEqual),
+ * else "=>"; then the reference objects never matched, "<=". */
+static lang_status cmd_compare_object(lang_interp *I, lang_cmdctx *ctx)
+{
+    (void)I;
+    lang_list ref = {0}, dif = {0}, props = {0};
+    lang_list_push_enum(&ref, lang_param(ctx, "ReferenceObject"));
+    if (ctx->input && !lang_param_has(ctx, "DifferenceObject"))
+        items_of(ctx, NULL, &dif);
+    else
+        lang_list_push_enum(&dif, lang_param(ctx, "DifferenceObject"));
+    if (lang_param(ctx, "Property"))
+        lang_list_push_enum(&props, lang_param(ctx, "Property"));
+    bool cs = lang_param_switch(ctx, "CaseSensitive");
+    bool eq = lang_param_switch(ctx, "IncludeEqual");
+    bool nodiff = lang_param_switch(ctx, "ExcludeDifferent");
+    bool pass = lang_param_switch(ctx, "PassThru");
+    lang_value **rk = rs_calloc(ref.n ? ref.n : 1, sizeof *rk);
+    bool *used = rs_calloc(ref.n ? ref.n : 1, sizeof *used);
+    for (size_t i = 0; i < ref.n; i++)
+        rk[i] = compare_key(ref.v[i], &props);
+    for (size_t j = 0; j < dif.n; j++) {
+        lang_value *dk = compare_key(dif.v[j], &props);
+        size_t hit = ref.n;
+        for (size_t i = 0; i < ref.n && hit == ref.n; i++)
+            if (!used[i] && keys_equal(rk[i], dk, cs, &props))
+                hit = i;
+        if (hit < ref.n) {
+            used[hit] = true;
+            if (eq || nodiff)
+                compare_emit(ctx, dif.v[j], dk, "==", pass, &props);
+        } else if (!nodiff) {
+            compare_emit(ctx, dif.v[j], dk, "=>", pass, &props);
+        }
+        lang_unref(dk);
+    }
+    for (size_t i = 0; i < ref.n; i++) {
+        if (!used[i] && !nodiff)
+            compare_emit(ctx, ref.v[i], rk[i], "<=", pass, &props);
+        lang_unref(rk[i]);
+    }
+    free(rk);
+    free(used);
+    lang_list_clear(&ref);
+    lang_list_clear(&dif);
+    lang_list_clear(&props);
+    return LANG_OK;
+}
+
+/* Does line match pattern k of Select-String? */
+static bool sls_match(const char *line, regex_t *res, char **pats, size_t np, bool simple, bool cs,
+                      size_t *which)
+{
+    for (size_t k = 0; k < np; k++) {
+        bool hit = simple ? (cs ? strstr(line, pats[k]) : strcasestr(line, pats[k])) != NULL
+                          : regexec(&res[k], line, 0, NULL, 0) == 0;
+        if (hit) {
+            *which = k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Select-String: lines of the input strings or of -Path files that match a
+ * pattern (regular expression, or -SimpleMatch text; case-insensitive unless
+ * -CaseSensitive; -NotMatch inverts, -Quiet gives True/False, -List the
+ * first match per source). MatchInfo objects print as the line, or as
+ * path:line:text for files (PowerShell 7 without emphasis). */
+static lang_status cmd_select_string(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list pl = {0}, paths = {0}, items = {0};
+    lang_list_push_enum(&pl, lang_param(ctx, "Pattern"));
+    bool simple = lang_param_switch(ctx, "SimpleMatch");
+    bool cs = lang_param_switch(ctx, "CaseSensitive");
+    bool notm = lang_param_switch(ctx, "NotMatch");
+    bool quiet = lang_param_switch(ctx, "Quiet");
+    bool list = lang_param_switch(ctx, "List");
+    char **pats = rs_calloc(pl.n ? pl.n : 1, sizeof *pats);
+    regex_t *res = rs_calloc(pl.n ? pl.n : 1, sizeof *res);
+    size_t np = 0;
+    lang_status st = LANG_OK;
+    for (size_t k = 0; k < pl.n && st == LANG_OK; k++) {
+        pats[k] = lang_to_str(pl.v[k]);
+        char *why = NULL;
+        if (!simple && !lang_regex_compile(pats[k], !cs, &res[k], &why)) {
+            char *msg = rs_asprintf("The string %s is not a valid regular expression: %s", pats[k],
+                                    why ? why : "");
+            st = lang_cmd_fail(I, ctx,
+                               cmd_error_new(ctx, msg, "InvalidRegex", "InvalidArgument",
+                                             "System.ArgumentException",
+                                             "Microsoft.PowerShell.Commands.SelectStringCommand"));
+            free(msg);
+            free(why);
+            free(pats[k]);
+            break;
+        }
+        np++;
+    }
+    if (lang_param(ctx, "Path"))
+        lang_list_push_enum(&paths, lang_param(ctx, "Path"));
+    else
+        items_of(ctx, "InputObject", &items);
+    bool any = false;
+    /* sources: each file, or each input object (a string each, "InputStream") */
+    size_t nsrc = paths.n ? paths.n : items.n;
+    for (size_t s = 0; s < nsrc && st == LANG_OK; s++) {
+        char *path = paths.n ? lang_to_str(paths.v[s]) : NULL;
+        char *text;
+        if (path) {
+            char *why = NULL;
+            text = read_file(path, &why);
+            if (!text) {
+                st = path_error(I, ctx, why, path,
+                                "Microsoft.PowerShell.Commands.SelectStringCommand");
+                free(why);
+                free(path);
+                continue;
+            }
+        } else {
+            text = lang_to_str(items.v[s]);
+        }
+        int lineno = 0;
+        for (char *line = text, *next; line && st == LANG_OK; line = next) {
+            next = path ? strchr(line, '\n') : NULL;
+            if (next)
+                *next++ = '\0';
+            if (path && !*line && !next)
+                break; /* the newline at the end of the file */
+            lineno++;
+            size_t len = strlen(line);
+            if (len && line[len - 1] == '\r')
+                line[len - 1] = '\0';
+            size_t which = 0;
+            bool hit = sls_match(line, res, pats, np, simple, cs, &which);
+            if (hit == notm)
+                continue;
+            any = true;
+            if (quiet)
+                break;
+            lang_value *m = lang_object_new("Microsoft.PowerShell.Commands.MatchInfo");
+            lang_prop_set_take(m, "IgnoreCase", lang_bool(!cs));
+            lang_prop_set_take(m, "LineNumber", lang_int(lineno));
+            lang_prop_set_take(m, "Line", lang_str(line));
+            lang_prop_set_take(m, "Filename",
+                               lang_str(path ? (strrchr(path, '/') ? strrchr(path, '/') + 1 : path)
+                                             : "InputStream"));
+            lang_prop_set_take(m, "Path", lang_str(path ? path : "InputStream"));
+            lang_prop_set_take(m, "Pattern", lang_str(np ? pats[notm ? 0 : which] : ""));
+            lang_list_push_take(ctx->out, m);
+            if (list)
+                break;
+        }
+        free(text);
+        free(path);
+        if (quiet && any)
+            break;
+    }
+    if (quiet && st == LANG_OK)
+        lang_list_push_take(ctx->out, lang_bool(any));
+    for (size_t k = 0; k < np; k++) {
+        free(pats[k]);
+        if (!simple)
+            regfree(&res[k]);
+    }
+    free(pats);
+    free(res);
+    lang_list_clear(&pl);
+    lang_list_clear(&paths);
+    lang_list_clear(&items);
+    return st;
+}
+
 /* Group-Object: GroupInfo objects (Count, Name, Group, Values) in order of
  * first appearance; Name is the grouping values joined with ", ", Values the
  * values themselves. -AsHashTable returns one hashtable (key: the Name text,
@@ -2621,6 +2890,9 @@ void lang_register_builtins(lang_interp *I)
         {"Measure-Object", cmd_measure_object},
         {"New-Object", cmd_new_object},
         {"Get-Member", lang_cmd_get_member},
+        {"Tee-Object", cmd_tee_object},
+        {"Compare-Object", cmd_compare_object},
+        {"Select-String", cmd_select_string},
         {"Import-Csv", cmd_import_csv},
         {"Export-Csv", cmd_export_csv},
         {"Get-Content", cmd_get_content},

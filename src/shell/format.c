@@ -131,7 +131,10 @@ const char *const *fmt_table_view(const lang_value *v)
 
 static bool is_plain_scalar(const lang_value *v)
 {
-    return !v || (v->type != LV_OBJECT && v->type != LV_HASH && v->type != LV_ARRAY);
+    /* Select-String's MatchInfo has a view that shows its ToString() */
+    return !v || (v->type != LV_OBJECT && v->type != LV_HASH && v->type != LV_ARRAY) ||
+           (v->type == LV_OBJECT &&
+            !strcmp(lang_type_name(v), "Microsoft.PowerShell.Commands.MatchInfo"));
 }
 
 /* Cell text of a property value. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ast.h"
 #include "datetime.h"
@@ -453,6 +454,23 @@ static void append_str_d(rs_buf *b, const lang_value *v, int depth)
         lang_value *msg = lang_prop_get(v, "Message", &found);
         if (found && strstr(v->u.obj.type_name, "Exception")) {
             append_str_d(b, msg, depth + 1);
+            return;
+        }
+        if (!strcmp(v->u.obj.type_name, "Microsoft.PowerShell.Commands.MatchInfo")) {
+            /* the line, or path:number:line for a file (relative to the current folder) */
+            char *path = lang_to_str(lang_prop_get(v, "Path", NULL));
+            if (strcmp(path, "InputStream")) {
+                char cwd[4096];
+                size_t cl = getcwd(cwd, sizeof cwd) ? strlen(cwd) : 0;
+                const char *shown = path;
+                if (cl && !strncmp(path, cwd, cl) && path[cl] == '/')
+                    shown += cl + 1;
+                rs_buf_printf(b, "%s:", shown);
+                append_str_d(b, lang_prop_get(v, "LineNumber", NULL), depth + 1);
+                rs_buf_putc(b, ':');
+            }
+            free(path);
+            append_str_d(b, lang_prop_get(v, "Line", NULL), depth + 1);
             return;
         }
         /* MSOnline's UserLicense and ServicePlan print as their AccountSkuId /
