@@ -428,9 +428,9 @@ rs_status api_jwks_open(const char *dir, int64_t rotate_after_s, int64_t now_s, 
     return RS_OK;
 }
 
-rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err)
+/* The rotation itself, with ks->rot_mu held by the caller. */
+static rs_status rotate_locked(api_jwks *ks, int64_t now_s, rs_err *err)
 {
-    pthread_mutex_lock(&ks->rot_mu);
     api_jwk *fresh = NULL;
     /* only this thread changes the pointers (rot_mu): reading them without
      * ks->mu is safe here */
@@ -454,7 +454,6 @@ rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err)
         api_dir_sync(ks->dir);
     if (st != RS_OK) {
         api_jwk_free(fresh);
-        pthread_mutex_unlock(&ks->rot_mu);
         return st;
     }
     pthread_mutex_lock(&ks->mu);
@@ -468,11 +467,18 @@ rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err)
     snprintf(prev, sizeof prev, "%s", ks->prev->kid);
     pthread_mutex_unlock(&ks->mu);
     api_jwk_free(dropped); /* nobody holds it: every use is under ks->mu */
-    pthread_mutex_unlock(&ks->rot_mu);
     rs_log(RS_LOG_INFO, "\"event\":\"oidc.key.rotated\"",
            "rotated the OIDC signing key: kid %s is current, %s previous (still published)", kid,
            prev);
     return RS_OK;
+}
+
+rs_status api_jwks_rotate(api_jwks *ks, int64_t now_s, rs_err *err)
+{
+    pthread_mutex_lock(&ks->rot_mu);
+    rs_status st = rotate_locked(ks, now_s, err);
+    pthread_mutex_unlock(&ks->rot_mu);
+    return st;
 }
 
 rs_status api_jwks_rotate_if_due(api_jwks *ks, int64_t now_s, bool *rotated, rs_err *err)
@@ -491,11 +497,9 @@ rs_status api_jwks_rotate_if_due(api_jwks *ks, int64_t now_s, bool *rotated, rs_
     pthread_mutex_lock(&ks->mu);
     due = now_s - ks->since_s >= ks->rotate_after_s; /* not rotated meanwhile */
     pthread_mutex_unlock(&ks->mu);
+    rs_status st = due ? rotate_locked(ks, now_s, err) : RS_OK;
     pthread_mutex_unlock(&ks->rot_mu);
-    if (!due)
-        return RS_OK;
-    rs_status st = api_jwks_rotate(ks, now_s, err);
-    if (st == RS_OK && rotated)
+    if (due && st == RS_OK && rotated)
         *rotated = true;
     return st;
 }

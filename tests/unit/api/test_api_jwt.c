@@ -1,6 +1,7 @@
 /* test_api_jwt.c - the OIDC signing key and RS256 JWTs (api/jwt.c): JWS
  * shape, base64url encoding, signature verification (and its failure on any
  * change), key persistence with mode 0600 and reuse. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -321,12 +322,67 @@ static void test_keyset_rotation(void **state)
     free(sub);
 }
 
+typedef struct race {
+    api_jwks *ks;
+    int64_t now;
+    bool rotated;
+} race;
+
+static void *race_rotate(void *ud)
+{
+    race *r = ud;
+    rs_err e;
+    (void)api_jwks_rotate_if_due(r->ks, r->now, &r->rotated, &e);
+    return NULL;
+}
+
+/* Many workers find a rotation due at once: exactly one rotates, so the key
+ * that signed the tokens before stays published as the previous one. */
+static void test_keyset_one_rotation(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rs-jwks-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = rs_asprintf("%s/tls", dir);
+    rs_err e;
+    api_jwks *ks;
+    int64_t t0 = (int64_t)time(NULL);
+    assert_int_equal(api_jwks_open(sub, 10, t0, &ks, &e), RS_OK);
+    json_t *c = json_pack("{s:s}", "sub", "x");
+    char *before = api_jwks_sign(ks, c);
+    race r[6];
+    pthread_t th[6];
+    for (int i = 0; i < 6; i++) {
+        r[i] = (race){.ks = ks, .now = t0 + 10};
+        assert_int_equal(pthread_create(&th[i], NULL, race_rotate, &r[i]), 0);
+    }
+    int n = 0;
+    for (int i = 0; i < 6; i++) {
+        pthread_join(th[i], NULL);
+        n += r[i].rotated;
+    }
+    assert_int_equal(n, 1);
+    assert_true(verifies(ks, before));
+    free(before);
+    json_decref(c);
+    api_jwks_free(ks);
+    static const char *const files[] = {API_JWK_FILE, API_JWK_PREV_FILE, API_JWK_NEXT_FILE};
+    for (size_t i = 0; i < 3; i++) {
+        char *f = rs_asprintf("%s/%s", sub, files[i]);
+        unlink(f);
+        free(f);
+    }
+    rmdir(sub);
+    rmdir(dir);
+    free(sub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_b64url),          cmocka_unit_test(test_sign_and_verify),
         cmocka_unit_test(test_public_jwk),      cmocka_unit_test(test_persisted),
-        cmocka_unit_test(test_keyset_rotation),
+        cmocka_unit_test(test_keyset_rotation), cmocka_unit_test(test_keyset_one_rotation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
