@@ -335,8 +335,9 @@ static lang_status cmd_format_table(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_list items = {0};
     items_of(ctx, "InputObject", &items);
-    char *text = fmt_table_text(items.v, items.n, lang_param(ctx, "Property"),
-                                lang_param_switch(ctx, "HideTableHeaders"), I->host.width);
+    char *text = (lang_param_switch(ctx, "AutoSize") ? fmt_table_text_autosize : fmt_table_text)(
+        items.v, items.n, lang_param(ctx, "Property"), lang_param_switch(ctx, "HideTableHeaders"),
+        I->host.width);
     lang_list_push_take(ctx->out, fmt_text_value(text));
     lang_list_clear(&items);
     return LANG_OK;

@@ -447,19 +447,28 @@ static void table_row(rs_buf *b, const table *t, const lang_value *o)
 }
 
 static char *table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
-                        int width);
+                        int width, bool autosize);
 
 char *fmt_table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
                      int width)
 {
     lang_value **conv = snapshots(objs, n);
-    char *t = table_text(conv ? conv : objs, n, props, hide_headers, width);
+    char *t = table_text(conv ? conv : objs, n, props, hide_headers, width, false);
+    snapshots_free(conv, n);
+    return t;
+}
+
+char *fmt_table_text_autosize(lang_value **objs, size_t n, const lang_value *props,
+                              bool hide_headers, int width)
+{
+    lang_value **conv = snapshots(objs, n);
+    char *t = table_text(conv ? conv : objs, n, props, hide_headers, width, true);
     snapshots_free(conv, n);
     return t;
 }
 
 static char *table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
-                        int width)
+                        int width, bool autosize)
 {
     rs_buf b = {0};
     size_t first = 0;
@@ -507,7 +516,7 @@ static char *table_text(lang_value **objs, size_t n, const lang_value *props, bo
     table t;
     table_layout(&t, rows.v, rows.n, cols, ncols, width);
     if (ncols == 2 && o->type == LV_HASH && !props) {
-        if (t.widths[0] < 30)
+        if (t.widths[0] < 30 && !autosize)
             t.widths[0] = 30; /* PowerShell's hashtable view: Name is 30 wide */
         t.right[0] = t.right[1] = false;
     }

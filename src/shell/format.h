@@ -43,6 +43,10 @@ char *fmt_list_text(lang_value **objs, size_t n, const lang_value *props, int wi
 /* Format-Table text (header, dashes, rows) for objs. Malloc'd. */
 char *fmt_table_text(lang_value **objs, size_t n, const lang_value *props, bool hide_headers,
                      int width);
+/* The same with -AutoSize: a hashtable's Name column sized to its keys (without
+ * it, PowerShell's hashtable view makes Name 30 wide). */
+char *fmt_table_text_autosize(lang_value **objs, size_t n, const lang_value *props,
+                              bool hide_headers, int width);
 /* The text Out-Default would write for items (Out-String). Malloc'd. */
 char *fmt_default_text(lang_value **items, size_t n, int width);
 
