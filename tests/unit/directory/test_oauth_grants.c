@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dir_app.h"
+#include "dir_session.h"
 #include "directory.h"
 #include "rs_log.h"
 #include "rs_util.h"
@@ -316,13 +317,62 @@ static void test_client_credentials(void **state)
     json_decref(app);
 }
 
+/* Tokens ended or held by their holder (dir_session.h): revoke, hold (a new
+ * expiry, later or earlier), and the revocation of every held token. */
+static void test_revoke_and_hold(void **state)
+{
+    (void)state;
+    rs_err e;
+    rs_principal who;
+    rs_grant_req pw = {.grant = "password",
+                       .tenant = T,
+                       .scope = "roomsys/exchange",
+                       .username = "admin@" T,
+                       .password = "Adm1n-Pass!word"};
+    rs_grant a, b, c;
+    assert_int_equal(grant(&pw, &a, &e, 0), RS_OK);
+    assert_int_equal(grant(&pw, &b, &e, 0), RS_OK);
+    assert_int_equal(grant(&pw, &c, &e, 0), RS_OK);
+    assert_int_equal(dir_token_check(st, a.access_token, &who, &e), RS_OK);
+    assert_int_equal(dir_token_revoke(st, a.access_token, &e), RS_OK);
+    assert_int_equal(dir_token_check(st, a.access_token, &who, &e), RS_EAUTH);
+    assert_int_equal(dir_token_check(st, b.access_token, &who, &e), RS_OK); /* only that one */
+    /* unknown, already revoked or malformed tokens: nothing to end */
+    assert_int_equal(dir_token_revoke(st, a.access_token, &e), RS_OK);
+    assert_int_equal(dir_token_revoke(st, "rs1.never-issued", &e), RS_OK);
+    assert_int_equal(dir_token_revoke(st, "garbage", &e), RS_OK);
+    assert_int_equal(dir_token_revoke(st, NULL, &e), RS_OK);
+
+    /* hold: a longer life than token_lifetime_s, then a shorter one */
+    int64_t now = rs_time_now_ms();
+    assert_int_equal(dir_token_hold(st, b.access_token, now + 7200000, &e), RS_OK);
+    assert_int_equal(dir_token_check(st, b.access_token, &who, &e), RS_OK);
+    assert_int_equal(dir_token_hold(st, b.access_token, now - 1, &e), RS_OK);
+    assert_int_equal(dir_token_check(st, b.access_token, &who, &e), RS_EAUTH); /* expired */
+    assert_int_equal(dir_token_hold(st, b.access_token, now + 60000, &e), RS_ENOTFOUND);
+    assert_int_equal(dir_token_hold(st, a.access_token, now + 60000, &e), RS_ENOTFOUND);
+    assert_int_equal(dir_token_hold(st, "not-a-token", now + 60000, &e), RS_ENOTFOUND);
+
+    /* revoke_held ends the held ones only */
+    rs_grant d;
+    assert_int_equal(grant(&pw, &d, &e, 0), RS_OK);
+    assert_int_equal(dir_token_hold(st, d.access_token, now + 60000, &e), RS_OK);
+    assert_int_equal(dir_token_revoke_held(st), 1);
+    assert_int_equal(dir_token_check(st, d.access_token, &who, &e), RS_EAUTH);
+    assert_int_equal(dir_token_check(st, c.access_token, &who, &e), RS_OK);
+    assert_int_equal(dir_token_revoke_held(st), 0);
+    rs_grant_clear(&a);
+    rs_grant_clear(&b);
+    rs_grant_clear(&c);
+    rs_grant_clear(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scopes),
-        cmocka_unit_test(test_refresh_rotation),
-        cmocka_unit_test(test_refresh_revoked),
-        cmocka_unit_test(test_client_credentials),
+        cmocka_unit_test(test_scopes),          cmocka_unit_test(test_refresh_rotation),
+        cmocka_unit_test(test_refresh_revoked), cmocka_unit_test(test_client_credentials),
+        cmocka_unit_test(test_revoke_and_hold),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
