@@ -169,6 +169,29 @@ bool lang_var_set(lang_interp *I, const char *name, lang_value *v)
     return true;
 }
 
+int lang_scope_depth(const lang_interp *I)
+{
+    int d = 0;
+    for (const lang_scope *s = I->scope; s && s->parent; s = s->parent)
+        d++;
+    return d;
+}
+
+void lang_var_set_in(lang_interp *I, const char *name, lang_value *v, int depth)
+{
+    int cur = lang_scope_depth(I);
+    lang_scope *s = I->scope;
+    if (cur < depth) { /* that scope has ended: the current one */
+        lang_var_set(I, name, v);
+        return;
+    }
+    for (int k = cur; k > depth; k--)
+        s = s->parent;
+    if (rs_streq_ci(name, "PSItem"))
+        name = "_";
+    scope_set(s, name, v);
+}
+
 void lang_set_global(lang_interp *I, const char *name, lang_value *v)
 {
     scope_set(I->global, name, v);
@@ -679,7 +702,9 @@ lang_status lang_assign(lang_interp *I, const lang_node *target, lang_value *v)
             st = lang_eval_expr(I, target->b, &name);
         if (st == LANG_OK) {
             char *ns = lang_to_str(name);
-            if (lang_sb_is(obj)) {
+            if (lang_psref_assign(I, obj, ns, v)) {
+                /* done: the referenced variable is set */
+            } else if (lang_sb_is(obj)) {
                 st = lang_sb_set(I, target, obj, ns, v);
             } else if (obj && (obj->type == LV_HASH || obj->type == LV_OBJECT)) {
                 lang_prop_set(obj, ns, v);

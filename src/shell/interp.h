@@ -173,6 +173,12 @@ lang_value *lang_var_get(lang_interp *I, const char *name, bool *found);
 /* Set $name in the current scope (or the scope its prefix names); v borrowed.
  * Returns false (with I->pending set) for read-only variables. */
 bool lang_var_set(lang_interp *I, const char *name, lang_value *v);
+/* How many scopes the current one is below the global one (0 = global). */
+int lang_scope_depth(const lang_interp *I);
+/* Set name in the scope `depth` levels below the global one when it is the
+ * current scope or one of its parents (a [ref] made there), else in the
+ * current scope. v is borrowed. */
+void lang_var_set_in(lang_interp *I, const char *name, lang_value *v, int depth);
 
 /* ---- commands ---- */
 /* Register a shell-run command under its name (copied); def is looked up in cmdlet_table. */

@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdarg.h>
@@ -1053,6 +1054,8 @@ static lang_status cast_error(lang_interp *I, const lang_node *at, lang_value *v
     return st;
 }
 
+static bool is_psref(const lang_value *v);
+
 lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lang_value *v,
                       lang_value **res)
 {
@@ -1291,6 +1294,15 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
         *res = a;
         return LANG_OK;
     }
+    if (!strcmp(t, "ref") || !strcmp(t, "management.automation.psreference")) {
+        if (is_psref(v)) { /* a [ref] parameter takes a reference as it is */
+            *res = lang_ref(v);
+            return LANG_OK;
+        }
+        return op_error(I, at, "RefTypeExpected", "InvalidArgument",
+                        "System.Management.Automation.RuntimeException",
+                        "Reference type is expected in argument.");
+    }
     if (!strcmp(t, "datetimeoffset")) {
         if (lang_dto_convert(v, res))
             return LANG_OK;
@@ -1506,6 +1518,60 @@ static size_t utf8_len(const char *s)
     return n;
 }
 
+/* ---- [ref] (System.Management.Automation.PSReference) ---- */
+
+/* A reference to a variable (by name, looked up when read or set) or, for
+ * [ref] of any other expression, to a value of its own (the "Value" property). */
+typedef struct psref {
+    char *var; /* owned; NULL when the reference holds a value */
+    int depth; /* the scope the variable was referenced in (lang_scope_depth) */
+} psref;
+
+static void psref_free(void *p)
+{
+    psref *r = p;
+    if (r)
+        free(r->var);
+    free(r);
+}
+
+static const lang_native_type psref_native = {.name = "PSReference", .free = psref_free};
+
+static lang_value *psref_new(const char *var, int depth, lang_value *value)
+{
+    lang_value *o = lang_object_new("System.Management.Automation.PSReference");
+    psref *r = rs_calloc(1, sizeof *r);
+    r->var = var ? rs_strdup(var) : NULL;
+    r->depth = depth;
+    if (!var)
+        lang_prop_set(o, "Value", value);
+    lang_object_set_native(o, &psref_native, r);
+    return o;
+}
+
+static bool is_psref(const lang_value *v)
+{
+    return v && v->type == LV_OBJECT && lang_object_native(v, &psref_native);
+}
+
+/* Set what the reference r points to (v borrowed). */
+static void psref_set(lang_interp *I, lang_value *r, lang_value *v)
+{
+    const psref *p = lang_object_native(r, &psref_native);
+    if (p && p->var)
+        lang_var_set_in(I, p->var, v, p->depth);
+    else
+        lang_prop_set(r, "Value", v);
+}
+
+bool lang_psref_assign(lang_interp *I, lang_value *r, const char *member, lang_value *v)
+{
+    if (!is_psref(r) || !rs_streq_ci(member, "Value"))
+        return false;
+    psref_set(I, r, v);
+    return true;
+}
+
 /* ---- System.Diagnostics.Stopwatch ---- */
 
 typedef struct stopwatch {
@@ -1621,6 +1687,11 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
             lang_value *m = lang_dto_member(v, name, &found);
             if (found)
                 return m;
+        }
+        if (is_psref(v) && rs_streq_ci(name, "Value")) {
+            const psref *p = lang_object_native(v, &psref_native);
+            if (p->var && I)
+                return lang_var_get(I, p->var, NULL);
         }
         lang_value *r = lang_prop_get(v, name, &found);
         if (found)
@@ -2357,12 +2428,83 @@ static lang_status parse_exact(lang_interp *I, const lang_node *at, lang_value *
     return st;
 }
 
+/* [int]/[long]/[double]/[datetime]::TryParse(s, [ref]$x) and
+ * [datetime]::TryParseExact(s, format, provider, styles, [ref]$x): True and
+ * the value set, or False and the type's default set. */
+static lang_status try_parse(lang_interp *I, const lang_node *at, const char *t, const char *name,
+                             lang_value **args, size_t n, lang_value **res)
+{
+    bool exact = rs_streq_ci(name, "TryParseExact");
+    if ((!exact && n != 2) || (exact && n != 5))
+        return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Cannot find an overload for \"%s\" and the argument count: \"%zu\".", name,
+                        n);
+    if (!is_psref(args[n - 1]))
+        return op_error(I, at, "NonRefArgumentToRefParameterMsg", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Argument: '%zu' should be a System.Management.Automation.PSReference. Use "
+                        "[ref].",
+                        n);
+    char *text = lang_to_str(args[0]);
+    lang_value *val = NULL;
+    bool ok = false;
+    if (!strcmp(t, "datetime")) {
+        int64_t ticks = 0;
+        int kind = 0;
+        if (exact) {
+            lang_value *fmts = args[1];
+            size_t nf = fmts && fmts->type == LV_ARRAY ? fmts->u.arr.n : 1;
+            for (size_t i = 0; i < nf && !ok; i++) {
+                char *f = lang_to_str(fmts && fmts->type == LV_ARRAY ? fmts->u.arr.items[i] : fmts);
+                ok = lang_dt_parse_exact(text, f, &ticks, &kind);
+                free(f);
+            }
+        } else {
+            ok = lang_dt_parse(text, &ticks, &kind);
+        }
+        val = ok ? lang_datetime(ticks, kind) : lang_datetime(0, LANG_DT_UNSPECIFIED);
+    } else {
+        const char *p = text;
+        while (isspace((unsigned char)*p))
+            p++;
+        char *end = NULL;
+        errno = 0;
+        if (!strcmp(t, "double")) {
+            double d = *p ? strtod(p, &end) : 0;
+            while (end && isspace((unsigned char)*end))
+                end++;
+            ok = *p && end && !*end && errno == 0;
+            val = lang_double(ok ? d : 0);
+        } else {
+            long long x = *p && (isdigit((unsigned char)*p) || *p == '-' || *p == '+')
+                              ? strtoll(p, &end, 10)
+                              : 0;
+            while (end && isspace((unsigned char)*end))
+                end++;
+            ok = *p && end && end != p && !*end && errno == 0 &&
+                 (strcmp(t, "int") || (x >= INT32_MIN && x <= INT32_MAX));
+            val = lang_int(ok ? x : 0);
+        }
+    }
+    free(text);
+    psref_set(I, args[n - 1], val);
+    lang_unref(val);
+    *res = lang_bool(ok);
+    return LANG_OK;
+}
+
 static lang_status static_method(lang_interp *I, const lang_node *at, const char *type,
                                  const char *name, lang_value **args, size_t n, lang_value **res)
 {
     char buf[128];
     const char *t = norm_type(type, buf, sizeof buf);
     *res = NULL;
+    if ((!strcmp(t, "int") || !strcmp(t, "long") || !strcmp(t, "double") ||
+         !strcmp(t, "datetime")) &&
+        (rs_streq_ci(name, "TryParse") ||
+         (!strcmp(t, "datetime") && rs_streq_ci(name, "TryParseExact"))))
+        return try_parse(I, at, t, name, args, n, res);
     if (!strcmp(t, "timespan")) {
         static const struct {
             const char *name;
@@ -2773,6 +2915,27 @@ lang_status lang_eval_op(lang_interp *I, const lang_node *n, lang_value **res)
         return LANG_OK;
     case N_CAST: {
         lang_value *v = NULL;
+        if (rs_streq_ci(n->name, "ref") ||
+            rs_streq_ci(n->name, "System.Management.Automation.PSReference")) {
+            if (n->a->kind == N_VAR && !strchr(n->a->name, ':')) {
+                lang_value *cur = lang_var_get(I, n->a->name, NULL);
+                /* the scope that holds the variable (reading finds it there), else this one */
+                int depth = lang_scope_depth(I), found_at = -1;
+                for (const lang_scope *sc = I->scope; sc && found_at < 0; sc = sc->parent, depth--)
+                    for (size_t k = 0; k < sc->n && found_at < 0; k++)
+                        if (rs_streq_ci(sc->vars[k].name, n->a->name))
+                            found_at = depth;
+                depth = found_at >= 0 ? found_at : lang_scope_depth(I);
+                *res = psref_new(n->a->name, depth, cur);
+                lang_unref(cur);
+                return LANG_OK;
+            }
+            st = lang_eval_expr(I, n->a, &v);
+            if (st == LANG_OK)
+                *res = psref_new(NULL, 0, v);
+            lang_unref(v);
+            return st;
+        }
         st = lang_eval_expr(I, n->a, &v);
         if (st == LANG_OK)
             st = lang_cast(I, n, n->name, v, res);

@@ -51,6 +51,10 @@ lang_status lang_format_text(lang_interp *I, const lang_node *at, lang_value *fm
 lang_status lang_new_stringbuilder(lang_interp *I, const lang_node *at, lang_value **args, size_t n,
                                    lang_value **res);
 
+/* $r.Value = v for a [ref] r (sets the variable it refers to); false when r is
+ * no reference or member is not Value. */
+bool lang_psref_assign(lang_interp *I, lang_value *r, const char *member, lang_value *v);
+
 /* For display: a snapshot object of the properties of a value whose members
  * are computed when read (a Stopwatch), or NULL for any other value. */
 lang_value *lang_dynamic_snapshot(const lang_value *v);
