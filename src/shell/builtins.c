@@ -1833,6 +1833,299 @@ static lang_status cmd_out_file(lang_interp *I, lang_cmdctx *ctx)
     return st;
 }
 
+/* Add-Member: NoteProperty members (-MemberType NoteProperty -Name -Value,
+ * -NotePropertyName/-NotePropertyValue, -NotePropertyMembers @{...}) on
+ * objects and hashtables; -Force replaces an existing one; -PassThru
+ * outputs the object. Other member types are refused clearly. */
+static lang_status cmd_add_member(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list items = {0};
+    items_of(ctx, "InputObject", &items);
+    char *mtype = param_str(ctx, "MemberType");
+    lang_status st = LANG_OK;
+    lang_error *bad =
+        mtype ? lang_member_type_error(mtype, "Microsoft.PowerShell.Commands.AddMemberCommand")
+              : NULL;
+    if (bad) {
+        free(mtype);
+        lang_list_clear(&items);
+        return lang_cmd_fail(I, ctx, bad);
+    }
+    if (mtype && !rs_streq_ci(mtype, "NoteProperty")) {
+        char *msg = rs_asprintf("roomsys's Add-Member adds NoteProperty members only, not %s "
+                                "(compute the value and add it as a NoteProperty).",
+                                mtype);
+        st = lang_cmd_fail(I, ctx,
+                           cmd_error_new(ctx, msg, "MemberTypeNotSupported", "NotImplemented",
+                                         "System.NotSupportedException",
+                                         "Microsoft.PowerShell.Commands.AddMemberCommand"));
+        free(msg);
+        free(mtype);
+        lang_list_clear(&items);
+        return st;
+    }
+    free(mtype);
+    /* the members to add, as name/value pairs */
+    lang_value *add = lang_object_new(NULL);
+    lang_value *members = lang_param(ctx, "NotePropertyMembers");
+    if (members && (members->type == LV_HASH || members->type == LV_OBJECT)) {
+        for (size_t i = 0; i < members->u.obj.n; i++)
+            lang_prop_set(add, members->u.obj.props[i].name, members->u.obj.props[i].value);
+    } else {
+        char *name = param_str(ctx, "NotePropertyName");
+        lang_value *val = lang_param(ctx, "NotePropertyValue");
+        if (!name) {
+            name = param_str(ctx, "Name");
+            val = lang_param(ctx, "Value");
+        }
+        if (name)
+            lang_prop_set(add, name, val);
+        free(name);
+    }
+    if (!add->u.obj.n)
+        st = lang_cmd_fail(
+            I, ctx,
+            cmd_error_new(ctx,
+                          "Parameter set cannot be resolved using the specified named parameters. "
+                          "One or more parameters issued cannot be used together or an "
+                          "insufficient number of parameters were provided.",
+                          "AmbiguousParameterSet", "InvalidArgument",
+                          "System.Management.Automation.ParameterBindingException",
+                          "Microsoft.PowerShell.Commands.AddMemberCommand"));
+    bool force = lang_param_switch(ctx, "Force");
+    for (size_t i = 0; i < items.n && st == LANG_OK; i++) {
+        lang_value *o = items.v[i];
+        if (!o || (o->type != LV_OBJECT && o->type != LV_HASH)) {
+            char *msg = rs_asprintf(
+                "roomsys can add members to objects and hashtables only, not to a %s value.",
+                lang_type_name(o));
+            st = lang_cmd_error(I, ctx,
+                                cmd_error_new(ctx, msg, "CannotAddMember", "InvalidOperation",
+                                              "System.InvalidOperationException",
+                                              "Microsoft.PowerShell.Commands.AddMemberCommand"));
+            free(msg);
+            continue;
+        }
+        bool ok = true;
+        for (size_t k = 0; k < add->u.obj.n && ok; k++) {
+            bool exists;
+            lang_prop_get(o, add->u.obj.props[k].name, &exists);
+            if (exists && !force) {
+                char *msg = rs_asprintf(
+                    "Cannot add a member with the name \"%s\" because a member with that name "
+                    "already exists. To overwrite the member anyway, add the Force parameter to "
+                    "your command.",
+                    add->u.obj.props[k].name);
+                st = lang_cmd_error(
+                    I, ctx,
+                    cmd_error_new(ctx, msg, "MemberAlreadyExists", "InvalidOperation",
+                                  "System.InvalidOperationException",
+                                  "Microsoft.PowerShell.Commands.AddMemberCommand"));
+                free(msg);
+                ok = false;
+            }
+        }
+        if (!ok)
+            continue;
+        for (size_t k = 0; k < add->u.obj.n; k++)
+            lang_prop_set(o, add->u.obj.props[k].name, add->u.obj.props[k].value);
+        if (lang_param_switch(ctx, "PassThru"))
+            lang_list_push(ctx->out, o);
+    }
+    lang_unref(add);
+    lang_list_clear(&items);
+    return st;
+}
+
+/* ---- New-Item, Remove-Item (the file system only) ---- */
+
+static lang_value *item_info(const char *full)
+{
+    struct stat sb;
+    bool dir = stat(full, &sb) == 0 && S_ISDIR(sb.st_mode);
+    lang_value *o = lang_object_new(dir ? "System.IO.DirectoryInfo" : "System.IO.FileInfo");
+    const char *leaf = strrchr(full, '/') ? strrchr(full, '/') + 1 : full;
+    lang_prop_set_take(o, "Name", lang_str(leaf));
+    lang_prop_set_take(o, "FullName", lang_str(full));
+    if (!dir)
+        lang_prop_set_take(o, "Length", lang_int((int64_t)sb.st_size));
+    return o;
+}
+
+/* New-Item -ItemType Directory|File -Path p [-Name n] [-Value text] [-Force]:
+ * a folder (with its parents under -Force; an existing one is fine under
+ * -Force) or a file (replaced under -Force); outputs its DirectoryInfo /
+ * FileInfo (Name, FullName, Length). */
+static lang_status cmd_new_item(lang_interp *I, lang_cmdctx *ctx)
+{
+    char *path = param_str(ctx, "Path");
+    char *name = param_str(ctx, "Name");
+    char *type = param_str(ctx, "ItemType");
+    bool force = lang_param_switch(ctx, "Force");
+    lang_status st = LANG_OK;
+    bool dir = type && (rs_streq_ci(type, "Directory") || rs_streq_ci(type, "Container"));
+    if (type && !dir && !rs_streq_ci(type, "File")) {
+        char *msg = rs_asprintf("roomsys's New-Item creates files and directories only, not "
+                                "'%s'.",
+                                type);
+        st = lang_cmd_fail(I, ctx,
+                           cmd_error_new(ctx, msg, "NotSupported", "InvalidArgument",
+                                         "System.NotSupportedException",
+                                         "Microsoft.PowerShell.Commands.NewItemCommand"));
+        free(msg);
+        goto out;
+    }
+    char *joined =
+        name ? rs_asprintf("%s/%s", path ? path : ".", name) : rs_strdup(path ? path : "");
+    char *full = full_path(joined);
+    free(joined);
+    bool go = true;
+    char *target = rs_asprintf("Destination: %s", full);
+    st = lang_should_process_action(I, ctx, dir ? "Create Directory" : "Create File", target, &go);
+    free(target);
+    if (st == LANG_OK && go) {
+        struct stat sb;
+        bool exists = stat(full, &sb) == 0;
+        char *msg = NULL;
+        if (exists && (!force || (dir != S_ISDIR(sb.st_mode)))) {
+            msg = rs_asprintf("An item with the specified name %s already exists.", full);
+        } else if (dir) {
+            for (char *q = full + 1; !msg; q++) {
+                if (*q != '/' && *q)
+                    continue;
+                char c = *q;
+                *q = '\0';
+                /* the parent folders are created too, as PowerShell does */
+                if (mkdir(full, 0777) != 0 && errno != EEXIST)
+                    msg = rs_asprintf("Could not find a part of the path '%s'.", full);
+                *q = c;
+                if (!c)
+                    break;
+            }
+        } else {
+            lang_value *v = lang_param(ctx, "Value");
+            char *text = v ? lang_to_str(v) : rs_strdup("");
+            char *err = NULL;
+            if (!write_file(full, text, false, &err))
+                msg = rs_asprintf("Could not find a part of the path '%s'.", full);
+            free(err);
+            free(text);
+        }
+        if (msg) {
+            lang_error *e =
+                cmd_error_new(ctx, msg, exists ? "DirectoryExist" : "NewItemIOError",
+                              exists ? "ResourceExists" : "WriteError", "System.IO.IOException",
+                              "Microsoft.PowerShell.Commands.NewItemCommand");
+            lang_error_set(&e->target_name, full);
+            lang_error_set(&e->target_type, "String");
+            st = lang_cmd_error(I, ctx, e);
+            free(msg);
+        } else {
+            lang_list_push_take(ctx->out, item_info(full));
+        }
+    }
+    free(full);
+out:
+    free(path);
+    free(name);
+    free(type);
+    return st;
+}
+
+/* Remove a file, or a folder and (with recurse) everything in it. */
+static bool remove_tree(const char *p, bool recurse, char **why)
+{
+    struct stat sb;
+    if (lstat(p, &sb) != 0) {
+        *why = rs_asprintf("Cannot find path '%s' because it does not exist.", p);
+        return false;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        if (unlink(p) == 0)
+            return true;
+        *why = rs_asprintf("Cannot remove item %s: %s", p, strerror(errno));
+        return false;
+    }
+    if (rmdir(p) == 0)
+        return true;
+    if (!recurse) {
+        *why = rs_asprintf("The item at %s has children and the Recurse parameter was not "
+                           "specified. Nothing was removed.",
+                           p);
+        return false;
+    }
+    char *pat = rs_asprintf("%s/*", p);
+    char *dotpat = rs_asprintf("%s/.[!.]*", p);
+    glob_t g = {0};
+    int r1 = glob(pat, 0, NULL, &g);
+    int r2 = glob(dotpat, r1 == 0 ? GLOB_APPEND : 0, NULL, &g);
+    (void)r2;
+    bool ok = true;
+    for (size_t i = 0; i < g.gl_pathc && ok; i++)
+        ok = remove_tree(g.gl_pathv[i], true, why);
+    globfree(&g);
+    free(pat);
+    free(dotpat);
+    if (ok && rmdir(p) != 0) {
+        *why = rs_asprintf("Cannot remove item %s: %s", p, strerror(errno));
+        ok = false;
+    }
+    return ok;
+}
+
+/* Remove-Item -Path p... [-Recurse] [-Force]: files and folders (wildcards
+ * as Test-Path takes them). */
+static lang_status cmd_remove_item(lang_interp *I, lang_cmdctx *ctx)
+{
+    lang_list paths = {0};
+    input_or_param(ctx, "Path", &paths);
+    lang_list all = {0};
+    for (size_t i = 0; i < paths.n; i++)
+        lang_list_push_enum(&all, paths.v[i]);
+    lang_status st = LANG_OK;
+    bool recurse = lang_param_switch(ctx, "Recurse");
+    for (size_t i = 0; i < all.n && st == LANG_OK; i++) {
+        char *p = lang_to_str(all.v[i]);
+        glob_t g = {0};
+        bool wild = strpbrk(p, "*?[") != NULL;
+        if (wild)
+            glob(p, 0, NULL, &g);
+        size_t count = wild ? g.gl_pathc : 1;
+        if (wild && !count) {
+            globfree(&g);
+            free(p);
+            continue; /* a wildcard that matches nothing removes nothing, silently */
+        }
+        for (size_t k = 0; k < count && st == LANG_OK; k++) {
+            char *full = full_path(wild ? g.gl_pathv[k] : p);
+            struct stat sb;
+            bool isdir = stat(full, &sb) == 0 && S_ISDIR(sb.st_mode);
+            char *target = rs_asprintf("Item: %s", full);
+            bool go = true;
+            st = lang_should_process_action(I, ctx, isdir ? "Remove Directory" : "Remove File",
+                                            target, &go);
+            free(target);
+            char *why = NULL;
+            if (st == LANG_OK && go && !remove_tree(full, recurse, &why)) {
+                lang_error *e = cmd_error_new(ctx, why, "PathNotFound", "ObjectNotFound",
+                                              "System.Management.Automation.ItemNotFoundException",
+                                              "Microsoft.PowerShell.Commands.RemoveItemCommand");
+                lang_error_set(&e->target_name, full);
+                lang_error_set(&e->target_type, "String");
+                st = lang_cmd_error(I, ctx, e);
+            }
+            free(why);
+            free(full);
+        }
+        if (wild)
+            globfree(&g);
+        free(p);
+    }
+    lang_list_clear(&paths);
+    lang_list_clear(&all);
+    return st;
+}
+
 /* ---- Tee-Object, Compare-Object, Select-String ---- */
 
 /* Tee-Object: passes its input on and also saves it to a file (-FilePath,
@@ -2892,6 +3185,9 @@ void lang_register_builtins(lang_interp *I)
         {"New-Object", cmd_new_object},
         {"Get-Member", lang_cmd_get_member},
         {"Tee-Object", cmd_tee_object},
+        {"Add-Member", cmd_add_member},
+        {"New-Item", cmd_new_item},
+        {"Remove-Item", cmd_remove_item},
         {"Compare-Object", cmd_compare_object},
         {"Select-String", cmd_select_string},
         {"Import-Csv", cmd_import_csv},

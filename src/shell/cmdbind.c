@@ -792,10 +792,17 @@ static bool confirm_pref_high(lang_interp *I)
 
 lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *target, bool *go)
 {
+    return lang_should_process_action(I, ctx, NULL, target, go);
+}
+
+lang_status lang_should_process_action(lang_interp *I, lang_cmdctx *ctx, const char *action,
+                                       const char *target, bool *go)
+{
     *go = true;
     if (!ctx->def || !(ctx->def->flags & CF_CHANGES))
         return LANG_OK;
-    const char *action = cmdlet_action(ctx->def);
+    if (!action)
+        action = cmdlet_action(ctx->def);
     if (!target)
         target = "";
     if (ctx->b->whatif == 1 || (ctx->b->whatif < 0 && pref_true(I, "WhatIfPreference"))) {

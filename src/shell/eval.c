@@ -2346,7 +2346,14 @@ lang_interp *lang_interp_new(const lang_host *host)
     const char *home = getenv("HOME");
     set_pref(I, "HOME", home ? home : "");
     lang_value *ver = lang_hash_new();
-    lang_prop_set_take(ver, "PSVersion", lang_str("5.1"));
+    /* a System.Version, so $PSVersionTable.PSVersion.Major works (5: scripts that
+     * choose ForEach-Object -Parallel by version take their sequential path) */
+    lang_value *psv = lang_object_new("System.Version");
+    static const char *const vparts[] = {"Major", "Minor", "Build", "Revision"};
+    static const int vvals[] = {5, 1, -1, -1};
+    for (int k = 0; k < 4; k++)
+        lang_prop_set_take(psv, vparts[k], lang_int(vvals[k]));
+    lang_prop_set_take(ver, "PSVersion", psv);
     lang_prop_set_take(ver, "PSEdition", lang_str("Desktop"));
     lang_prop_set_take(ver, "roomsys", lang_str(RS_VERSION));
     lang_set_global(I, "PSVersionTable", ver);

@@ -275,6 +275,10 @@ lang_value *lang_from_json_ps(json_t *j);
  * standard input) and sets *go to the answer. When nobody can answer, *go is
  * false and a non-terminating error is reported (its status is returned). */
 lang_status lang_should_process(lang_interp *I, lang_cmdctx *ctx, const char *target, bool *go);
+/* The same with the action text given (NULL: the cmdlet table's), for cmdlets
+ * whose action depends on the target (New-Item: "Create Directory"). */
+lang_status lang_should_process_action(lang_interp *I, lang_cmdctx *ctx, const char *action,
+                                       const char *target, bool *go);
 /* Run a server cmdlet (remote ops) once per input item. */
 lang_status lang_run_remote(lang_interp *I, lang_cmdctx *ctx);
 

@@ -523,6 +523,27 @@ static const char *const member_types[] = {"AliasProperty",
                                            "All",
                                            NULL};
 
+lang_error *lang_member_type_error(const char *value, const char *klass)
+{
+    for (int k = 0; member_types[k]; k++)
+        if (rs_streq_ci(value, member_types[k]))
+            return NULL;
+    char *msg = rs_asprintf(
+        "Cannot bind parameter 'MemberType'. Cannot convert value \"%s\" to type "
+        "\"System.Management.Automation.PSMemberTypes\". Error: \"Unable to match the identifier "
+        "name %s to a valid enumerator name. Specify one of the following enumerator names and "
+        "try again:\nAliasProperty, CodeProperty, Property, NoteProperty, ScriptProperty, "
+        "Properties, PropertySet, Method, CodeMethod, ScriptMethod, Methods, "
+        "ParameterizedProperty, MemberSet, Event, Dynamic, InferredProperty, All\"",
+        value, value);
+    lang_error *e = lang_error_new(msg);
+    free(msg);
+    lang_error_set(&e->category, "InvalidArgument");
+    lang_error_set_exception(e, "System.Management.Automation.ParameterBindingException");
+    lang_error_set_fqid(e, "CannotConvertArgumentNoMessage", klass);
+    return e;
+}
+
 lang_status lang_cmd_get_member(lang_interp *I, lang_cmdctx *ctx)
 {
     lang_value *names = lang_param(ctx, "Name");
@@ -539,30 +560,11 @@ lang_status lang_cmd_get_member(lang_interp *I, lang_cmdctx *ctx)
         size_t n = types->type == LV_ARRAY ? types->u.arr.n : 1;
         for (size_t i = 0; i < n; i++) {
             char *w = lang_to_str(types->type == LV_ARRAY ? types->u.arr.items[i] : types);
-            bool ok = false;
-            for (int k = 0; member_types[k] && !ok; k++)
-                ok = rs_streq_ci(w, member_types[k]);
-            if (!ok) {
-                char *msg = rs_asprintf(
-                    "Cannot bind parameter 'MemberType'. Cannot convert value \"%s\" to type "
-                    "\"System.Management.Automation.PSMemberTypes\". Error: \"Unable to match "
-                    "the identifier name %s to a valid enumerator name. Specify one of the "
-                    "following enumerator names and try again:\nAliasProperty, CodeProperty, "
-                    "Property, NoteProperty, ScriptProperty, Properties, PropertySet, Method, "
-                    "CodeMethod, ScriptMethod, Methods, ParameterizedProperty, MemberSet, Event, "
-                    "Dynamic, InferredProperty, All\"",
-                    w, w);
-                lang_error *e = lang_error_new(msg);
-                free(msg);
-                free(w);
-                lang_error_set(&e->category, "InvalidArgument");
-                lang_error_set_exception(e,
-                                         "System.Management.Automation.ParameterBindingException");
-                lang_error_set_fqid(e, "CannotConvertArgumentNoMessage",
-                                    "Microsoft.PowerShell.Commands.GetMemberCommand");
-                return lang_cmd_fail(I, ctx, e);
-            }
+            lang_error *e =
+                lang_member_type_error(w, "Microsoft.PowerShell.Commands.GetMemberCommand");
             free(w);
+            if (e)
+                return lang_cmd_fail(I, ctx, e);
         }
     }
     lang_list items = {0};

@@ -13,6 +13,10 @@
 /* The Get-Member cmdlet (-InputObject / pipeline, -Name, -MemberType, -Force). */
 lang_status lang_cmd_get_member(lang_interp *I, lang_cmdctx *ctx);
 
+/* NULL when value names a PSMemberTypes value, else the binding error
+ * (CannotConvertArgumentNoMessage,<klass>) for -MemberType (caller owns it). */
+lang_error *lang_member_type_error(const char *value, const char *klass);
+
 /* Type name of Get-Member's output objects (format.c shows them grouped). */
 #define LANG_MEMBERDEF_TYPE "Microsoft.PowerShell.Commands.MemberDefinition"
 

@@ -21,6 +21,7 @@
 #include "format.h"
 #include "rs_util.h"
 #include "dtoffset.h"
+#include "netio.h"
 #include "sbuilder.h"
 
 static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
@@ -1790,6 +1791,11 @@ static lang_value *static_member(const char *type, const char *name)
         return lang_timespan(0);
     if (!strcmp(t, "datetimeoffset"))
         return lang_dto_static_member(name);
+    if (!strcmp(t, "io.path") && (rs_streq_ci(name, "DirectorySeparatorChar") ||
+                                  rs_streq_ci(name, "AltDirectorySeparatorChar")))
+        return lang_str("/");
+    if (!strcmp(t, "io.path") && rs_streq_ci(name, "PathSeparator"))
+        return lang_str(":");
     if ((!strcmp(t, "cultureinfo") || !strcmp(t, "globalization.cultureinfo")) &&
         (rs_streq_ci(name, "InvariantCulture") || rs_streq_ci(name, "CurrentCulture"))) {
         /* dates and numbers are always en-US / invariant here (ParseExact's provider) */
@@ -2208,7 +2214,14 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
                 *res = lang_int((int64_t)v->u.arr.n - 1);
             return LANG_OK;
         }
-        if (rs_streq_ci(name, "AddRange")) {
+        if (rs_streq_ci(name, "ToArray") && v->u.arr.kind != LANG_ARR_FIXED) {
+            lang_value *a = lang_array_new();
+            for (size_t i = 0; i < v->u.arr.n; i++)
+                lang_array_push(a, v->u.arr.items[i]);
+            *res = a;
+            return LANG_OK;
+        }
+        if (rs_streq_ci(name, "AddRange") && v->u.arr.kind != LANG_ARR_FIXED) {
             lang_value *src = n ? args[0] : NULL;
             if (src && src->type == LV_ARRAY)
                 for (size_t i = 0; i < src->u.arr.n; i++)
@@ -2527,6 +2540,12 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
             }
         if (rs_streq_ci(name, "Parse"))
             return lang_cast(I, at, "timespan", n ? args[0] : NULL, res);
+        goto unknown;
+    }
+    if (!strncmp(t, "io.", 3)) {
+        lang_status st = lang_netio_static(I, at, t, name, args, n, res);
+        if (st != LANG_BREAK)
+            return st;
         goto unknown;
     }
     if (!strcmp(t, "datetimeoffset")) {

@@ -456,6 +456,16 @@ static void append_str_d(rs_buf *b, const lang_value *v, int depth)
             append_str_d(b, msg, depth + 1);
             return;
         }
+        if (!strcmp(v->u.obj.type_name, "System.Version")) { /* Major.Minor[.Build[.Revision]] */
+            static const char *const parts[] = {"Major", "Minor", "Build", "Revision"};
+            for (int k = 0; k < 4; k++) {
+                lang_value *x = lang_prop_get(v, parts[k], NULL);
+                if (!x || x->type != LV_INT || x->u.i < 0)
+                    break;
+                rs_buf_printf(b, "%s%lld", k ? "." : "", (long long)x->u.i);
+            }
+            return;
+        }
         if (!strcmp(v->u.obj.type_name, "Microsoft.PowerShell.Commands.MatchInfo")) {
             /* the line, or path:number:line for a file (relative to the current folder) */
             char *path = lang_to_str(lang_prop_get(v, "Path", NULL));
