@@ -2126,6 +2126,49 @@ static lang_status cmd_remove_item(lang_interp *I, lang_cmdctx *ctx)
     return st;
 }
 
+/* Set-StrictMode -Version 1|2|3|Latest (as 2: unset variables, also in
+ * strings, and missing properties are errors) or -Off; for the whole run,
+ * not per scope (see docs/internals/shell.md). */
+static lang_status cmd_set_strict_mode(lang_interp *I, lang_cmdctx *ctx)
+{
+    if (lang_param_switch(ctx, "Off")) {
+        I->strict = 0;
+        return LANG_OK;
+    }
+    char *v = param_str(ctx, "Version");
+    int level = -1;
+    if (v) {
+        if (rs_streq_ci(v, "Latest"))
+            level = 3;
+        else if (!strcmp(v, "1") || !strcmp(v, "1.0"))
+            level = 1;
+        else if (!strcmp(v, "2") || !strcmp(v, "2.0"))
+            level = 2;
+        else if (!strcmp(v, "3") || !strcmp(v, "3.0"))
+            level = 3;
+    }
+    if (level < 0) {
+        char *msg =
+            v ? rs_asprintf("Cannot validate argument on parameter 'Version'. The \"%s\" argument "
+                            "is not a valid strict mode version (1.0, 2.0, 3.0 or Latest).",
+                            v)
+              : rs_strdup("Parameter set cannot be resolved using the specified named "
+                          "parameters. Use -Version or -Off.");
+        lang_status st = lang_cmd_fail(
+            I, ctx,
+            cmd_error_new(ctx, msg,
+                          v ? "ParameterArgumentValidationError" : "AmbiguousParameterSet",
+                          "InvalidData", "System.Management.Automation.ParameterBindingException",
+                          "Microsoft.PowerShell.Commands.SetStrictModeCommand"));
+        free(msg);
+        free(v);
+        return st;
+    }
+    free(v);
+    I->strict = level;
+    return LANG_OK;
+}
+
 /* ---- Tee-Object, Compare-Object, Select-String ---- */
 
 /* Tee-Object: passes its input on and also saves it to a file (-FilePath,
@@ -3186,6 +3229,7 @@ void lang_register_builtins(lang_interp *I)
         {"Get-Member", lang_cmd_get_member},
         {"Tee-Object", cmd_tee_object},
         {"Add-Member", cmd_add_member},
+        {"Set-StrictMode", cmd_set_strict_mode},
         {"New-Item", cmd_new_item},
         {"Remove-Item", cmd_remove_item},
         {"Compare-Object", cmd_compare_object},

@@ -554,7 +554,9 @@ static lang_status eval_expand(lang_interp *I, const lang_node *n, lang_value **
             }
             v = lang_list_collapse(&l);
         } else {
+            I->in_string++;
             st = lang_eval_expr(I, k, &v);
+            I->in_string--;
             if (st != LANG_OK) {
                 rs_buf_free(&b);
                 return st;
@@ -603,6 +605,22 @@ static lang_status eval_hash(lang_interp *I, const lang_node *n, lang_value **re
     return LANG_OK;
 }
 
+/* Which unset variables Set-StrictMode reports: not $env: ones, $using: ones
+ * or the automatic variables PowerShell always has. */
+static bool strict_checks_var(const char *name)
+{
+    char scope[32];
+    const char *bare = split_scope(name, scope, sizeof scope);
+    static const char *const automatic[] = {
+        "_", "PSItem", "args", "input", "Matches", "this", "PSBoundParameters", "Host", NULL};
+    if (rs_streq_ci(scope, "env") || rs_streq_ci(scope, "using"))
+        return false;
+    for (int k = 0; automatic[k]; k++)
+        if (rs_streq_ci(bare, automatic[k]))
+            return false;
+    return true;
+}
+
 lang_status lang_eval_expr(lang_interp *I, const lang_node *n, lang_value **res)
 {
     *res = NULL;
@@ -619,7 +637,26 @@ lang_status lang_eval_expr(lang_interp *I, const lang_node *n, lang_value **res)
         *res = lang_ref(n->value);
         break;
     case N_VAR: {
-        *res = lang_var_get(I, n->name, NULL);
+        bool found = true;
+        *res = lang_var_get(I, n->name, &found);
+        if (!found && I->strict && strict_checks_var(n->name)) {
+            /* Set-StrictMode: an unset variable is an error (version 1: outside strings) */
+            if (I->strict >= 2 || !I->in_string) {
+                char scope[32];
+                const char *bare = split_scope(n->name, scope, sizeof scope);
+                lang_error *e = lang_error_new("");
+                free(e->message);
+                e->message = rs_asprintf(
+                    "The variable '$%s' cannot be retrieved because it has not been set.", bare);
+                lang_error_set(&e->category, "InvalidOperation");
+                lang_error_set_exception(e, "System.Management.Automation.RuntimeException");
+                lang_error_set(&e->target_name, bare);
+                lang_error_set(&e->target_type, "String");
+                lang_error_set_fqid(e, "VariableIsUndefined", NULL);
+                lang_error_set_position(e, I->prog, n->start, n->end);
+                st = lang_throw(I, e);
+            }
+        }
         break;
     }
     case N_EXPAND:

@@ -137,6 +137,9 @@ struct fmt_state;
 
 struct lang_interp {
     lang_host host;
+    int strict;       /* Set-StrictMode: 0 off, 1 (unset variables outside strings), 2+ (also in
+                         strings, and missing properties of objects and strings) */
+    int in_string;    /* > 0 while a "...$x..." variable is evaluated (strict mode 1 skips it) */
     void *transcript; /* Start-Transcript's state (builtins.c), or NULL */
     lang_scope *global;
     lang_scope *scope; /* current */

@@ -2978,6 +2978,18 @@ lang_status lang_eval_op(lang_interp *I, const lang_node *n, lang_value **res)
             st = member_name(I, n->b, &name);
         if (st == LANG_OK)
             *res = lang_member(I, v, name);
+        if (st == LANG_OK && !*res && I->strict >= 2 && v &&
+            (v->type == LV_OBJECT || v->type == LV_STRING)) {
+            bool found = false;
+            if (v->type == LV_OBJECT)
+                lang_prop_get(v, name, &found);
+            if (!found) /* Set-StrictMode -Version 2+: a missing property is an error */
+                st = op_error(I, n, "PropertyNotFoundStrict", "NotSpecified",
+                              "System.Management.Automation.PropertyNotFoundException",
+                              "The property '%s' cannot be found on this object. Verify that the "
+                              "property exists.",
+                              name);
+        }
         free(name);
         lang_unref(v);
         return st;
