@@ -1089,6 +1089,22 @@ static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
         o = lang_array_new();
         o->u.arr.kind =
             rs_prefix_ci(tn, "Collections.Generic.List") ? LANG_ARR_LIST : LANG_ARR_ARRAYLIST;
+    } else if (strlen(tn) > 9 && rs_streq_ci(tn + strlen(tn) - 9, "Exception")) {
+        size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
+        lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
+        lang_status st = lang_new_exception(I, NULL, t, av, na, &o);
+        if (st != LANG_OK) {
+            free(t);
+            return st;
+        }
+    } else if (rs_streq_ci(tn, "Net.NetworkCredential")) {
+        size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
+        lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
+        lang_status st = lang_new_network_credential(I, NULL, av, na, &o);
+        if (st != LANG_OK) {
+            free(t);
+            return st;
+        }
     } else if (rs_streq_ci(tn, "Text.StringBuilder")) {
         size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
         lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;

@@ -1143,8 +1143,18 @@ static lang_status eval_flow(lang_interp *I, const lang_node *n, lang_list *out)
     case 't': {
         lang_error *e;
         const lang_error *inner = lang_error_of_record(v);
+        const char *tn = v && v->type == LV_OBJECT ? lang_type_name(v) : "";
+        size_t tl = strlen(tn);
         if (inner) {
             e = lang_error_copy(inner);
+        } else if (tl > 9 && !strcmp(tn + tl - 9, "Exception")) {
+            /* throw [ArgumentException]::new('text'): that exception, its message */
+            char *msg = lang_to_str(lang_prop_get(v, "Message", NULL));
+            e = lang_error_new(msg);
+            lang_error_set(&e->category, "OperationStopped");
+            lang_error_set_exception(e, tn);
+            lang_error_set_fqid(e, msg, NULL);
+            free(msg);
         } else {
             char *msg = v ? lang_to_str(v) : rs_strdup("ScriptHalted");
             e = lang_error_new(msg);

@@ -22,6 +22,7 @@
 #include "rs_util.h"
 #include "dtoffset.h"
 #include "netio.h"
+#include "regexobj.h"
 #include "sbuilder.h"
 
 static lang_status op_error(lang_interp *I, const lang_node *at, const char *id,
@@ -1239,7 +1240,9 @@ lang_status lang_cast(lang_interp *I, const lang_node *at, const char *type, lan
         free(s);
         return st;
     }
-    if (!strcmp(t, "guid") || !strcmp(t, "regex") || !strcmp(t, "uri") || !strcmp(t, "version")) {
+    if (!strcmp(t, "regex"))
+        return lang_regex_new(I, at, v, false, res);
+    if (!strcmp(t, "guid") || !strcmp(t, "uri") || !strcmp(t, "version")) {
         if (!strcmp(t, "guid")) {
             char *s = lang_to_str(v);
             if (!rs_is_guid(s)) {
@@ -1791,6 +1794,8 @@ static lang_value *static_member(const char *type, const char *name)
         return lang_timespan(0);
     if (!strcmp(t, "datetimeoffset"))
         return lang_dto_static_member(name);
+    if (!strcmp(t, "text.regularexpressions.regexoptions"))
+        return lang_str(name); /* an options value is its name ("IgnoreCase") */
     if (!strcmp(t, "io.path") && (rs_streq_ci(name, "DirectorySeparatorChar") ||
                                   rs_streq_ci(name, "AltDirectorySeparatorChar")))
         return lang_str("/");
@@ -2330,6 +2335,11 @@ static lang_status call_method(lang_interp *I, const lang_node *at, lang_value *
             if (st != LANG_BREAK)
                 return st;
         }
+        if (lang_regex_is(v)) {
+            lang_status st = lang_regex_method(I, at, v, name, args, n, res);
+            if (st != LANG_BREAK)
+                return st;
+        }
         stopwatch *w = lang_object_native(v, &sw_native);
         if (w && (rs_streq_ci(name, "Start") || rs_streq_ci(name, "Stop") ||
                   rs_streq_ci(name, "Reset") || rs_streq_ci(name, "Restart"))) {
@@ -2507,6 +2517,124 @@ static lang_status try_parse(lang_interp *I, const lang_node *at, const char *t,
     return LANG_OK;
 }
 
+/* ---- exceptions, NetworkCredential, Marshal's BSTR functions ---- */
+
+static bool is_exception_type(const char *t)
+{
+    size_t n = strlen(t);
+    return n >= 9 && !strcmp(t + n - 9, "exception");
+}
+
+lang_status lang_new_exception(lang_interp *I, const lang_node *at, const char *type,
+                               lang_value **args, size_t n, lang_value **res)
+{
+    if (n > 2)
+        return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Cannot find an overload for \"new\" and the argument count: \"%zu\".", n);
+    /* the full name as written, System. added to a bare name ([ArgumentException]) */
+    char *full = strchr(type, '.') ? rs_strdup(type) : rs_asprintf("System.%s", type);
+    lang_value *o = lang_object_new(full);
+    free(full);
+    char *msg = n ? lang_to_str(args[0]) : NULL;
+    if (!msg)
+        msg = rs_asprintf("Exception of type '%s' was thrown.", lang_type_name(o));
+    lang_prop_set_take(o, "Message", lang_str_take(msg));
+    lang_prop_set(o, "InnerException", n > 1 ? args[1] : NULL);
+    *res = o;
+    return LANG_OK;
+}
+
+static lang_status new_exception(lang_interp *I, const lang_node *at, const char *type,
+                                 lang_value **args, size_t n, lang_value **res)
+{
+    return lang_new_exception(I, at, type, args, n, res);
+}
+
+lang_status lang_new_network_credential(lang_interp *I, const lang_node *at, lang_value **args,
+                                        size_t n, lang_value **res)
+{
+    if (n > 3)
+        return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                        "System.Management.Automation.MethodException",
+                        "Cannot find an overload for \"new\" and the argument count: \"%zu\".", n);
+    lang_value *nc = lang_object_new("System.Net.NetworkCredential");
+    lang_prop_set_take(nc, "UserName", n ? lang_str_take(lang_to_str(args[0])) : lang_str(""));
+    lang_value *pw = n > 1 ? args[1] : NULL;
+    lang_prop_set_take(nc, "Password",
+                       pw && pw->type == LV_SECURE ? lang_str_n(pw->u.str.s, pw->u.str.len)
+                                                   : lang_str_take(lang_to_str(pw)));
+    lang_prop_set_take(nc, "SecurePassword",
+                       pw && pw->type == LV_SECURE ? lang_ref(pw) : lang_secure_new("", 0));
+    lang_prop_set_take(nc, "Domain", n > 2 ? lang_str_take(lang_to_str(args[2])) : lang_str(""));
+    *res = nc;
+    return LANG_OK;
+}
+
+static lang_status new_network_credential(lang_interp *I, const lang_node *at, lang_value **args,
+                                          size_t n, lang_value **res)
+{
+    return lang_new_network_credential(I, at, args, n, res);
+}
+
+/* A BSTR: the SecureString's text kept (wiped when freed); shows as a number. */
+static void bstr_free(void *p)
+{
+    lang_value *v = p;
+    lang_unref(v);
+}
+
+static char *bstr_to_str(const void *p)
+{
+    (void)p;
+    return rs_strdup("1"); /* an IntPtr prints as its address; never the text */
+}
+
+static const lang_native_type bstr_native = {
+    .name = "BSTR", .free = bstr_free, .to_str = bstr_to_str};
+
+static lang_status marshal_static(lang_interp *I, const lang_node *at, const char *name,
+                                  lang_value **args, size_t n, lang_value **res)
+{
+    if (rs_streq_ci(name, "SecureStringToBSTR") ||
+        rs_streq_ci(name, "SecureStringToGlobalAllocUnicode") ||
+        rs_streq_ci(name, "SecureStringToCoTaskMemUnicode")) {
+        if (n != 1 || !args[0] || args[0]->type != LV_SECURE)
+            return op_error(I, at, "ArgumentNullException", "NotSpecified",
+                            "System.Management.Automation.MethodInvocationException",
+                            "Exception calling \"%s\" with \"%zu\" argument(s): \"Value cannot be "
+                            "null. (Parameter 's')\"",
+                            name, n);
+        lang_value *p = lang_object_new("System.IntPtr");
+        lang_object_set_native(p, &bstr_native,
+                               lang_secure_new(args[0]->u.str.s, args[0]->u.str.len));
+        *res = p;
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "PtrToStringAuto") || rs_streq_ci(name, "PtrToStringBSTR") ||
+        rs_streq_ci(name, "PtrToStringUni")) {
+        lang_value *sec = n ? lang_object_native(args[0], &bstr_native) : NULL;
+        if (!sec)
+            return op_error(I, at, "ArgumentException", "NotSpecified",
+                            "System.Management.Automation.MethodInvocationException",
+                            "Exception calling \"%s\" with \"%zu\" argument(s): \"roomsys reads "
+                            "only pointers that SecureStringToBSTR returned.\"",
+                            name, n);
+        *res = lang_str_n(sec->u.str.s, sec->u.str.len);
+        return LANG_OK;
+    }
+    if (rs_streq_ci(name, "ZeroFreeBSTR") || rs_streq_ci(name, "ZeroFreeGlobalAllocUnicode") ||
+        rs_streq_ci(name, "ZeroFreeCoTaskMemUnicode") || rs_streq_ci(name, "FreeBSTR")) {
+        lang_value *sec = n ? lang_object_native(args[0], &bstr_native) : NULL;
+        if (sec && sec->u.str.len) {
+            memset(sec->u.str.s, 0, sec->u.str.len);
+            sec->u.str.len = 0;
+        }
+        return LANG_OK;
+    }
+    return LANG_BREAK;
+}
+
 static lang_status static_method(lang_interp *I, const lang_node *at, const char *type,
                                  const char *name, lang_value **args, size_t n, lang_value **res)
 {
@@ -2540,6 +2668,59 @@ static lang_status static_method(lang_interp *I, const lang_node *at, const char
             }
         if (rs_streq_ci(name, "Parse"))
             return lang_cast(I, at, "timespan", n ? args[0] : NULL, res);
+        goto unknown;
+    }
+    if (!strcmp(t, "array") && (rs_streq_ci(name, "Sort") || rs_streq_ci(name, "Reverse") ||
+                                rs_streq_ci(name, "IndexOf"))) {
+        lang_value *a = n ? args[0] : NULL;
+        if (!a || a->type != LV_ARRAY || (rs_streq_ci(name, "IndexOf") ? n != 2 : n != 1))
+            return op_error(I, at, "MethodCountCouldNotFindBest", "NotSpecified",
+                            "System.Management.Automation.MethodException",
+                            "Cannot find an overload for \"%s\" and the argument count: \"%zu\".",
+                            name, n);
+        size_t cnt = a->u.arr.n;
+        lang_value **it = a->u.arr.items;
+        if (rs_streq_ci(name, "IndexOf")) {
+            bool ok;
+            int64_t at_i = -1;
+            for (size_t i = 0; i < cnt && at_i < 0; i++)
+                if (lang_compare(it[i], args[1], false, &ok) == 0 && ok)
+                    at_i = (int64_t)i;
+            *res = lang_int(at_i);
+        } else if (rs_streq_ci(name, "Reverse")) {
+            for (size_t i = 0; i < cnt / 2; i++) {
+                lang_value *x = it[i];
+                it[i] = it[cnt - 1 - i];
+                it[cnt - 1 - i] = x;
+            }
+        } else { /* in place, stable insertion sort (the arrays scripts sort are small) */
+            for (size_t i = 1; i < cnt; i++) {
+                lang_value *x = it[i];
+                size_t j = i;
+                bool ok;
+                while (j > 0 && lang_compare(it[j - 1], x, true, &ok) > 0 && ok) {
+                    it[j] = it[j - 1];
+                    j--;
+                }
+                it[j] = x;
+            }
+        }
+        return LANG_OK;
+    }
+    if (!strcmp(t, "regex")) {
+        lang_status st = lang_regex_static(I, at, name, args, n, res);
+        if (st != LANG_BREAK)
+            return st;
+        goto unknown;
+    }
+    if (is_exception_type(t) && rs_streq_ci(name, "new"))
+        return new_exception(I, at, type, args, n, res);
+    if (!strcmp(t, "net.networkcredential") && rs_streq_ci(name, "new"))
+        return new_network_credential(I, at, args, n, res);
+    if (!strcmp(t, "runtime.interopservices.marshal")) {
+        lang_status st = marshal_static(I, at, name, args, n, res);
+        if (st != LANG_BREAK)
+            return st;
         goto unknown;
     }
     if (!strncmp(t, "io.", 3)) {

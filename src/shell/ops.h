@@ -55,6 +55,14 @@ lang_status lang_new_stringbuilder(lang_interp *I, const lang_node *at, lang_val
  * no reference or member is not Value. */
 bool lang_psref_assign(lang_interp *I, lang_value *r, const char *member, lang_value *v);
 
+/* [SomeException]::new([message[, inner]]) / New-Object: an exception object
+ * (type as written, System. added to a bare name; Message, InnerException). */
+lang_status lang_new_exception(lang_interp *I, const lang_node *at, const char *type,
+                               lang_value **args, size_t n, lang_value **res);
+/* [System.Net.NetworkCredential]::new(user, password (text or SecureString)[, domain]). */
+lang_status lang_new_network_credential(lang_interp *I, const lang_node *at, lang_value **args,
+                                        size_t n, lang_value **res);
+
 /* For display: a snapshot object of the properties of a value whose members
  * are computed when read (a Stopwatch), or NULL for any other value. */
 lang_value *lang_dynamic_snapshot(const lang_value *v);
