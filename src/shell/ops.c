@@ -1652,6 +1652,35 @@ lang_value *lang_dynamic_snapshot(const lang_value *v)
     return o;
 }
 
+/* $o.PSObject: BaseObject, TypeNames and Properties (a snapshot: one
+ * PSNoteProperty per property, Name, Value, MemberType, TypeNameOfValue,
+ * IsSettable; found by name as .Properties['Name']). */
+static lang_value *psobject_view(lang_value *v)
+{
+    lang_value *o = lang_object_new("System.Management.Automation.PSObject");
+    lang_prop_set(o, "BaseObject", v);
+    lang_value *tn = lang_array_new();
+    lang_array_push_take(tn, lang_str(lang_type_name(v)));
+    lang_array_push_take(tn, lang_str("System.Object"));
+    lang_prop_set_take(o, "TypeNames", tn);
+    lang_value *props = lang_array_new();
+    props->u.arr.kind = LANG_ARR_MEMBERS;
+    bool custom = !v->u.obj.type_name;
+    for (size_t i = 0; i < v->u.obj.n; i++) {
+        lang_value *p = lang_object_new(custom ? "System.Management.Automation.PSNoteProperty"
+                                               : "System.Management.Automation.PSProperty");
+        lang_prop_set_take(p, "Value", lang_ref(v->u.obj.props[i].value));
+        lang_prop_set_take(p, "MemberType", lang_str(custom ? "NoteProperty" : "Property"));
+        lang_prop_set_take(p, "IsSettable", lang_bool(true));
+        lang_prop_set_take(p, "IsGettable", lang_bool(true));
+        lang_prop_set_take(p, "TypeNameOfValue", lang_str(lang_type_name(v->u.obj.props[i].value)));
+        lang_prop_set_take(p, "Name", lang_str(v->u.obj.props[i].name));
+        lang_array_push_take(props, p);
+    }
+    lang_prop_set_take(o, "Properties", props);
+    return o;
+}
+
 lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
 {
     (void)I;
@@ -1707,6 +1736,8 @@ lang_value *lang_member(lang_interp *I, lang_value *v, const char *name)
             lang_array_push_take(a, lang_str(lang_type_name(v)));
             return a;
         }
+        if (rs_streq_ci(name, "PSObject"))
+            return psobject_view(v);
         return NULL;
     }
     case LV_ARRAY: {
@@ -2955,6 +2986,17 @@ static lang_status index_value(lang_interp *I, const lang_node *at, lang_value *
                 lang_list_push_take(&l, r);
         }
         *res = lang_list_to_array(&l);
+        return LANG_OK;
+    }
+    if (v->type == LV_ARRAY && v->u.arr.kind == LANG_ARR_MEMBERS && idx &&
+        idx->type == LV_STRING) { /* .PSObject.Properties['Name'] */
+        for (size_t i = 0; i < v->u.arr.n; i++) {
+            lang_value *nm = lang_prop_get(v->u.arr.items[i], "Name", NULL);
+            if (nm && nm->type == LV_STRING && rs_streq_ci(nm->u.str.s, idx->u.str.s)) {
+                *res = lang_ref(v->u.arr.items[i]);
+                break;
+            }
+        }
         return LANG_OK;
     }
     if (v->type == LV_HASH || (v->type == LV_OBJECT && idx && idx->type == LV_STRING)) {

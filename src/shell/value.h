@@ -92,7 +92,9 @@ struct lang_value {
 /* What .NET collection an LV_ARRAY stands for: a fixed-size Object[] (the
  * default; .Add fails), an ArrayList (.Add returns the new index) or a generic
  * List[T] (.Add returns nothing). */
-enum { LANG_ARR_FIXED = 0, LANG_ARR_ARRAYLIST, LANG_ARR_LIST };
+enum { LANG_ARR_FIXED = 0, LANG_ARR_ARRAYLIST, LANG_ARR_LIST, LANG_ARR_MEMBERS };
+/* LANG_ARR_MEMBERS: $o.PSObject.Properties, whose items (objects with a Name)
+ * are also found by name: .Properties['Name']. */
 
 /* A growable list of owned references (pipeline streams, arguments). */
 typedef struct lang_list {

@@ -2,7 +2,7 @@
 # sensitive unless IgnoreCase, Match/Groups by number and name, Matches,
 # Replace, Split, Escape), exceptions made with ::new / New-Object and thrown
 # (caught by type), NetworkCredential and Marshal to read a SecureString,
-# [array]::Sort / Reverse / IndexOf.
+# [array]::Sort / Reverse / IndexOf, $o.PSObject.Properties.
 $m = [regex]::Match('room-042 in North', '(?<num>\d+) in (\w+)')
 "$($m.Success) [$($m.Value)] at $($m.Index) len $($m.Length)"
 "num $($m.Groups['num'].Value), wing $($m.Groups[2].Value), groups $($m.Groups[0].Value)"
@@ -41,5 +41,10 @@ $arr -join ','
 [array]::Reverse($arr)
 $arr -join ','
 [array]::IndexOf($arr, 2)
+$room = [pscustomobject]@{ Name = 'Alpha'; Seats = 8 }
+($room.PSObject.Properties | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ';'
+$room.psobject.Properties['Seats'].Value
+$room.PSObject.Properties.Name -join ','
+$room.PSObject.Properties | Select-Object Name, MemberType, TypeNameOfValue
 throw [System.IO.FileNotFoundException]::new('rooms.csv is missing')
 'not reached'
