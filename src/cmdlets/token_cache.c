@@ -1,5 +1,6 @@
 /* token_cache.c - bearer-token checks cached by the token's SHA-256 and
- * invalidated by the store's commit generation. See token_cache.h. */
+ * invalidated when a document or key the check read changes (a store read
+ * set). See token_cache.h. */
 #include "token_cache.h"
 
 #include <pthread.h>
@@ -19,7 +20,7 @@ enum {
 
 typedef struct entry {
     unsigned char key[32]; /* SHA-256 of the token */
-    uint64_t gen;          /* store generation read before the check */
+    store_readset rs;      /* what the check read, and the generation before */
     int64_t until_ms;      /* min(token expiry, cached time + max age); INT64_MIN: dead */
     int32_t next;          /* next entry of the same bucket; -1 ends */
     uint8_t ref;           /* CLOCK's second-chance bit */
@@ -111,7 +112,7 @@ static void unlink_entry(shard *s, int32_t idx)
 /* A slot for a new entry: a free one, else CLOCK's victim (stale or expired
  * entries at once, valid ones after their second chance). The slot is out of
  * every chain on return. Shard lock held. */
-static int32_t take_slot(token_cache *c, shard *s, uint64_t gen, int64_t now)
+static int32_t take_slot(token_cache *c, shard *s, int64_t now)
 {
     if (s->used < s->cap)
         return (int32_t)s->used++;
@@ -119,7 +120,7 @@ static int32_t take_slot(token_cache *c, shard *s, uint64_t gen, int64_t now)
         int32_t i = (int32_t)s->hand;
         entry *e = &s->slots[i];
         s->hand = (s->hand + 1) % s->cap;
-        if (e->gen == gen && now < e->until_ms) {
+        if (now < e->until_ms && store_readset_current(c->st, &e->rs)) {
             if (e->ref) {
                 e->ref = 0;
                 continue;
@@ -158,12 +159,12 @@ rs_status token_cache_check(token_cache *c, const char *token, rs_principal *out
     rs_sha256(token, n, key);
     uint64_t h = key_hash(key);
     shard *s = &c->shards[h % NSHARDS];
-    uint64_t gen = store_generation(c->st); /* before reading anything */
     int64_t now = rs_time_now_ms();
 
     pthread_mutex_lock(&s->mu);
     int32_t i = find(s, h, key);
-    if (i >= 0 && s->slots[i].gen == gen && now < s->slots[i].until_ms) {
+    int current = i >= 0 && store_readset_current(c->st, &s->slots[i].rs);
+    if (current && now < s->slots[i].until_ms) {
         *out = s->slots[i].who;
         s->slots[i].ref = 1;
         pthread_mutex_unlock(&s->mu);
@@ -171,12 +172,15 @@ rs_status token_cache_check(token_cache *c, const char *token, rs_principal *out
         rs_wipe(key, sizeof key);
         return RS_OK;
     }
-    _Atomic uint64_t *why = i < 0 ? &c->misses : s->slots[i].gen != gen ? &c->stale : &c->expired;
+    _Atomic uint64_t *why = i < 0 ? &c->misses : !current ? &c->stale : &c->expired;
     pthread_mutex_unlock(&s->mu);
     atomic_fetch_add_explicit(why, 1, memory_order_relaxed);
 
+    store_readset rs;
+    store_track_begin(c->st, &rs); /* records what the check reads */
     rs_status rc = dir_token_check(c->st, token, out, err);
     int64_t exp = rc == RS_OK ? session_expiry(c->st, key) : -1;
+    store_track_end();
     if (exp > now + c->max_age_ms)
         exp = now + c->max_age_ms;
 
@@ -185,15 +189,15 @@ rs_status token_cache_check(token_cache *c, const char *token, rs_principal *out
     if (rc != RS_OK || exp <= now) {
         if (i >= 0) /* refused now: the old entry must never answer again */
             s->slots[i].until_ms = INT64_MIN;
-    } else if (i < 0 || s->slots[i].gen <= gen) { /* ours is at least as fresh */
+    } else if (i < 0 || s->slots[i].rs.gen <= rs.gen) { /* ours is at least as fresh */
         if (i < 0) {
-            i = take_slot(c, s, gen, now);
+            i = take_slot(c, s, now);
             size_t b = bucket_of(s, h);
             memcpy(s->slots[i].key, key, sizeof key);
             s->slots[i].next = s->heads[b];
             s->heads[b] = i;
         }
-        s->slots[i].gen = gen;
+        s->slots[i].rs = rs;
         s->slots[i].until_ms = exp;
         s->slots[i].ref = 0;
         s->slots[i].who = *out;

@@ -4,27 +4,27 @@
  *
  * Keyed by the token's SHA-256 (the token itself is never kept); an entry
  * holds the rs_principal dir_token_check() returned, the token's expiry (the
- * session's ExpiresMs) and the store generation (store_generation()) read
- * BEFORE dir_token_check() read anything.
+ * session's ExpiresMs) and the check's store read set (store.h "Read sets"):
+ * the documents and keys it read, and the store generation before it read
+ * anything.
  *
  * Why this is correct: dir_token_check()'s answer is a function of the
  * store's committed content and of the clock compared with the session's
- * expiry, nothing else. An entry answers only while
- *   - the store generation is still the one it was tagged with: the
- *     generation is bumped after every commit that wrote, once the change is
- *     visible, so "unchanged" means no document at all changed since the
- *     entry's documents were read (a role removed, a user blocked or deleted,
- *     a password reset, a session deleted, a tenant changed: the very next
- *     check reads the store again). A commit racing with the miss path makes
- *     the entry's tag older than the new generation, so the entry is stale at
- *     once; and
+ * expiry, nothing else; and of that content, only of what it read. An entry
+ * answers only while
+ *   - none of the documents or keys the check read has been written since
+ *     (store_readset_current: every write stamps what it touches with the
+ *     generation that makes it visible; a role removed, a user blocked or
+ *     deleted, a password reset, a session deleted, a tenant changed: the very
+ *     next check reads the store again). A write racing with the miss path
+ *     stamps a generation above the set's, so the entry is stale at once. A
+ *     check that scanned (untracked) is stale on any commit. Writes to other
+ *     documents (provisioning rooms: bench/provision) leave it good; and
  *   - now < the token's expiry (and the entry is younger than max_age_ms, a
  *     belt-and-braces bound in case a time-dependent rule is ever added to
  *     dir_token_check; see token_cache_new).
- * Invalidating everything on any commit is coarse but simple and safe; admin
- * writes are rare next to reads, and a miss costs exactly what a check cost
- * before. Only successful checks are cached (refusals always reach the store);
- * a token whose session has no ExpiresMs is not cached.
+ * A miss costs exactly what a check cost before. Only successful checks are cached (refusals always
+ * reach the store); a token whose session has no ExpiresMs is not cached.
  *
  * Bounded: max_entries in total, in 16 shards, each with its own mutex and
  * its own CLOCK (second-chance) eviction; stale and expired entries go first.

@@ -46,7 +46,8 @@ rs_status store_begin(store_t *st, rs_err *err);
 rs_status store_commit(store_t *st, rs_err *err);
 void store_rollback(store_t *st);
 /* Commit generation: a counter bumped after every commit that wrote (an
- * implicit one included), once the change is visible to readers. Caches tag
+ * implicit one included), once the change is visible to readers, and after a
+ * rollback of a transaction that wrote. Caches tag
  * what they read with the generation seen before reading and treat older
  * tags as stale. Lock-free; any thread. */
 uint64_t store_generation(const store_t *st);
@@ -74,6 +75,28 @@ uint64_t store_durable_generation(store_t *st);
  * callback reports RS_ESTORE: the daemon must restart (and SQLite recover
  * from what the disk holds), as PostgreSQL does after a failed fsync. */
 int store_failed(store_t *st);
+
+/* Read sets: what a cache outside the store (token_cache.c) read, so that
+ * its entry stays good until one of THOSE documents or keys changes rather
+ * than until anything changes. Every write stamps the document or key it
+ * touches with the generation that will make it visible (stamps live in a
+ * fixed table slotted by hash: two documents may share a stamp, which only
+ * makes an entry stale early, never late). Between store_track_begin and
+ * store_track_end the calling thread's store_get / store_key_get record their
+ * slots; any other read (a scan, a count) marks the set `all`: then any
+ * commit makes it stale. */
+#define STORE_READSET_MAX 16
+typedef struct store_readset {
+    uint64_t gen; /* store_generation() before the first read */
+    int all;      /* an untracked read (or too many): stale on any commit */
+    int n;
+    uint32_t slot[STORE_READSET_MAX];
+} store_readset;
+/* rs is the caller's, borrowed until store_track_end. One set per thread. */
+void store_track_begin(store_t *st, store_readset *rs);
+void store_track_end(void);
+/* 1 while nothing rs read has changed since rs->gen. Lock-free; any thread. */
+int store_readset_current(const store_t *st, const store_readset *rs);
 
 /* Documents. tenant "" is the global scope (tenants themselves). */
 /* *out: new reference. RS_ENOTFOUND when absent. */

@@ -75,14 +75,14 @@ static size_t make_key(char *buf, const char *tenant, const char *kind, const ch
     return n;
 }
 
-json_t *store_doccache_get(store_doccache *c, uint64_t gen, const char *tenant, const char *kind,
-                           const char *id)
+json_t *store_doccache_get(store_doccache *c, uint64_t changed, const char *tenant,
+                           const char *kind, const char *id)
 {
     char key[KEY_MAX];
     uint64_t h;
     size_t n = make_key(key, tenant, kind, id, &h);
     slot *s = n ? &c->slots[h & c->mask] : NULL;
-    if (!s || !s->doc || s->gen != gen || s->hash != h || s->keylen != n ||
+    if (!s || !s->doc || s->gen < changed || s->hash != h || s->keylen != n ||
         memcmp(s->key, key, n) != 0) {
         c->misses++;
         return NULL;

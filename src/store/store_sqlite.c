@@ -69,14 +69,22 @@ typedef struct syncer {
 
 static _Thread_local int defer_durability;
 
+/* Write stamps (store.h "Read sets"): a fixed table of generations slotted by
+ * the hash of (namespace, tenant, kind, id-or-key). */
+#define STAMP_SLOTS (1u << 14)
+enum { NS_DOC = 'd', NS_KEY = 'k' };
+static _Thread_local store_readset *tracking;
+static _Thread_local const struct store *tracking_store;
+
 struct store {
     sqlite3 *db;
-    syncer *sync;         /* NULL for the soft store */
-    pthread_mutex_t lock; /* recursive */
-    int depth;            /* nesting of begin/commit by the lock owner */
-    int dirty;            /* the open transaction wrote something */
-    _Atomic uint64_t gen; /* store_generation(): bumped after every commit that wrote */
-    store_doccache *docs; /* parsed documents (roomsys.db only; store_doccache.h) */
+    syncer *sync;             /* NULL for the soft store */
+    _Atomic uint64_t *stamps; /* STAMP_SLOTS write stamps; NULL for the soft store */
+    pthread_mutex_t lock;     /* recursive */
+    int depth;                /* nesting of begin/commit by the lock owner */
+    int dirty;                /* the open transaction wrote something */
+    _Atomic uint64_t gen;     /* store_generation(): bumped after every commit that wrote */
+    store_doccache *docs;     /* parsed documents (roomsys.db only; store_doccache.h) */
     struct {
         const char *sql;
         sqlite3_stmt *s;
@@ -102,6 +110,76 @@ static uint64_t wrote(store_t *st)
 uint64_t store_generation(const store_t *st)
 {
     return atomic_load_explicit(&((store_t *)st)->gen, memory_order_acquire);
+}
+
+/* ------------------------------------------------------------------------- */
+/* write stamps and read sets                                               */
+
+static uint32_t stamp_slot(int ns, const char *tenant, const char *kind, const char *name)
+{
+    uint64_t h = 1469598103934665603ULL;
+    h = (h ^ (unsigned char)ns) * 1099511628211ULL;
+    const char *parts[3] = {tenant, kind, name};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)(parts[i] ? parts[i] : ""); *p; p++)
+            h = (h ^ *p) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL; /* separator */
+    }
+    return (uint32_t)(h ^ (h >> 32)) & (STAMP_SLOTS - 1);
+}
+
+/* A write to this document or key is under way (store lock held): the commit
+ * that makes it visible is the next generation (the lock serializes commits;
+ * a rollback bumps the generation too, see store_rollback). */
+static void stamp(store_t *st, int ns, const char *tenant, const char *kind, const char *name)
+{
+    if (st->stamps)
+        atomic_store_explicit(&st->stamps[stamp_slot(ns, tenant, kind, name)],
+                              store_generation(st) + 1, memory_order_release);
+}
+
+/* A read of this document or key (store lock held): record it in the
+ * calling thread's read set. */
+static void track(const store_t *st, int ns, const char *tenant, const char *kind, const char *name)
+{
+    store_readset *rs = tracking;
+    if (!rs || tracking_store != st)
+        return;
+    if (!st->stamps || rs->n == STORE_READSET_MAX)
+        rs->all = 1;
+    else
+        rs->slot[rs->n++] = stamp_slot(ns, tenant, kind, name);
+}
+
+/* A read that cannot be tracked (scans, counts). */
+static void track_all(const store_t *st)
+{
+    if (tracking && tracking_store == st)
+        tracking->all = 1;
+}
+
+void store_track_begin(store_t *st, store_readset *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->gen = store_generation(st);
+    tracking = rs;
+    tracking_store = st;
+}
+
+void store_track_end(void)
+{
+    tracking = NULL;
+    tracking_store = NULL;
+}
+
+int store_readset_current(const store_t *st, const store_readset *rs)
+{
+    if (rs->all || !st->stamps)
+        return store_generation(st) == rs->gen;
+    for (int i = 0; i < rs->n; i++)
+        if (atomic_load_explicit(&st->stamps[rs->slot[i]], memory_order_acquire) > rs->gen)
+            return 0;
+    return 1;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -379,6 +457,7 @@ static rs_status open_db(const char *path, int durable, store_t **out, rs_err *e
     }
     if (durable) {
         st->docs = store_doccache_new(2048);
+        st->stamps = rs_calloc(STAMP_SLOTS, sizeof *st->stamps);
         if (syncer_start(st) != 0) {
             rs_log(RS_LOG_WARNING, NULL,
                    "store: no group commit for %s (its write-ahead log cannot be opened: %s); "
@@ -414,6 +493,7 @@ void store_close(store_t *st)
         sqlite3_finalize(st->cache[i].s);
     sqlite3_close_v2(st->db);
     store_doccache_free(st->docs);
+    free((void *)st->stamps);
     pthread_mutex_destroy(&st->lock);
     free(st);
 }
@@ -466,6 +546,8 @@ void store_rollback(store_t *st)
 {
     if (--st->depth == 0) {
         run(st, "ROLLBACK", NULL);
+        if (st->dirty) /* its writes stamped the next generation: make it exist */
+            committed(st);
         st->dirty = 0;
     }
     pthread_mutex_unlock(&st->lock);
@@ -547,13 +629,19 @@ rs_status store_get(store_t *st, const char *tenant, const char *kind, const cha
                     rs_err *err)
 {
     *out = NULL;
-    /* Under the lock, the generation is exact: every write holds the lock and
-     * bumps it before releasing, or marks our own open transaction dirty (then
-     * the cache is not used: it does not know what we wrote). */
+    /* Under the lock, the generation and the stamps are exact: every write
+     * holds the lock, stamps what it writes and bumps the generation before
+     * releasing, or marks our own open transaction dirty (then the cache is
+     * not used: it does not know what we wrote). */
     pthread_mutex_lock(&st->lock);
+    track(st, NS_DOC, tenant, kind, id);
     uint64_t gen = store_generation(st);
     int cacheable = st->docs && !st->dirty;
-    if (cacheable && (*out = store_doccache_get(st->docs, gen, tenant, kind, id))) {
+    uint64_t changed = cacheable
+                           ? atomic_load_explicit(&st->stamps[stamp_slot(NS_DOC, tenant, kind, id)],
+                                                  memory_order_acquire)
+                           : 0;
+    if (cacheable && (*out = store_doccache_get(st->docs, changed, tenant, kind, id))) {
         pthread_mutex_unlock(&st->lock);
         return RS_OK;
     }
@@ -613,6 +701,7 @@ rs_status store_put(store_t *st, const char *tenant, const char *kind, const cha
     }
     bind_texts(s, 4, (const char *[]){tenant, kind, id, text});
     free(text);
+    stamp(st, NS_DOC, tenant, kind, id);
     return step_done(st, s, err, "put");
 }
 
@@ -637,6 +726,7 @@ rs_status store_blob_del(store_t *st, const char *key, rs_err *err)
 
 rs_status store_blob_each(store_t *st, store_blob_cb cb, void *ud, rs_err *err)
 {
+    track_all(st);
     sqlite3_stmt *s = prep(st, "SELECT k, v FROM blobs ORDER BY k", err);
     if (!s)
         return RS_ESTORE;
@@ -660,12 +750,14 @@ rs_status store_del(store_t *st, const char *tenant, const char *kind, const cha
     if (!s)
         return RS_ESTORE;
     bind_texts(s, 3, (const char *[]){tenant, kind, id});
+    stamp(st, NS_DOC, tenant, kind, id);
     return step_done(st, s, err, "delete");
 }
 
 rs_status store_each(store_t *st, const char *tenant, const char *kind, store_each_cb cb, void *ud,
                      rs_err *err)
 {
+    track_all(st);
     sqlite3_stmt *s =
         prep(st, "SELECT id, doc FROM objects WHERE tenant=? AND kind=? ORDER BY id", err);
     if (!s)
@@ -688,6 +780,7 @@ rs_status store_each(store_t *st, const char *tenant, const char *kind, store_ea
 
 rs_status store_count(store_t *st, const char *tenant, const char *kind, int64_t *out, rs_err *err)
 {
+    track_all(st);
     *out = 0;
     sqlite3_stmt *s = prep(st, "SELECT count(*) FROM objects WHERE tenant=? AND kind=?", err);
     if (!s)
@@ -706,6 +799,7 @@ rs_status store_key_get(store_t *st, const char *tenant, const char *kind, const
     sqlite3_stmt *s = prep(st, "SELECT id FROM keys WHERE tenant=? AND kind=? AND key=?", err);
     if (!s)
         return RS_ESTORE;
+    track(st, NS_KEY, tenant, kind, key);
     bind_texts(s, 3, (const char *[]){tenant, kind, key});
     rs_status rc = RS_ENOTFOUND;
     int r = sqlite3_step(s);
@@ -747,6 +841,7 @@ rs_status store_key_set(store_t *st, const char *tenant, const char *kind, const
         return RS_ESTORE;
     }
     bind_texts(s, 4, (const char *[]){tenant, kind, key, id});
+    stamp(st, NS_KEY, tenant, kind, key);
     rc = step_done(st, s, err, "key insert");
     pthread_mutex_unlock(&st->lock);
     return rc;
@@ -759,17 +854,33 @@ rs_status store_key_del(store_t *st, const char *tenant, const char *kind, const
     if (!s)
         return RS_ESTORE;
     bind_texts(s, 3, (const char *[]){tenant, kind, key});
+    stamp(st, NS_KEY, tenant, kind, key);
     return step_done(st, s, err, "key delete");
 }
 
 rs_status store_key_del_id(store_t *st, const char *tenant, const char *kind, const char *id,
                            rs_err *err)
 {
-    sqlite3_stmt *s = prep(st, "DELETE FROM keys WHERE tenant=? AND kind=? AND id=?", err);
-    if (!s)
+    /* stamp the keys that go (under the lock, so none is added meanwhile) */
+    pthread_mutex_lock(&st->lock);
+    sqlite3_stmt *s = prep(st, "SELECT key FROM keys WHERE tenant=? AND kind=? AND id=?", err);
+    if (!s) {
+        pthread_mutex_unlock(&st->lock);
         return RS_ESTORE;
+    }
     bind_texts(s, 3, (const char *[]){tenant, kind, id});
-    return step_done(st, s, err, "key delete");
+    while (sqlite3_step(s) == SQLITE_ROW)
+        stamp(st, NS_KEY, tenant, kind, (const char *)sqlite3_column_text(s, 0));
+    done(st, s);
+    s = prep(st, "DELETE FROM keys WHERE tenant=? AND kind=? AND id=?", err);
+    if (!s) {
+        pthread_mutex_unlock(&st->lock);
+        return RS_ESTORE;
+    }
+    bind_texts(s, 3, (const char *[]){tenant, kind, id});
+    rs_status rc = step_done(st, s, err, "key delete");
+    pthread_mutex_unlock(&st->lock);
+    return rc;
 }
 
 rs_status store_feed_append(store_t *st, const char *tenant, const char *topic, const char *id,
@@ -793,6 +904,7 @@ rs_status store_feed_read(store_t *st, int64_t after, int64_t now_ms, int limit,
                           void *ud, rs_err *err)
 {
     /* Strictly ordered: stop at the first event that is not due yet. */
+    track_all(st);
     sqlite3_stmt *s = prep(st,
                            "SELECT seq,tenant,topic,id,due_ms,doc FROM feed WHERE seq>? "
                            "ORDER BY seq LIMIT ?",
@@ -832,6 +944,7 @@ rs_status store_feed_trim(store_t *st, int64_t upto, rs_err *err)
 
 rs_status store_cursor_get(store_t *st, const char *name, int64_t *out, rs_err *err)
 {
+    track_all(st);
     *out = 0;
     sqlite3_stmt *s = prep(st, "SELECT seq FROM cursors WHERE name=?", err);
     if (!s)
@@ -877,6 +990,7 @@ rs_status store_audit_append(store_t *st, const char *tenant, const char *actor,
 rs_status store_audit_each(store_t *st, const char *tenant, int limit, store_audit_cb cb, void *ud,
                            rs_err *err)
 {
+    track_all(st);
     sqlite3_stmt *s = prep(st,
                            "SELECT seq,ts_ms,actor,service,cmdlet,params,outcome FROM audit "
                            "WHERE tenant=? ORDER BY seq DESC LIMIT ?",

@@ -290,6 +290,72 @@ static void test_group_commit_close(void **state)
     *state = st;
 }
 
+/* Read sets: stale when what was read changes, not when anything changes. */
+static void test_readsets(void **state)
+{
+    store_t *st = *state;
+    json_t *doc = json_pack("{s:i}", "n", 1);
+    assert_int_equal(store_put(st, "t", "user", "a", doc, NULL), RS_OK);
+    assert_int_equal(store_put(st, "t", "user", "b", doc, NULL), RS_OK);
+    assert_int_equal(store_key_set(st, "t", "upn", "a@x", "a", NULL, NULL), RS_OK);
+    assert_int_equal(store_key_set(st, "t", "upn", "b@x", "b", NULL, NULL), RS_OK);
+
+    store_readset rs;
+    json_t *got = NULL;
+    char *id = NULL;
+    store_track_begin(st, &rs);
+    assert_int_equal(store_key_get(st, "t", "upn", "a@x", &id, NULL), RS_OK);
+    assert_int_equal(store_get(st, "t", "user", id, &got, NULL), RS_OK);
+    store_track_end();
+    free(id);
+    json_decref(got);
+    assert_int_equal(rs.n, 2);
+    assert_false(rs.all);
+    assert_true(store_readset_current(st, &rs));
+    /* other documents and keys change: still current */
+    assert_int_equal(store_put(st, "t", "user", "b", doc, NULL), RS_OK);
+    assert_int_equal(store_key_del(st, "t", "upn", "b@x", NULL), RS_OK);
+    assert_true(store_readset_current(st, &rs));
+    /* a rolled-back write to what was read makes it stale (early, never late) */
+    store_readset rs2 = rs;
+    assert_int_equal(store_begin(st, NULL), RS_OK);
+    assert_int_equal(store_put(st, "t", "user", "a", doc, NULL), RS_OK);
+    store_rollback(st);
+    assert_false(store_readset_current(st, &rs2));
+    /* the document read changes */
+    store_track_begin(st, &rs);
+    assert_int_equal(store_get(st, "t", "user", "a", &got, NULL), RS_OK);
+    store_track_end();
+    json_decref(got);
+    assert_true(store_readset_current(st, &rs));
+    assert_int_equal(store_put(st, "t", "user", "a", doc, NULL), RS_OK);
+    assert_false(store_readset_current(st, &rs));
+    /* a key read goes when its id's keys are removed */
+    store_track_begin(st, &rs);
+    assert_int_equal(store_key_get(st, "t", "upn", "a@x", &id, NULL), RS_OK);
+    store_track_end();
+    free(id);
+    assert_true(store_readset_current(st, &rs));
+    assert_int_equal(store_key_del_id(st, "t", "upn", "a", NULL), RS_OK);
+    assert_false(store_readset_current(st, &rs));
+    /* a scan cannot be tracked: any commit makes the set stale */
+    int64_t n;
+    store_track_begin(st, &rs);
+    assert_int_equal(store_count(st, "t", "user", &n, NULL), RS_OK);
+    store_track_end();
+    assert_true(rs.all);
+    assert_true(store_readset_current(st, &rs));
+    assert_int_equal(store_put(st, "t", "other", "z", doc, NULL), RS_OK);
+    assert_false(store_readset_current(st, &rs));
+    /* reads after store_track_end are not recorded */
+    store_track_begin(st, &rs);
+    store_track_end();
+    assert_int_equal(store_get(st, "t", "user", "a", &got, NULL), RS_OK);
+    json_decref(got);
+    assert_int_equal(rs.n, 0);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -302,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_commit_waits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_deferred, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_close, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readsets, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
