@@ -157,7 +157,7 @@ echo "== password hashing alone, again (the machine may be shared: noise shows a
 tail -1 "$WORK/hash.json"
 
 python3 "$ROOT/bench/provision/summarize.py" \
-    --n "$N" --cores "$CORES" --workers "$WORKERS" --throttle "${THROTTLE:-$((2 * CORES)) (default of the script: 2 x cores)}" \
+    --n "$N" --cores "$CORES" --workers "$WORKERS" --throttle "${THROTTLE:-$((4 * CORES)) (default of the script: 4 x cores)}" \
     --t0 "$T0" --t1 "$T1" --hash "$WORK/hash.json" --timing "$WORK/timing.json" \
     --log "$WORK/run.log" --daemon-ticks "$D0" "$D1" "$(getconf CLK_TCK)" \
     --load "$LOAD0 $LOAD1" --command "bench/provision/run.sh" \
