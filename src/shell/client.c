@@ -152,9 +152,9 @@ static int perform(shell_client *c, const char *url, const char *auth, const cha
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "roomsys-shell/" RS_VERSION);
-    if (c->ca_file) { /* that file alone: each new connection also loaded the system's
-                         trust directory (18 % of the shell's CPU, 1,000 rooms in bench/provision)
-                       */
+    /* That file alone: each new connection also loaded the system's trust
+     * directory (18 % of the shell's CPU, 1,000 rooms in bench/provision). */
+    if (c->ca_file) {
         curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_file);
         curl_easy_setopt(h, CURLOPT_CAPATH, NULL);
     }
