@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -54,7 +55,8 @@ typedef struct durable_waiter {
 
 /* The group commit of a durable store. Lock order: store.lock, then mu. */
 typedef struct syncer {
-    int walfd; /* the WAL file, opened by us: fdatasync on any fd of it syncs it */
+    int walfd;     /* the WAL file, opened by us: fdatasync on any fd of it syncs it */
+    sqlite3 *ckpt; /* the thread's own connection, for checkpoints (NULL: SQLite's own) */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work;   /* syncer: a commit is waiting */
@@ -200,6 +202,25 @@ static uint64_t committed(store_t *st)
     return g;
 }
 
+/* Checkpoints run here, on the sync thread's own connection, once the WAL
+ * has grown past CKPT_WAL_BYTES: PASSIVE, so writers go on meanwhile. With
+ * SQLite's automatic checkpoint, the commit that crossed 1000 pages copied
+ * them into the database and fsynced it while holding the store, and every
+ * worker waited (bench/provision). The checkpoint syncs the WAL before it
+ * copies frames and the database after, so it never loses a commit. */
+#define CKPT_WAL_BYTES (8 << 20)
+
+static void checkpoint_if_due(syncer *y)
+{
+    struct stat sb;
+    if (!y->ckpt || fstat(y->walfd, &sb) != 0 || sb.st_size < CKPT_WAL_BYTES)
+        return;
+    int logged = 0, done = 0;
+    int rc = sqlite3_wal_checkpoint_v2(y->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        rs_log(RS_LOG_WARNING, NULL, "store: checkpoint failed: %s", sqlite3_errmsg(y->ckpt));
+}
+
 static void *sync_main(void *arg)
 {
     syncer *y = arg;
@@ -253,6 +274,7 @@ static void *sync_main(void *arg)
             w->cb(w->ud, status);
             free(w);
         }
+        checkpoint_if_due(y);
         pthread_mutex_lock(&y->mu);
         y->running_cbs = 0;
         pthread_cond_broadcast(&y->synced);
@@ -271,12 +293,27 @@ static int syncer_start(store_t *st)
         return -1;
     syncer *y = rs_calloc(1, sizeof *y);
     y->walfd = fd;
+    /* our own checkpoints (checkpoint_if_due); SQLite's automatic ones stay
+     * when the second connection cannot be opened */
+    if (sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &y->ckpt,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+        sqlite3_exec(y->ckpt, "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint=0;", NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(y->ckpt, 5000);
+    } else {
+        sqlite3_close_v2(y->ckpt);
+        y->ckpt = NULL;
+    }
     pthread_mutex_init(&y->mu, NULL);
     pthread_cond_init(&y->work, NULL);
     pthread_cond_init(&y->synced, NULL);
     uint64_t g = store_generation(st);
     y->target = y->durable = g;
     if (pthread_create(&y->thread, NULL, sync_main, y) != 0) {
+        if (y->ckpt) {
+            sqlite3_close_v2(y->ckpt);
+            sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint=1000;", NULL, NULL, NULL);
+        }
         close(fd);
         free(y);
         return -1;
@@ -295,6 +332,7 @@ static void syncer_stop(syncer *y)
     pthread_cond_signal(&y->work);
     pthread_mutex_unlock(&y->mu);
     pthread_join(y->thread, NULL);
+    sqlite3_close_v2(y->ckpt);
     close(y->walfd);
     pthread_cond_destroy(&y->work);
     pthread_cond_destroy(&y->synced);

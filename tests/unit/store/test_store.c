@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -290,6 +291,33 @@ static void test_group_commit_close(void **state)
     *state = st;
 }
 
+/* The sync thread checkpoints: the WAL's frames reach the database file
+ * while commits go on (SQLite's own automatic checkpoint is off). */
+static void test_checkpoints(void **state)
+{
+    store_t *st = *state;
+    char big[4001];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    json_t *doc = json_pack("{s:s}", "pad", big);
+    for (int i = 0; i < 4000; i++) { /* about 16 MB of WAL frames */
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_int_equal(store_put(st, "t", "k", id, doc, NULL), RS_OK);
+    }
+    json_decref(doc);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_true(sb.st_size > (4 << 20)); /* checkpointed into the database */
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_int_equal(stat(wal, &sb), 0);
+    assert_true(sb.st_size < (14 << 20)); /* and the WAL restarted */
+    int64_t n = 0;
+    assert_int_equal(store_count(st, "t", "k", &n, NULL), RS_OK);
+    assert_int_equal(n, 4000);
+}
+
 /* Read sets: stale when what was read changes, not when anything changes. */
 static void test_readsets(void **state)
 {
@@ -369,6 +397,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_group_commit_deferred, setup, teardown),
         cmocka_unit_test_setup_teardown(test_group_commit_close, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readsets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checkpoints, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
