@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -55,8 +54,9 @@ typedef struct durable_waiter {
 
 /* The group commit of a durable store. Lock order: store.lock, then mu. */
 typedef struct syncer {
-    int walfd;     /* the WAL file, opened by us: fdatasync on any fd of it syncs it */
-    sqlite3 *ckpt; /* the thread's own connection, for checkpoints (NULL: SQLite's own) */
+    int walfd;              /* the WAL file, opened by us: fdatasync on any fd of it syncs it */
+    sqlite3 *ckpt;          /* the thread's own connection, for checkpoints (NULL: SQLite's own) */
+    _Atomic int wal_frames; /* frames in the WAL after the last commit (wal_hook) */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t work;   /* syncer: a commit is waiting */
@@ -208,17 +208,28 @@ static uint64_t committed(store_t *st)
  * them into the database and fsynced it while holding the store, and every
  * worker waited (bench/provision). The checkpoint syncs the WAL before it
  * copies frames and the database after, so it never loses a commit. */
-#define CKPT_WAL_BYTES (8 << 20)
+#define CKPT_WAL_FRAMES 2000 /* about 8 MiB of 4 KiB pages */
+
+/* sqlite3_wal_hook on the store's connection, after every commit: it
+ * replaces SQLite's automatic checkpoint. (The WAL file keeps its size after
+ * a restart, so its size cannot tell how much is left to copy.) */
+static int on_wal_commit(void *ud, sqlite3 *db, const char *name, int frames)
+{
+    (void)db, (void)name;
+    atomic_store_explicit(&((syncer *)ud)->wal_frames, frames, memory_order_relaxed);
+    return SQLITE_OK;
+}
 
 static void checkpoint_if_due(syncer *y)
 {
-    struct stat sb;
-    if (!y->ckpt || fstat(y->walfd, &sb) != 0 || sb.st_size < CKPT_WAL_BYTES)
+    if (!y->ckpt || atomic_load_explicit(&y->wal_frames, memory_order_relaxed) < CKPT_WAL_FRAMES)
         return;
     int logged = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(y->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         rs_log(RS_LOG_WARNING, NULL, "store: checkpoint failed: %s", sqlite3_errmsg(y->ckpt));
+    else if (rc == SQLITE_OK && logged >= 0 && done >= logged)          /* all copied: the next */
+        atomic_store_explicit(&y->wal_frames, 0, memory_order_relaxed); /* commit restarts */
 }
 
 static void *sync_main(void *arg)
@@ -297,9 +308,9 @@ static int syncer_start(store_t *st)
      * when the second connection cannot be opened */
     if (sqlite3_open_v2(sqlite3_db_filename(st->db, "main"), &y->ckpt,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-        sqlite3_exec(y->ckpt, "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) == SQLITE_OK &&
-        sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint=0;", NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_exec(y->ckpt, "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL) == SQLITE_OK) {
         sqlite3_busy_timeout(y->ckpt, 5000);
+        sqlite3_wal_hook(st->db, on_wal_commit, y); /* replaces the automatic checkpoint */
     } else {
         sqlite3_close_v2(y->ckpt);
         y->ckpt = NULL;
@@ -312,7 +323,7 @@ static int syncer_start(store_t *st)
     if (pthread_create(&y->thread, NULL, sync_main, y) != 0) {
         if (y->ckpt) {
             sqlite3_close_v2(y->ckpt);
-            sqlite3_exec(st->db, "PRAGMA wal_autocheckpoint=1000;", NULL, NULL, NULL);
+            sqlite3_wal_autocheckpoint(st->db, 1000); /* SQLite's own again */
         }
         close(fd);
         free(y);
@@ -526,6 +537,8 @@ void store_close(store_t *st)
 {
     if (!st)
         return;
+    if (st->sync)
+        sqlite3_wal_hook(st->db, NULL, NULL); /* it points into the syncer */
     syncer_stop(st->sync);
     for (int i = 0; i < st->ncache; i++)
         sqlite3_finalize(st->cache[i].s);
