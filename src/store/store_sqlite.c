@@ -203,7 +203,7 @@ static uint64_t committed(store_t *st)
 }
 
 /* Checkpoints run here, on the sync thread's own connection, once the WAL
- * has grown past CKPT_WAL_BYTES: PASSIVE, so writers go on meanwhile. With
+ * holds CKPT_WAL_FRAMES frames: PASSIVE, so writers go on meanwhile. With
  * SQLite's automatic checkpoint, the commit that crossed 1000 pages copied
  * them into the database and fsynced it while holding the store, and every
  * worker waited (bench/provision). The checkpoint syncs the WAL before it
@@ -220,16 +220,20 @@ static int on_wal_commit(void *ud, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
-static void checkpoint_if_due(syncer *y)
+/* Not after a failed sync: nothing is trusted to reach the disk then. */
+static void checkpoint_if_due(syncer *y, rs_status status)
 {
-    if (!y->ckpt || atomic_load_explicit(&y->wal_frames, memory_order_relaxed) < CKPT_WAL_FRAMES)
+    if (!y->ckpt || status != RS_OK ||
+        atomic_load_explicit(&y->wal_frames, memory_order_relaxed) < CKPT_WAL_FRAMES)
         return;
     int logged = 0, done = 0;
     int rc = sqlite3_wal_checkpoint_v2(y->ckpt, "main", SQLITE_CHECKPOINT_PASSIVE, &logged, &done);
-    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         rs_log(RS_LOG_WARNING, NULL, "store: checkpoint failed: %s", sqlite3_errmsg(y->ckpt));
-    else if (rc == SQLITE_OK && logged >= 0 && done >= logged)          /* all copied: the next */
-        atomic_store_explicit(&y->wal_frames, 0, memory_order_relaxed); /* commit restarts */
+    } else if (rc == SQLITE_OK && logged >= 0 && done >= logged) {
+        /* all copied: the next commit restarts the WAL (and the hook says so) */
+        atomic_store_explicit(&y->wal_frames, 0, memory_order_relaxed);
+    }
 }
 
 static void *sync_main(void *arg)
@@ -285,7 +289,7 @@ static void *sync_main(void *arg)
             w->cb(w->ud, status);
             free(w);
         }
-        checkpoint_if_due(y);
+        checkpoint_if_due(y, status);
         pthread_mutex_lock(&y->mu);
         y->running_cbs = 0;
         pthread_cond_broadcast(&y->synced);
