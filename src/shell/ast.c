@@ -1,6 +1,7 @@
 /* ast.c - sources, programs and syntax tree nodes (see ast.h). */
 #include "ast.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,34 @@ char *lang_node_text(const lang_program *p, const lang_node *n)
     if (!p || !n || n->end < n->start || n->end > p->src->len)
         return rs_strdup("");
     return rs_strndup(p->src->text + n->start, n->end - n->start);
+}
+
+char *lang_read_text(FILE *f, size_t *len)
+{
+    rs_buf b = {0};
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+        rs_buf_append(&b, chunk, got);
+    size_t n = b.len;
+    char *s = b.data ? rs_buf_take(&b) : rs_strdup("");
+    /* a UTF-8 byte order mark is not part of the text */
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF) {
+        memmove(s, s + 3, n - 3 + 1);
+        n -= 3;
+    }
+    if (len)
+        *len = n;
+    return s;
+}
+
+char *lang_read_text_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *s = lang_read_text(f, len);
+    fclose(f);
+    return s;
 }

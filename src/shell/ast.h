@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "value.h"
@@ -27,6 +28,11 @@ typedef struct lang_source {
 
 /* A new source holding copies of text[0..len) and name (may be NULL). */
 lang_source *lang_source_new(const char *name, const char *text, size_t len);
+/* Everything left in f (borrowed) as text (malloc'd, NUL-terminated, caller
+ * frees), without a UTF-8 byte-order mark; *len (if not NULL) its length. */
+char *lang_read_text(FILE *f, size_t *len);
+/* The same for the file at path; NULL when it cannot be opened (errno). */
+char *lang_read_text_file(const char *path, size_t *len);
 /* Add a reference (NULL-safe); returns s. */
 lang_source *lang_source_ref(lang_source *s);
 /* Drop a reference; frees at zero (NULL-safe). */

@@ -1089,26 +1089,16 @@ static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
         o = lang_array_new();
         o->u.arr.kind =
             rs_prefix_ci(tn, "Collections.Generic.List") ? LANG_ARR_LIST : LANG_ARR_ARRAYLIST;
-    } else if (strlen(tn) > 9 && rs_streq_ci(tn + strlen(tn) - 9, "Exception")) {
+    } else if ((strlen(tn) > 9 && rs_streq_ci(tn + strlen(tn) - 9, "Exception")) ||
+               rs_streq_ci(tn, "Net.NetworkCredential") || rs_streq_ci(tn, "Text.StringBuilder")) {
+        /* the types with a .NET constructor of their own (ops.h) */
         size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
         lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
-        lang_status st = lang_new_exception(I, NULL, t, av, na, &o);
-        if (st != LANG_OK) {
-            free(t);
-            return st;
-        }
-    } else if (rs_streq_ci(tn, "Net.NetworkCredential")) {
-        size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
-        lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
-        lang_status st = lang_new_network_credential(I, NULL, av, na, &o);
-        if (st != LANG_OK) {
-            free(t);
-            return st;
-        }
-    } else if (rs_streq_ci(tn, "Text.StringBuilder")) {
-        size_t na = args && args->type == LV_ARRAY ? args->u.arr.n : args ? 1 : 0;
-        lang_value **av = args && args->type == LV_ARRAY ? args->u.arr.items : &args;
-        lang_status st = lang_new_stringbuilder(I, NULL, av, na, &o);
+        lang_status st = rs_streq_ci(tn, "Net.NetworkCredential")
+                             ? lang_new_network_credential(I, NULL, av, na, &o)
+                         : rs_streq_ci(tn, "Text.StringBuilder")
+                             ? lang_new_stringbuilder(I, NULL, av, na, &o)
+                             : lang_new_exception(I, NULL, t, av, na, &o);
         if (st != LANG_OK) {
             free(t);
             return st;
@@ -1154,20 +1144,11 @@ static lang_status cmd_new_object(lang_interp *I, lang_cmdctx *ctx)
 
 static char *read_file(const char *path, char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *s = lang_read_text_file(path, NULL);
+    if (!s) {
         *why = rs_asprintf("Cannot find path '%s' because it does not exist.", path);
         return NULL;
     }
-    rs_buf b = {0};
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rs_buf_append(&b, chunk, n);
-    fclose(f);
-    char *s = b.data ? rs_buf_take(&b) : rs_strdup("");
-    if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
-        memmove(s, s + 3, strlen(s + 3) + 1);
     return s;
 }
 

@@ -1758,23 +1758,14 @@ static lang_status load_script_command(lang_interp *I, const char *name, const l
     free(p);
     if (!abs)
         return LANG_OK; /* not recognized, as PowerShell says */
-    FILE *f = fopen(abs, "rb");
-    if (!f) {
+    size_t len;
+    char *text = lang_read_text_file(abs, &len);
+    if (!text) {
         free(abs);
         return LANG_OK;
     }
-    rs_buf b = {0};
-    char chunk[4096];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rs_buf_append(&b, chunk, got);
-    fclose(f);
-    size_t skip = b.len >= 3 && (unsigned char)b.data[0] == 0xEF &&
-                          (unsigned char)b.data[1] == 0xBB && (unsigned char)b.data[2] == 0xBF
-                      ? 3
-                      : 0;
-    lang_source *src = lang_source_new(abs, b.data ? b.data + skip : "", b.len - skip);
-    rs_buf_free(&b);
+    lang_source *src = lang_source_new(abs, text, len);
+    free(text);
     lang_parse_error pe;
     lang_program *prog = lang_parse(src, &pe);
     if (!prog) { /* the parse error, statement-terminating where the script is called */

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "ast.h"
 #include "eval.h"
 #include "remote.h"
 #include "repl.h"
@@ -192,24 +193,6 @@ static int terminal_width(void)
     return 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-    rs_buf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        rs_buf_append(&b, chunk, n);
-    *len = b.len;
-    char *s = b.data ? rs_buf_take(&b) : rs_strdup("");
-    /* a UTF-8 byte order mark is not part of the script */
-    if (*len >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
-        (unsigned char)s[2] == 0xBF) {
-        memmove(s, s + 3, *len - 2);
-        *len -= 3;
-    }
-    return s;
-}
-
 int main(int argc, char **argv)
 {
     enum { OPT_CA = 1000, OPT_PWFILE, OPT_VERSION };
@@ -298,7 +281,7 @@ int main(int argc, char **argv)
             return 66;
         }
         size_t len;
-        char *text = read_all(f, &len);
+        char *text = lang_read_text(f, &len);
         fclose(f);
         lang_value *args = lang_array_new();
         for (int i = optind + 1; i < argc; i++)
@@ -311,7 +294,7 @@ int main(int argc, char **argv)
         status = shell_repl(I);
     } else {
         size_t len;
-        char *text = read_all(stdin, &len);
+        char *text = lang_read_text(stdin, &len);
         status = lang_run_script(I, NULL, text, len);
         free(text);
     }

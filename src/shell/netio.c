@@ -128,23 +128,13 @@ static lang_status file_static(lang_interp *I, const lang_node *at, const char *
             free(why);
         }
     } else if (read_all) {
-        FILE *f = fopen(p, "rb");
-        if (!f) {
+        char *text = lang_read_text_file(p, NULL);
+        if (!text) {
             char *why = rs_asprintf("Could not find file '%s'.", p);
             st = io_error(I, at, name, n, "FileNotFoundException", why);
             free(why);
         } else {
-            rs_buf b = {0};
-            char chunk[4096];
-            size_t got;
-            while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-                rs_buf_append(&b, chunk, got);
-            fclose(f);
-            char *text = b.data ? rs_buf_take(&b) : rs_strdup("");
             char *body = text;
-            if ((unsigned char)body[0] == 0xEF && (unsigned char)body[1] == 0xBB &&
-                (unsigned char)body[2] == 0xBF)
-                body += 3;
             if (rs_streq_ci(name, "ReadAllText")) {
                 *res = lang_str(body);
             } else {
