@@ -591,6 +591,24 @@ static bool parse_time(const char **pp, int *h, int *mi, int *s, int64_t *frac)
     return true;
 }
 
+/* Parsed fields as ticks (*ticks); with a zone, off (seconds east of UTC)
+ * converts the time to local time and *kind says so. */
+static bool make_parsed(int y, int mo, int d, int h, int mi, int sec, int64_t frac, bool zone,
+                        long off, int64_t *ticks, int *kind)
+{
+    int64_t t;
+    if (!lang_dt_make(y, mo, d, h, mi, sec, 0, &t))
+        return false;
+    t += frac;
+    if (zone) {
+        int64_t utc = t - off * LANG_TICKS_PER_SEC;
+        t = clamp_ticks(utc + offset_at_utc(utc) * LANG_TICKS_PER_SEC);
+        *kind = LANG_DT_LOCAL;
+    }
+    *ticks = t;
+    return true;
+}
+
 bool lang_dt_parse(const char *s, int64_t *ticks, int *kind)
 {
     while (*s == ' ')
@@ -651,17 +669,7 @@ bool lang_dt_parse(const char *s, int64_t *ticks, int *kind)
         p++;
     if (*p)
         return false;
-    int64_t t;
-    if (!lang_dt_make(y, mo, d, h, mi, sec, 0, &t))
-        return false;
-    t += frac;
-    if (zone) {
-        int64_t utc = t - off * LANG_TICKS_PER_SEC;
-        t = clamp_ticks(utc + offset_at_utc(utc) * LANG_TICKS_PER_SEC);
-        *kind = LANG_DT_LOCAL;
-    }
-    *ticks = t;
-    return true;
+    return make_parsed(y, mo, d, h, mi, sec, frac, zone, off, ticks, kind);
 }
 
 /* ---- ParseExact ---- */
@@ -902,18 +910,9 @@ bool lang_dt_parse_exact(const char *s, const char *fmt, int64_t *ticks, int *ki
         mo = c.mo;
         d = c.d;
     }
-    int64_t t;
-    if (!lang_dt_make(y < 0 ? 1 : y, mo < 0 ? 1 : mo, d < 0 ? 1 : d, h, mi, sec, 0, &t))
-        return false;
-    t += frac;
     *kind = LANG_DT_UNSPECIFIED;
-    if (zone) {
-        int64_t utc = t - off * LANG_TICKS_PER_SEC;
-        t = clamp_ticks(utc + offset_at_utc(utc) * LANG_TICKS_PER_SEC);
-        *kind = LANG_DT_LOCAL;
-    }
-    *ticks = t;
-    return true;
+    return make_parsed(y < 0 ? 1 : y, mo < 0 ? 1 : mo, d < 0 ? 1 : d, h, mi, sec, frac, zone, off,
+                       ticks, kind);
 }
 
 bool lang_ts_parse(const char *s, int64_t *ticks)
