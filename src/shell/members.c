@@ -469,34 +469,31 @@ static int by_type_then_name(const void *a, const void *b)
     return r;
 }
 
-/* Does member type mt pass -MemberType (a list of names; Properties and
- * Methods are the groups, All everything)? */
-static bool type_wanted(const lang_value *want, const char *mt)
+/* Does member type mt pass one -MemberType name w (Properties and Methods
+ * are the groups, All everything)? */
+static bool type_matches(const char *w, const char *mt)
 {
-    if (!want)
-        return true;
-    size_t n = want->type == LV_ARRAY ? want->u.arr.n : 1;
-    for (size_t i = 0; i < n; i++) {
-        char *w = lang_to_str(want->type == LV_ARRAY ? want->u.arr.items[i] : want);
-        bool hit = rs_streq_ci(w, "All") || rs_streq_ci(w, mt) ||
-                   (rs_streq_ci(w, "Properties") && strstr(mt, "Property") &&
-                    strcmp(mt, "ParameterizedProperty")) ||
-                   (rs_streq_ci(w, "Methods") && strstr(mt, "Method"));
-        free(w);
-        if (hit)
-            return true;
-    }
-    return false;
+    return rs_streq_ci(w, "All") || rs_streq_ci(w, mt) ||
+           (rs_streq_ci(w, "Properties") && strstr(mt, "Property") &&
+            strcmp(mt, "ParameterizedProperty")) ||
+           (rs_streq_ci(w, "Methods") && strstr(mt, "Method"));
 }
 
-static bool name_wanted(const lang_value *names, const char *name)
+static bool name_matches(const char *w, const char *name)
 {
-    if (!names)
+    return fnmatch(w, name, FNM_CASEFOLD) == 0;
+}
+
+/* Does x pass a filter parameter (one value or a list; absent: everything)? */
+static bool wanted(const lang_value *filter, const char *x,
+                   bool (*match)(const char *, const char *))
+{
+    if (!filter)
         return true;
-    size_t n = names->type == LV_ARRAY ? names->u.arr.n : 1;
+    size_t n = filter->type == LV_ARRAY ? filter->u.arr.n : 1;
     for (size_t i = 0; i < n; i++) {
-        char *w = lang_to_str(names->type == LV_ARRAY ? names->u.arr.items[i] : names);
-        bool hit = fnmatch(w, name, FNM_CASEFOLD) == 0;
+        char *w = lang_to_str(filter->type == LV_ARRAY ? filter->u.arr.items[i] : filter);
+        bool hit = match(w, x);
         free(w);
         if (hit)
             return true;
@@ -609,7 +606,7 @@ lang_status lang_cmd_get_member(lang_interp *I, lang_cmdctx *ctx)
         for (size_t k = 0; k < all.n; k++) {
             char *mt = lang_to_str(lang_prop_get(all.v[k], "MemberType", NULL));
             char *nm = lang_to_str(lang_prop_get(all.v[k], "Name", NULL));
-            if (type_wanted(types, mt) && name_wanted(names, nm))
+            if (wanted(types, mt, type_matches) && wanted(names, nm, name_matches))
                 lang_list_push(ctx->out, all.v[k]);
             free(mt);
             free(nm);
