@@ -65,13 +65,7 @@ static rs_status claim(store_t *st, const char *tid, const char *prefix, const c
     if (rc == RS_ENOTFOUND && !strcmp(prefix, "smtp")) /* a mailbox's sign-in address */
         rc = by_key(st, tid, "mailbox", "upn", value, &owner);
     if (rc == RS_OK) {
-        json_t *other = NULL;
-        store_get(st, tid, "mailbox", owner, &other, NULL);
-        const char *oname = json_string_value(json_object_get(other, "Name"));
-        rc = !strcmp(prefix, "name")
-                 ? rs_raise(err, RS_E_EXO_NAME_IN_USE, value)
-                 : rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
-        json_decref(other);
+        rc = exo_key_in_use(st, tid, "mailbox", owner, prefix, value, smtp, err);
         free(owner);
         return rc;
     }
@@ -81,15 +75,8 @@ static rs_status claim(store_t *st, const char *tid, const char *prefix, const c
     rs_lower(key);
     rc = store_key_set(st, tid, "dgroup", key, id, &owner, err);
     free(key);
-    if (rc == RS_ECONFLICT) {
-        json_t *other = NULL;
-        store_get(st, tid, "dgroup", owner, &other, NULL);
-        const char *oname = json_string_value(json_object_get(other, "Name"));
-        rc = !strcmp(prefix, "name")
-                 ? rs_raise(err, RS_E_EXO_NAME_IN_USE, value)
-                 : rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
-        json_decref(other);
-    }
+    if (rc == RS_ECONFLICT)
+        rc = exo_key_in_use(st, tid, "dgroup", owner, prefix, value, smtp, err);
     free(owner);
     return rc;
 }

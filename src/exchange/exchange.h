@@ -22,6 +22,14 @@ rs_status exo_recipient_resolve(store_t *st, const char *tenant_id, const char *
                                 const char *const *keys, int by_oid, const char *identity,
                                 const char *dc, json_t **out, rs_err *err);
 
+/* A name or address (key prefix:value) a recipient wants is taken by the
+ * recipient `owner` of `owner_kind` ("mailbox", "dgroup"): raise Exchange's
+ * name-in-use error, or the proxy-address one naming smtp and the owner's
+ * Name, and return it. Strings borrowed. */
+rs_status exo_key_in_use(store_t *st, const char *tenant_id, const char *owner_kind,
+                         const char *owner, const char *prefix, const char *value, const char *smtp,
+                         rs_err *err);
+
 /* Resolve an Exchange identity (GUID, SMTP address/UPN, alias, name, display
  * name; case-insensitive) in the tenant. Not found: E1 with `identity` and
  * `dc` in the text. Several display-name matches: the ambiguous error.

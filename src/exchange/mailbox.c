@@ -145,6 +145,20 @@ rs_status exo_check_alias(const char *alias, rs_err *err)
     return RS_OK;
 }
 
+rs_status exo_key_in_use(store_t *st, const char *tenant_id, const char *owner_kind,
+                         const char *owner, const char *prefix, const char *value, const char *smtp,
+                         rs_err *err)
+{
+    if (!strcmp(prefix, "name"))
+        return rs_raise(err, RS_E_EXO_NAME_IN_USE, value);
+    json_t *other = NULL;
+    store_get(st, tenant_id, owner_kind, owner, &other, NULL);
+    const char *oname = json_string_value(json_object_get(other, "Name"));
+    rs_status rc = rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
+    json_decref(other);
+    return rc;
+}
+
 /* Claim key prefix:value for mailbox id; on conflict (with another mailbox
  * or a distribution group, dgroup.c) raise E12 naming the owner. */
 static rs_status claim(store_t *st, const char *tid, const char *prefix, const char *value,
@@ -158,13 +172,7 @@ static rs_status claim(store_t *st, const char *tid, const char *prefix, const c
     rs_status rc = store_key_get(st, tid, "dgroup", key, &owner, NULL);
     free(key);
     if (rc == RS_OK) {
-        json_t *other = NULL;
-        store_get(st, tid, "dgroup", owner, &other, NULL);
-        const char *oname = json_string_value(json_object_get(other, "Name"));
-        rc = !strcmp(prefix, "name")
-                 ? rs_raise(err, RS_E_EXO_NAME_IN_USE, value)
-                 : rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
-        json_decref(other);
+        rc = exo_key_in_use(st, tid, "dgroup", owner, prefix, value, smtp, err);
         free(owner);
         return rc;
     }
@@ -174,16 +182,8 @@ static rs_status claim(store_t *st, const char *tid, const char *prefix, const c
     rs_lower(key);
     rc = store_key_set(st, tid, "mailbox", key, id, &owner, err);
     free(key);
-    if (rc == RS_ECONFLICT) {
-        json_t *other = NULL;
-        store_get(st, tid, "mailbox", owner, &other, NULL);
-        const char *oname = json_string_value(json_object_get(other, "Name"));
-        if (!strcmp(prefix, "name"))
-            rc = rs_raise(err, RS_E_EXO_NAME_IN_USE, value);
-        else
-            rc = rs_raise(err, RS_E_EXO_PROXY_IN_USE, smtp, oname ? oname : owner);
-        json_decref(other);
-    }
+    if (rc == RS_ECONFLICT)
+        rc = exo_key_in_use(st, tid, "mailbox", owner, prefix, value, smtp, err);
     free(owner);
     return rc;
 }
