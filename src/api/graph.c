@@ -10,6 +10,7 @@
 #include "../cmdlets/invoke.h"
 #include "../cmdlets/services.h"
 #include "graph_int.h"
+#include "jwt.h"
 #include "rs_util.h"
 
 #define G_CT_JSON                                                                                  \
@@ -262,42 +263,15 @@ char *g_skiptoken_encode(json_t *state)
     return out;
 }
 
-static int b64url_val(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    return c == '-' ? 62 : c == '_' ? 63 : -1;
-}
-
 json_t *g_skiptoken_decode(const char *tok)
 {
     size_t n = tok ? strlen(tok) : 0;
     if (n < 3 || n > 8192 || tok[0] != 'R' || tok[1] != 'S')
         return NULL;
-    tok += 2;
-    n -= 2;
-    unsigned char *buf = rs_calloc(n, 1);
     size_t len = 0;
-    unsigned acc = 0;
-    int bits = 0;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64url_val(tok[i]);
-        if (v < 0) {
-            free(buf);
-            return NULL;
-        }
-        acc = (acc << 6) | (unsigned)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            buf[len++] = (unsigned char)(acc >> bits);
-            acc &= (1u << bits) - 1;
-        }
-    }
+    unsigned char *buf = api_b64url_decode(tok + 2, n - 2, &len);
+    if (!buf)
+        return NULL;
     json_t *state = json_loadb((const char *)buf, len, 0, NULL);
     free(buf);
     if (!json_is_object(state)) {

@@ -20,6 +20,7 @@
 #include <gnutls/gnutls.h>
 
 #include "../cmdlets/services.h"
+#include "../directory/directory.h"
 #include "api_ext.h"
 #include "jwt.h"
 #include "rs_log.h"
@@ -235,21 +236,6 @@ static const char *aad_error_for_code(int code, const char *dflt, int *status)
     }
 }
 
-/* Is `word` one of the space-separated scopes (case-insensitive)? */
-static bool scope_has(const char *scope, const char *word)
-{
-    size_t wl = strlen(word);
-    for (const char *p = scope; p && *p;) {
-        while (*p == ' ')
-            p++;
-        size_t n = strcspn(p, " ");
-        if (n == wl && strncasecmp(p, word, n) == 0)
-            return true;
-        p += n;
-    }
-    return false;
-}
-
 static char *b64url_json(json_t *o)
 {
     char *s = json_dumps(o, JSON_COMPACT);
@@ -289,14 +275,14 @@ static char *token_body(oauth_state *s, const api_req *q, const rs_grant *g, con
         json_object_set_new(o, "refresh_token", json_string(g->refresh_token));
         json_object_set_new(o, "refresh_token_expires_in", json_integer(g->refresh_expires_in));
     }
-    if (!g->is_app && scope_has(g->scope, "openid")) {
+    if (!g->is_app && dir_scope_has(g->scope, "openid")) {
         char *jwt = id_token(s, q, g, client_id);
         if (jwt) {
             json_object_set_new(o, "id_token", json_string(jwt));
             free(jwt);
         }
     }
-    if (!g->is_app && (want_client_info || scope_has(g->scope, "openid"))) {
+    if (!g->is_app && (want_client_info || dir_scope_has(g->scope, "openid"))) {
         json_t *ci = json_pack("{s:s,s:s}", "uid", g->object_id, "utid", g->tenant_id);
         char *b = b64url_json(ci);
         json_decref(ci);
@@ -483,7 +469,7 @@ static void token(const api_env *env, oauth_state *s, const api_req *q, api_resp
         .password = api_form_get(&f, "password"),
         .refresh_token = api_form_get(&f, "refresh_token"),
         .client_secret = secret,
-        .want_refresh = scope_has(scope, "offline_access") || !strcmp(grant, "refresh_token"),
+        .want_refresh = dir_scope_has(scope, "offline_access") || !strcmp(grant, "refresh_token"),
     };
     if (rq.username)
         snprintf(q->actor, API_ACTOR_MAX, "%s", rq.username);
