@@ -96,7 +96,6 @@ struct store {
 };
 
 static uint64_t committed(store_t *st);
-static int sync_failed(store_t *st);
 
 /* A write just ran (lock held): bump the generation now when it committed on
  * its own, else when the enclosing transaction ends. Returns the generation
@@ -419,13 +418,8 @@ uint64_t store_durable_generation(store_t *st)
     return g;
 }
 
-int store_failed(store_t *st)
-{
-    return sync_failed(st);
-}
-
 /* Writes are refused once a sync has failed. */
-static int sync_failed(store_t *st)
+int store_failed(store_t *st)
 {
     syncer *y = st->sync;
     if (!y)
@@ -566,7 +560,7 @@ rs_status store_begin(store_t *st, rs_err *err)
 {
     pthread_mutex_lock(&st->lock);
     if (st->depth++ == 0) {
-        rs_status rc = sync_failed(st) ? refuse_write(err) : run(st, "BEGIN IMMEDIATE", err);
+        rs_status rc = store_failed(st) ? refuse_write(err) : run(st, "BEGIN IMMEDIATE", err);
         if (rc) {
             st->depth--;
             pthread_mutex_unlock(&st->lock);
@@ -732,7 +726,7 @@ store_doccache *store_doccache_of(struct store *st)
 /* Run a write statement and release it; every write goes through here. */
 static rs_status step_done(store_t *st, sqlite3_stmt *s, rs_err *err, const char *what)
 {
-    if (st->depth == 0 && sync_failed(st)) {
+    if (st->depth == 0 && store_failed(st)) {
         done(st, s);
         return refuse_write(err);
     }
