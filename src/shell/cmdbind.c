@@ -92,13 +92,14 @@ static lang_error *bind_error(const rs_err *err, const char *cmd, const lang_pro
     return e;
 }
 
-static lang_error *binder_text_error(const char *msg, const char *id, const char *cmd,
-                                     const lang_program *prog, uint32_t start, uint32_t end)
+lang_error *lang_binding_error(const char *msg, const char *id, const char *category,
+                               const char *cmd, const lang_program *prog, uint32_t start,
+                               uint32_t end)
 {
     lang_error *e = lang_error_new(msg);
     lang_error_set(&e->command, cmd);
     lang_error_set(&e->activity, cmd);
-    lang_error_set(&e->category, "InvalidArgument");
+    lang_error_set(&e->category, category);
     lang_error_set_exception(e, "System.Management.Automation.ParameterBindingException");
     lang_error_set_fqid(e, id, cmd);
     lang_error_set_position(e, prog, start, end);
@@ -263,7 +264,8 @@ bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lan
             char *msg = rs_asprintf("Missing an argument for parameter '%s'. Specify a parameter "
                                     "of type '%s' and try again.",
                                     pname, tname);
-            *err = binder_text_error(msg, "MissingArgument", cmdname, prog, a->start, a->end);
+            *err = lang_binding_error(msg, "MissingArgument", "InvalidArgument", cmdname, prog,
+                                      a->start, a->end);
             free(msg);
             goto fail;
         }
@@ -282,7 +284,8 @@ bool lang_bind(lang_interp *I, const cmdlet_def_t *def, const char *cmdname, lan
                                     "that can accept multiple values, use the array syntax. For "
                                     "example, \"-parameter value1,value2,value3\".",
                                     p->name);
-            *err = binder_text_error(msg, "ParameterAlreadyBound", cmdname, prog, a->start, a->end);
+            *err = lang_binding_error(msg, "ParameterAlreadyBound", "InvalidArgument", cmdname,
+                                      prog, a->start, a->end);
             free(msg);
             goto fail;
         }
@@ -675,8 +678,8 @@ static json_t *bound_params_json(lang_cmdctx *ctx, lang_error **err)
             char *msg = rs_asprintf("Cannot bind parameter '%s'. Cannot convert the \"%s\" value "
                                     "of type \"%s\" to type \"System.Security.SecureString\".",
                                     p->name, txt, lang_type_name(v));
-            *err = binder_text_error(msg, "CannotConvertArgument", ctx->name, ctx->prog,
-                                     ctx->b->starts[i], ctx->b->ends[i]);
+            *err = lang_binding_error(msg, "CannotConvertArgument", "InvalidArgument", ctx->name,
+                                      ctx->prog, ctx->b->starts[i], ctx->b->ends[i]);
             free(msg);
             free(txt);
             json_decref(o);
@@ -690,8 +693,8 @@ static json_t *bound_params_json(lang_cmdctx *ctx, lang_error **err)
                                     "type \"%s\". Error: \"%s\"",
                                     p->name, txt, p->type_name ? p->type_name : "System.Object",
                                     why ? why : "");
-            *err = binder_text_error(msg, "CannotConvertArgumentNoMessage", ctx->name, ctx->prog,
-                                     ctx->b->starts[i], ctx->b->ends[i]);
+            *err = lang_binding_error(msg, "CannotConvertArgumentNoMessage", "InvalidArgument",
+                                      ctx->name, ctx->prog, ctx->b->starts[i], ctx->b->ends[i]);
             free(msg);
             free(txt);
             json_decref(o);

@@ -1308,15 +1308,9 @@ static lang_status validate_set(lang_interp *I, const lang_node *d, lang_value *
                 "to the set \"%s\" specified by the ValidateSet attribute. Supply an argument "
                 "that is in the set and then try the command again.",
                 d->name, txt, set.data ? set.data : "");
-            lang_error *e = lang_error_new(msg);
+            st = lang_throw(I, lang_binding_error(msg, "ParameterArgumentValidationError",
+                                                  "InvalidData", fname, I->prog, start, end));
             free(msg);
-            lang_error_set(&e->command, fname);
-            lang_error_set(&e->activity, fname);
-            lang_error_set(&e->category, "InvalidData");
-            lang_error_set_exception(e, "System.Management.Automation.ParameterBindingException");
-            lang_error_set_fqid(e, "ParameterArgumentValidationError", fname);
-            lang_error_set_position(e, I->prog, start, end);
-            st = lang_throw(I, e);
         }
         rs_buf_free(&set);
         free(txt);
@@ -1405,16 +1399,9 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
                     char *msg = rs_asprintf("Missing an argument for parameter '%s'. Specify a "
                                             "parameter of type '%s' and try again.",
                                             d->name, d->ntypes ? d->types[0] : "System.Object");
-                    lang_error *e = lang_error_new(msg);
+                    st = lang_throw(I, lang_binding_error(msg, "MissingArgument", "InvalidArgument",
+                                                          fname, I->prog, a->start, a->end));
                     free(msg);
-                    lang_error_set(&e->command, fname);
-                    lang_error_set(&e->activity, fname);
-                    lang_error_set(&e->category, "InvalidArgument");
-                    lang_error_set_exception(
-                        e, "System.Management.Automation.ParameterBindingException");
-                    lang_error_set_fqid(e, "MissingArgument", fname);
-                    lang_error_set_position(e, I->prog, a->start, a->end);
-                    st = lang_throw(I, e);
                     break;
                 }
                 if (d->ntypes) {
@@ -1470,15 +1457,9 @@ static lang_status bind_function_params(lang_interp *I, const lang_node *params,
             char *msg = rs_asprintf("Cannot process command because of one or more missing "
                                     "mandatory parameters: %s.",
                                     d->name);
-            lang_error *e = lang_error_new(msg);
+            st = lang_throw(I, lang_binding_error(msg, "MissingMandatoryParameter",
+                                                  "InvalidArgument", fname, I->prog, start, end));
             free(msg);
-            lang_error_set(&e->command, fname);
-            lang_error_set(&e->activity, fname);
-            lang_error_set(&e->category, "InvalidArgument");
-            lang_error_set_exception(e, "System.Management.Automation.ParameterBindingException");
-            lang_error_set_fqid(e, "MissingMandatoryParameter", fname);
-            lang_error_set_position(e, I->prog, start, end);
-            st = lang_throw(I, e);
             break;
         }
         lang_value *v = NULL;

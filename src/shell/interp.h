@@ -203,6 +203,12 @@ bool lang_param_switch(const lang_cmdctx *ctx, const char *name);
 /* ---- errors ---- */
 /* Raise a terminating error: store e (taken) in I->pending and return LANG_THROW. */
 lang_status lang_throw(lang_interp *I, lang_error *e);
+/* A parameter-binding error (ParameterBindingException) of command cmd with
+ * PowerShell's category and FullyQualifiedErrorId id, positioned at
+ * [start, end) of prog. New; strings borrowed. */
+lang_error *lang_binding_error(const char *msg, const char *id, const char *category,
+                               const char *cmd, const lang_program *prog, uint32_t start,
+                               uint32_t end);
 /* A cmdlet's error (taken): fills command name, position and FullyQualifiedErrorId
  * suffix, then treats it by ctx->error_action. Non-terminating: displays or
  * records it and returns LANG_OK; Stop: returns LANG_THROW. */
