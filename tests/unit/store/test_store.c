@@ -15,29 +15,8 @@
 
 #include "store.h"
 
-static char path[64];
-
-static int setup(void **state)
-{
-    snprintf(path, sizeof path, "/tmp/rs_store_%d.db", (int)getpid());
-    unlink(path);
-    store_t *st;
-    assert_int_equal(store_open(path, &st, NULL), RS_OK);
-    *state = st;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    store_close(*state);
-    char buf[80];
-    unlink(path);
-    snprintf(buf, sizeof buf, "%s-wal", path);
-    unlink(buf);
-    snprintf(buf, sizeof buf, "%s-shm", path);
-    unlink(buf);
-    return 0;
-}
+#define STORE_FIXTURE_NAME "store"
+#include "store_fixture.h"
 
 static void test_documents(void **state)
 {
